@@ -1,0 +1,161 @@
+package io.github.rollback4j;
+
+import io.github.rollback4j.spi.RolloutState;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Routes each call to one of several releases of a model by weight, sticky per user, per segment,
+ * and rolls back to the last-known-good release in one atomic swap.
+ *
+ * <h2>The request path</h2>
+ * {@link #invoke(Object, RequestContext)} reads the current routing table (one volatile read),
+ * finds the segment's routing, maps the request to a bucket 0..9999 (by the stickiness key, or at
+ * random) and calls the release that owns the bucket. It takes no lock, allocates nothing of its own
+ * and throws nothing of its own: a model's exception reaches the caller unchanged, unless the
+ * release has a circuit breaker with fallback to the last-known-good.
+ *
+ * <h2>The control path</h2>
+ * Weight changes, promotion, rollback and overrides are serialized, persisted through the router's
+ * {@link io.github.rollback4j.spi.RolloutStateStore} with compare-and-set, audited with their
+ * {@link Cause} and published as {@link RouterEvent}s. Only releases that are warm, healthy and not
+ * quarantined receive traffic; the buckets of any other release are served by the last-known-good.
+ *
+ * <p>Thread-safe: any number of threads may call {@code invoke} while others change the routing.
+ *
+ * @param <I> the model input type
+ * @param <O> the model output type
+ */
+public interface ModelRouter<I, O> {
+
+    /** @return the router's name, unique within an application */
+    String name();
+
+    /**
+     * Calls the routed release with no stickiness key in the default segment.
+     *
+     * @param input the model input
+     * @return the output of the release that served
+     * @throws Exception the model's own exception, unchanged
+     */
+    O invoke(I input) throws Exception;
+
+    /**
+     * Calls the release the context routes to.
+     *
+     * @param input the model input
+     * @param context stickiness key, segment and attributes; {@link RequestContext#EMPTY} for none
+     * @return the output of the release that served
+     * @throws Exception the model's own exception, unchanged
+     */
+    O invoke(I input, RequestContext context) throws Exception;
+
+    /**
+     * Like {@link #invoke(Object, RequestContext)}, and also says which release served, for KPI
+     * attribution. Allocates the returned {@link Decision}.
+     *
+     * @param input the model input
+     * @param context stickiness key, segment and attributes
+     * @return the output and the release that produced it
+     * @throws Exception the model's own exception, unchanged
+     */
+    Decision<O> decide(I input, RequestContext context) throws Exception;
+
+    /** @return the release that serves all traffic when nothing is being rolled out */
+    Release lastKnownGood();
+
+    /** @return every release this router knows, the last-known-good first */
+    List<Release> releases();
+
+    /** @return the durable rollout state: generation, allocations per segment, quarantine */
+    RolloutState state();
+
+    /**
+     * The configured weights of a segment (what the rollout asks for).
+     *
+     * @param segment the segment; a segment without routing of its own reads the default's
+     * @return release to basis points (sum 10000), releases at 0 left out
+     */
+    Map<ReleaseId, Integer> weights(Segment segment);
+
+    /**
+     * The weights that actually serve: the configured weights, with the share of every release that
+     * is not warm and healthy moved to the last-known-good.
+     *
+     * @param segment the segment
+     * @return release to basis points (sum 10000), releases at 0 left out
+     */
+    Map<ReleaseId, Integer> servingWeights(Segment segment);
+
+    /**
+     * Sets the weights of one segment. Keys move minimally: a release whose weight grows keeps every
+     * key it had, a release whose weight shrinks gains none, a release whose weight is unchanged keeps
+     * exactly its keys. Setting a segment other than {@link Segment#DEFAULT} gives it routing of its own.
+     *
+     * @param segment the segment
+     * @param basisPoints release to weight in basis points (0.01 %); each 0..10000, summing to 10000;
+     *                    releases left out get 0
+     * @param cause who and why, for the audit log
+     * @throws IllegalArgumentException when a weight is out of range, the sum is not 10000 or a release is unknown
+     * @throws IllegalStateException when a release is quarantined or was never warmed
+     */
+    void setWeights(Segment segment, Map<ReleaseId, Integer> basisPoints, Cause cause);
+
+    /**
+     * Makes a release the last-known-good with all traffic in every segment. The previous
+     * last-known-good stays loaded and probed.
+     *
+     * @param release a warm, healthy, non-quarantined release
+     * @param cause who and why
+     * @throws IllegalStateException when the release cannot serve
+     */
+    void promote(ReleaseId release, Cause cause);
+
+    /**
+     * Rolls back on behalf of {@link Cause#AUTOMATIC}; see {@link #rollbackToLastKnownGood(Cause)}.
+     *
+     * @throws RollbackRefusedException when the last-known-good is cold or unhealthy
+     */
+    void rollbackToLastKnownGood();
+
+    /**
+     * Sends all traffic of every segment to the last-known-good in one atomic swap: after this
+     * method returns, no new call reaches any other release. The releases that lost traffic are
+     * quarantined and the feature flags they enabled (and the last-known-good does not need) are
+     * turned off. Refused loudly, with a {@link RouterEvent.RollbackRefused} event and an exception,
+     * when the last-known-good is cold or unhealthy.
+     *
+     * @param cause who and why
+     * @throws RollbackRefusedException when the last-known-good is cold or unhealthy; nothing changed
+     */
+    void rollbackToLastKnownGood(Cause cause);
+
+    /**
+     * Lets a quarantined release receive traffic again. Audited.
+     *
+     * @param release the quarantined release
+     * @param cause the operator and the reason (an override is never {@code automatic})
+     * @throws IllegalArgumentException when the release is not quarantined or the actor is {@code automatic}
+     */
+    void overrideQuarantine(ReleaseId release, Cause cause);
+
+    /**
+     * @param release a release of this router
+     * @return its health as last probed
+     * @throws IllegalArgumentException when the release is unknown
+     */
+    ReleaseHealth health(ReleaseId release);
+
+    /** @return the health of the last-known-good: a rollback needs it {@link ReleaseHealth#isServable() servable} */
+    ReleaseHealth lastKnownGoodHealth();
+
+    /** Runs the health probe of every release now (warming cold ones first) and updates routing. */
+    void checkHealth();
+
+    /** @return the audit log, oldest first (bounded; the oldest entries are dropped first) */
+    List<AuditEntry> auditLog();
+
+    /** @return where to register event listeners */
+    RouterEventPublisher eventPublisher();
+}

@@ -1,0 +1,85 @@
+package io.github.rollback4j.spi;
+
+import io.github.rollback4j.ReleaseId;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The durable rollout state of one router: what a replica needs to route exactly like its peers.
+ * Stored through a {@link RolloutStateStore} and replaced by compare-and-set on {@link #generation()}.
+ *
+ * <p>The allocation of each segment is kept as bucket ranges rather than weights, because sticky
+ * routing is history-dependent: growing a release's weight must not move any key off it, and every
+ * replica must agree which buckets moved.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param router the router's name
+ * @param generation incremented by one with every change; the first state has generation 1
+ * @param lastKnownGood the release that served all traffic before the rollout began
+ * @param allocations per segment name, the ranges covering buckets 0..9999 exactly once, sorted by {@code from};
+ *                    the segment {@code default} is always present
+ * @param quarantined releases that were rolled back and may not receive traffic without an override
+ */
+public record RolloutState(String router, long generation, ReleaseId lastKnownGood,
+                           Map<String, List<BucketRange>> allocations, Set<ReleaseId> quarantined) {
+
+    /** Name of the segment whose allocation serves every segment without one of its own. */
+    public static final String DEFAULT_SEGMENT = "default";
+
+    /**
+     * Validates and copies.
+     *
+     * @throws IllegalArgumentException when an allocation does not cover every bucket exactly once
+     */
+    public RolloutState {
+        Objects.requireNonNull(router, "RolloutState.router must not be null");
+        Objects.requireNonNull(lastKnownGood, "RolloutState.lastKnownGood must not be null");
+        if (generation < 1) {
+            throw new IllegalArgumentException("RolloutState.generation must be >= 1, but was " + generation);
+        }
+        if (!allocations.containsKey(DEFAULT_SEGMENT)) {
+            throw new IllegalArgumentException("RolloutState.allocations must contain the segment '" + DEFAULT_SEGMENT + "'");
+        }
+        Map<String, List<BucketRange>> copy = new LinkedHashMap<>();
+        allocations.forEach((segment, ranges) -> {
+            int next = 0;
+            for (BucketRange range : ranges) {
+                if (range.from() != next) {
+                    throw new IllegalArgumentException("RolloutState.allocations['" + segment + "'] must cover buckets 0.."
+                            + (BucketRange.BUCKETS - 1) + " exactly once in order, but bucket " + next
+                            + " is followed by a range starting at " + range.from());
+                }
+                next = range.to();
+            }
+            if (next != BucketRange.BUCKETS) {
+                throw new IllegalArgumentException("RolloutState.allocations['" + segment + "'] must cover buckets 0.."
+                        + (BucketRange.BUCKETS - 1) + ", but ends at " + next);
+            }
+            copy.put(segment, List.copyOf(ranges));
+        });
+        allocations = Collections.unmodifiableMap(copy);
+        quarantined = Collections.unmodifiableSet(new LinkedHashSet<>(quarantined));
+    }
+
+    /**
+     * The weights of one segment, in basis points (they sum to 10000), in order of first bucket.
+     *
+     * @param segment a segment name; a segment without an allocation of its own reads the default's
+     * @return release to basis points, releases with weight 0 left out
+     */
+    public Map<ReleaseId, Integer> weights(String segment) {
+        List<BucketRange> ranges = allocations.getOrDefault(segment, allocations.get(DEFAULT_SEGMENT));
+        Map<ReleaseId, Integer> weights = new LinkedHashMap<>();
+        for (BucketRange range : ranges) {
+            weights.merge(range.release(), range.size(), Integer::sum);
+        }
+        return Collections.unmodifiableMap(weights);
+    }
+}
