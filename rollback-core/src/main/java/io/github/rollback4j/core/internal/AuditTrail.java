@@ -1,0 +1,29 @@
+package io.github.rollback4j.core.internal;
+
+import io.github.rollback4j.AuditEntry;
+
+import java.util.ArrayDeque;
+import java.util.List;
+
+/** A bounded, append-only audit log; the oldest entries are dropped first. Thread-safe. */
+final class AuditTrail {
+
+    private final int capacity;
+    private final ArrayDeque<AuditEntry> entries;
+
+    AuditTrail(int capacity) {
+        this.capacity = capacity;
+        this.entries = new ArrayDeque<>(Math.min(capacity, 1024));
+    }
+
+    synchronized void add(AuditEntry entry) {
+        if (entries.size() == capacity) {
+            entries.removeFirst();
+        }
+        entries.addLast(entry);
+    }
+
+    synchronized List<AuditEntry> snapshot() {
+        return List.copyOf(entries);
+    }
+}

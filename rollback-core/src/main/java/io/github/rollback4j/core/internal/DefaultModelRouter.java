@@ -1,0 +1,817 @@
+package io.github.rollback4j.core.internal;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.rollback4j.AuditEntry;
+import io.github.rollback4j.Cause;
+import io.github.rollback4j.Decision;
+import io.github.rollback4j.Release;
+import io.github.rollback4j.ReleaseHealth;
+import io.github.rollback4j.ReleaseId;
+import io.github.rollback4j.ReleaseState;
+import io.github.rollback4j.RequestContext;
+import io.github.rollback4j.RollbackRefusedException;
+import io.github.rollback4j.RouterEvent;
+import io.github.rollback4j.RouterEventPublisher;
+import io.github.rollback4j.Segment;
+import io.github.rollback4j.TimeSource;
+import io.github.rollback4j.core.ManagedModelRouter;
+import io.github.rollback4j.core.ReleaseSpec;
+import io.github.rollback4j.core.RouterConfig;
+import io.github.rollback4j.core.StickyBuckets;
+import io.github.rollback4j.spi.BucketRange;
+import io.github.rollback4j.spi.FeatureFlags;
+import io.github.rollback4j.spi.RolloutState;
+import io.github.rollback4j.spi.RolloutStateStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntSupplier;
+import java.util.function.UnaryOperator;
+
+/**
+ * The router behind {@link io.github.rollback4j.core.ModelRouters}.
+ *
+ * <p>Concurrency design: the request path reads {@link #table} (volatile) once and then only final
+ * fields and arrays of immutable objects; it takes no lock and allocates nothing. Every change of
+ * routing (weights, promotion, rollback, override, health) runs under {@link #control}, computes a
+ * new {@link RolloutState}, stores it through the {@link RolloutStateStore} with compare-and-set,
+ * compiles a new {@link RoutingTable} and publishes it with one volatile write. A rollback swaps the
+ * table before it persists, so that a slow or contended store can never delay it. Health probes run
+ * outside the lock (a hanging model must not block a rollback) and take it only to publish results.
+ */
+public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultModelRouter.class);
+
+    private final String name;
+    private final RouterConfig config;
+    private final int salt;
+    private final TimeSource time;
+    private final RolloutStateStore store;
+    private final FeatureFlags flags;
+    private final IntSupplier randomBuckets;
+    private final EventBus events;
+    private final AuditTrail audit;
+    private final ReentrantLock control = new ReentrantLock();
+    private final ReentrantLock probing = new ReentrantLock();
+    private final Map<ReleaseId, ReleaseSlot<I, O>> slots = new ConcurrentHashMap<>();
+    private final List<ReleaseId> order = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Executor probeExecutor;
+    private final ExecutorService ownedProbeExecutor;
+    private ScheduledFuture<?> healthSchedule;
+
+    private volatile RoutingTable<I, O> table;
+
+    public DefaultModelRouter(String name, ReleaseSpec<I, O> lastKnownGood, List<ReleaseSpec<I, O>> candidates,
+                              RouterConfig config, TimeSource time, RolloutStateStore store, FeatureFlags flags,
+                              IntSupplier randomBuckets, Executor probeExecutor) {
+        this.name = name;
+        this.config = config;
+        this.salt = config.saltFor(name);
+        this.time = time;
+        this.store = store;
+        this.flags = flags;
+        this.randomBuckets = randomBuckets;
+        this.events = new EventBus(name);
+        this.audit = new AuditTrail(config.auditLogCapacity());
+        if (probeExecutor != null) {
+            this.probeExecutor = probeExecutor;
+            this.ownedProbeExecutor = null;
+        } else {
+            this.ownedProbeExecutor = Executors.newCachedThreadPool(runnable -> {
+                Thread thread = new Thread(runnable, "rollback4j-probe-" + name);
+                thread.setDaemon(true);
+                return thread;
+            });
+            this.probeExecutor = ownedProbeExecutor;
+        }
+        register(lastKnownGood);
+        for (ReleaseSpec<I, O> candidate : candidates) {
+            register(candidate);
+        }
+        control.lock();
+        try {
+            Optional<RolloutState> stored = store.load(name);
+            RolloutState state;
+            if (stored.isPresent()) {
+                state = stored.get();
+                checkKnown(state);
+            } else {
+                state = new RolloutState(name, 1, lastKnownGood.release().id(),
+                        Map.of(RolloutState.DEFAULT_SEGMENT, BucketAllocator.all(lastKnownGood.release().id())), Set.of());
+                if (!store.compareAndSet(0, state)) {
+                    state = store.load(name).orElseThrow(() -> new IllegalStateException(
+                            "router '" + name + "': the state store refused the first state and holds none"));
+                    checkKnown(state);
+                }
+            }
+            table = compile(state);
+        } finally {
+            control.unlock();
+        }
+        for (ReleaseId id : order) {
+            warmUp(id);
+        }
+        enableFlagsOfServingReleases(table.state);
+    }
+
+    private void register(ReleaseSpec<I, O> spec) {
+        ReleaseId id = spec.release().id();
+        if (slots.putIfAbsent(id, new ReleaseSlot<>(name, spec)) != null) {
+            throw new IllegalArgumentException("router '" + name + "': release " + spec.release()
+                    + " is registered twice; each release (same model, feature and config digests) may be added once");
+        }
+        order.add(id);
+    }
+
+    private void checkKnown(RolloutState state) {
+        Set<ReleaseId> referenced = new LinkedHashSet<>();
+        referenced.add(state.lastKnownGood());
+        state.allocations().values().forEach(ranges -> ranges.forEach(r -> referenced.add(r.release())));
+        for (ReleaseId id : referenced) {
+            if (!slots.containsKey(id)) {
+                throw new IllegalStateException("router '" + name + "': the stored rollout state (generation " + state.generation()
+                        + ") routes to release " + id + ", which is not registered with this router. Register that release"
+                        + " (ModelRouters.builder(..).release(..)) or remove the router's state from the store");
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- request path
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public O invoke(I input) throws Exception {
+        return invoke(input, RequestContext.EMPTY);
+    }
+
+    @Override
+    public O invoke(I input, RequestContext context) throws Exception {
+        RoutingTable<I, O> current = table;
+        ReleaseSlot<I, O> slot = route(current, context);
+        CircuitBreaker breaker = slot.breaker;
+        if (breaker == null || slot == current.lastKnownGood) {
+            return slot.model.predict(input);
+        }
+        if (!breaker.tryAcquirePermission()) {
+            return current.lastKnownGood.model.predict(input);
+        }
+        long start = time.nanoTime();
+        O output;
+        try {
+            output = slot.model.predict(input);
+        } catch (Exception e) {
+            breaker.onError(time.nanoTime() - start, TimeUnit.NANOSECONDS, e);
+            return current.lastKnownGood.model.predict(input);
+        }
+        breaker.onSuccess(time.nanoTime() - start, TimeUnit.NANOSECONDS);
+        return output;
+    }
+
+    @Override
+    public Decision<O> decide(I input, RequestContext context) throws Exception {
+        RoutingTable<I, O> current = table;
+        ReleaseSlot<I, O> slot = route(current, context);
+        Segment segment = context == null ? Segment.DEFAULT : context.segment();
+        CircuitBreaker breaker = slot.breaker;
+        ReleaseSlot<I, O> lkg = current.lastKnownGood;
+        if (breaker == null || slot == lkg) {
+            return new Decision<>(slot.model.predict(input), slot.id, segment, false);
+        }
+        if (!breaker.tryAcquirePermission()) {
+            return new Decision<>(lkg.model.predict(input), lkg.id, segment, true);
+        }
+        long start = time.nanoTime();
+        O output;
+        try {
+            output = slot.model.predict(input);
+        } catch (Exception e) {
+            breaker.onError(time.nanoTime() - start, TimeUnit.NANOSECONDS, e);
+            return new Decision<>(lkg.model.predict(input), lkg.id, segment, true);
+        }
+        breaker.onSuccess(time.nanoTime() - start, TimeUnit.NANOSECONDS);
+        return new Decision<>(output, slot.id, segment, false);
+    }
+
+    private ReleaseSlot<I, O> route(RoutingTable<I, O> current, RequestContext context) {
+        if (context == null) {
+            context = RequestContext.EMPTY;
+        }
+        String key = context.stickinessKey();
+        int bucket;
+        if (key != null) {
+            bucket = StickyBuckets.bucket(key, salt);
+        } else if (randomBuckets == null) {
+            bucket = ThreadLocalRandom.current().nextInt(StickyBuckets.BUCKETS);
+        } else {
+            bucket = Math.floorMod(randomBuckets.getAsInt(), StickyBuckets.BUCKETS);
+        }
+        return current.owners(context.segment().index())[bucket];
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    @Override
+    public Release lastKnownGood() {
+        return table.lastKnownGood.release;
+    }
+
+    @Override
+    public List<Release> releases() {
+        List<Release> releases = new ArrayList<>();
+        ReleaseId lkg = table.state.lastKnownGood();
+        releases.add(slots.get(lkg).release);
+        for (ReleaseId id : order) {
+            if (!id.equals(lkg)) {
+                releases.add(slots.get(id).release);
+            }
+        }
+        return Collections.unmodifiableList(releases);
+    }
+
+    @Override
+    public RolloutState state() {
+        return table.state;
+    }
+
+    @Override
+    public Map<ReleaseId, Integer> weights(Segment segment) {
+        return table.state.weights(Objects.requireNonNull(segment, "segment must not be null").name());
+    }
+
+    @Override
+    public Map<ReleaseId, Integer> servingWeights(Segment segment) {
+        return Collections.unmodifiableMap(table.servingWeights(Objects.requireNonNull(segment, "segment must not be null").index()));
+    }
+
+    @Override
+    public ReleaseHealth health(ReleaseId release) {
+        return slot(release, "health").health(table.state.quarantined().contains(release));
+    }
+
+    @Override
+    public ReleaseHealth lastKnownGoodHealth() {
+        return health(table.state.lastKnownGood());
+    }
+
+    @Override
+    public List<AuditEntry> auditLog() {
+        return audit.snapshot();
+    }
+
+    @Override
+    public RouterEventPublisher eventPublisher() {
+        return events;
+    }
+
+    private ReleaseSlot<I, O> slot(ReleaseId release, String operation) {
+        Objects.requireNonNull(release, operation + ": release must not be null");
+        ReleaseSlot<I, O> slot = slots.get(release);
+        if (slot == null) {
+            throw new IllegalArgumentException(operation + ": router '" + name + "' has no release " + release
+                    + "; known releases are " + order);
+        }
+        return slot;
+    }
+
+    // ---------------------------------------------------------------- control path
+
+    @Override
+    public void setWeights(Segment segment, Map<ReleaseId, Integer> basisPoints, Cause cause) {
+        Objects.requireNonNull(segment, "setWeights: segment must not be null");
+        Objects.requireNonNull(basisPoints, "setWeights: basisPoints must not be null");
+        Objects.requireNonNull(cause, "setWeights: cause must not be null");
+        Map<ReleaseId, Integer> target = validateWeights(segment, basisPoints);
+        control.lock();
+        try {
+            RolloutState base = table.state;
+            for (ReleaseId id : target.keySet()) {
+                if (base.quarantined().contains(id)) {
+                    throw new IllegalStateException("setWeights(" + segment + "): release " + id + " is quarantined since it was"
+                            + " rolled back; it may receive traffic again only after overrideQuarantine(" + id
+                            + ", Cause.operator(..)) by an operator");
+                }
+                if (slots.get(id).state == ReleaseState.COLD) {
+                    throw new IllegalStateException("setWeights(" + segment + "): release " + id + " was never warmed;"
+                            + " call warmUp(" + id + ") or checkHealth() first");
+                }
+            }
+            Map<ReleaseId, Integer> before = base.weights(segment.name());
+            List<BucketRange> current = base.allocations().getOrDefault(segment.name(),
+                    base.allocations().get(RolloutState.DEFAULT_SEGMENT));
+            List<BucketRange> next = BucketAllocator.reallocate(current, target);
+            RolloutState state = commit(base, s -> withAllocation(s, segment.name(), next));
+            enableFlags(target.keySet());
+            Map<ReleaseId, Integer> after = state.weights(segment.name());
+            record("weights-changed", cause, segment + ": " + before + " -> " + after + " (basis points)");
+            if (events.hasListeners()) {
+                events.publish(new RouterEvent.WeightsChanged(name, time.now(), segment, before, after, state.generation(), cause));
+            }
+        } finally {
+            control.unlock();
+        }
+    }
+
+    private Map<ReleaseId, Integer> validateWeights(Segment segment, Map<ReleaseId, Integer> basisPoints) {
+        Map<ReleaseId, Integer> target = new LinkedHashMap<>();
+        long sum = 0;
+        for (Map.Entry<ReleaseId, Integer> entry : basisPoints.entrySet()) {
+            ReleaseId id = entry.getKey();
+            Integer weight = entry.getValue();
+            String field = "setWeights(" + segment + ").basisPoints[" + id + "]";
+            if (id == null || !slots.containsKey(id)) {
+                throw new IllegalArgumentException(field + ": router '" + name + "' has no such release; known releases are " + order);
+            }
+            if (weight == null || weight < 0 || weight > StickyBuckets.BUCKETS) {
+                throw new IllegalArgumentException(field + " must be between 0 and " + StickyBuckets.BUCKETS
+                        + " basis points (0.01 % each), but was " + weight);
+            }
+            sum += weight;
+            if (weight > 0) {
+                target.put(id, weight);
+            }
+        }
+        if (sum != StickyBuckets.BUCKETS) {
+            throw new IllegalArgumentException("setWeights(" + segment + ").basisPoints must sum to " + StickyBuckets.BUCKETS
+                    + " (100 %), but sum to " + sum + ": " + basisPoints);
+        }
+        return target;
+    }
+
+    @Override
+    public void promote(ReleaseId release, Cause cause) {
+        Objects.requireNonNull(cause, "promote: cause must not be null");
+        ReleaseSlot<I, O> slot = slot(release, "promote");
+        control.lock();
+        try {
+            RolloutState base = table.state;
+            if (base.quarantined().contains(release)) {
+                throw new IllegalStateException("promote: release " + release + " is quarantined since it was rolled back;"
+                        + " an operator must call overrideQuarantine(" + release + ", ..) first");
+            }
+            if (!slot.isReady()) {
+                throw new IllegalStateException("promote: release " + release + " is " + slot.state
+                        + " and cannot take all traffic; it must be warm and healthy (READY). Last failure: " + slot.lastFailure);
+            }
+            ReleaseId previous = base.lastKnownGood();
+            RolloutState state = commit(base, s -> allTo(s, release, release, s.quarantined()));
+            enableFlags(Set.of(release));
+            record("promoted", cause, release + " (" + slot.release.label() + ") is the last-known-good; previous " + previous);
+            if (events.hasListeners()) {
+                events.publish(new RouterEvent.Promoted(name, time.now(), release, previous, state.generation(), cause));
+            }
+        } finally {
+            control.unlock();
+        }
+    }
+
+    @Override
+    public void rollbackToLastKnownGood() {
+        rollbackToLastKnownGood(Cause.automatic("rollbackToLastKnownGood() called"));
+    }
+
+    @Override
+    public void rollbackToLastKnownGood(Cause cause) {
+        Objects.requireNonNull(cause, "rollbackToLastKnownGood: cause must not be null");
+        control.lock();
+        try {
+            RoutingTable<I, O> before = table;
+            RolloutState base = before.state;
+            ReleaseSlot<I, O> lkg = before.lastKnownGood;
+            ReleaseHealth lkgHealth = lkg.health(false);
+            if (!lkg.isReady()) {
+                String message = "router '" + name + "': rollback refused: the last-known-good " + lkg.id + " (" + lkg.release.label()
+                        + ") is " + lkg.state + (lkg.lastFailure != null ? " (" + lkg.lastFailure + ")" : "")
+                        + "; rolling back onto a release that cannot serve would trade one outage for another. Fix or warm the"
+                        + " last-known-good (warmUp/checkHealth), or promote a healthy release, then roll back";
+                record("rollback-refused", cause, message);
+                LOG.error(message);
+                if (events.hasListeners()) {
+                    events.publish(new RouterEvent.RollbackRefused(name, time.now(), lkgHealth, cause));
+                }
+                throw new RollbackRefusedException(message, lkgHealth);
+            }
+            Set<ReleaseId> rolledBack = new LinkedHashSet<>();
+            base.allocations().values().forEach(ranges -> ranges.forEach(r -> {
+                if (!r.release().equals(lkg.id)) {
+                    rolledBack.add(r.release());
+                }
+            }));
+            Set<ReleaseId> quarantine = new LinkedHashSet<>(base.quarantined());
+            quarantine.addAll(rolledBack);
+            RolloutState next = allTo(base, lkg.id, lkg.id, quarantine);
+            // The swap: from here on no new call reaches a rolled-back release.
+            table = compile(next);
+            RolloutState stored = persistRollback(base, next, lkg.id, rolledBack);
+            Set<String> disabled = disableFlags(rolledBack, lkg);
+            record("rolled-back", cause, "all traffic to " + lkg.id + " (" + lkg.release.label() + "); quarantined " + rolledBack
+                    + "; flags off " + disabled);
+            LOG.warn("router '{}': rolled back to {} ({}); quarantined {}; feature flags turned off {}; cause: {} ({})",
+                    name, lkg.id, lkg.release.label(), rolledBack, disabled, cause.reason(), cause.actor());
+            if (events.hasListeners()) {
+                events.publish(new RouterEvent.RolledBack(name, time.now(), lkg.id, Set.copyOf(rolledBack), Set.copyOf(disabled),
+                        stored.generation(), cause));
+            }
+        } finally {
+            control.unlock();
+        }
+    }
+
+    /** Stores a rollback that is already routing; re-applies it on top of a newer state if another writer won. */
+    private RolloutState persistRollback(RolloutState base, RolloutState next, ReleaseId lkg, Set<ReleaseId> rolledBack) {
+        RolloutState expected = base;
+        RolloutState candidate = next;
+        for (int attempt = 0; attempt <= config.stateStoreRetries(); attempt++) {
+            if (store.compareAndSet(expected.generation(), candidate)) {
+                return candidate;
+            }
+            Optional<RolloutState> latest = store.load(name);
+            if (latest.isEmpty()) {
+                break;
+            }
+            expected = latest.get();
+            Set<ReleaseId> quarantine = new LinkedHashSet<>(expected.quarantined());
+            quarantine.addAll(rolledBack);
+            candidate = allTo(expected, lkg, lkg, quarantine);
+            table = compile(candidate);
+        }
+        LOG.error("router '{}': rolled back locally, but the state store did not accept the rollback after {} attempts;"
+                + " other replicas may still route to {}", name, config.stateStoreRetries() + 1, rolledBack);
+        return candidate;
+    }
+
+    @Override
+    public void overrideQuarantine(ReleaseId release, Cause cause) {
+        Objects.requireNonNull(cause, "overrideQuarantine: cause must not be null");
+        slot(release, "overrideQuarantine");
+        if (Cause.AUTOMATIC.equals(cause.actor())) {
+            throw new IllegalArgumentException("overrideQuarantine(" + release + "): the actor must be an operator, not '"
+                    + Cause.AUTOMATIC + "'; a quarantine is only lifted by a person, on the record");
+        }
+        control.lock();
+        try {
+            RolloutState base = table.state;
+            if (!base.quarantined().contains(release)) {
+                throw new IllegalArgumentException("overrideQuarantine(" + release + "): the release is not quarantined;"
+                        + " quarantined releases are " + base.quarantined());
+            }
+            Set<ReleaseId> quarantine = new LinkedHashSet<>(base.quarantined());
+            quarantine.remove(release);
+            commit(base, s -> new RolloutState(name, s.generation() + 1, s.lastKnownGood(), s.allocations(), quarantine));
+            record("quarantine-overridden", cause, release + " may receive traffic again");
+            LOG.warn("router '{}': quarantine of {} lifted by {}: {}", name, release, cause.actor(), cause.reason());
+            if (events.hasListeners()) {
+                events.publish(new RouterEvent.QuarantineOverridden(name, time.now(), release, cause));
+            }
+        } finally {
+            control.unlock();
+        }
+    }
+
+    @Override
+    public void reloadState() {
+        control.lock();
+        try {
+            store.load(name).ifPresent(state -> {
+                checkKnown(state);
+                table = compile(state);
+            });
+        } finally {
+            control.unlock();
+        }
+    }
+
+    /**
+     * Stores the change with compare-and-set and publishes the new table. When another writer got
+     * there first, routes by the newer stored state and refuses the change.
+     */
+    private RolloutState commit(RolloutState base, UnaryOperator<RolloutState> change) {
+        RolloutState next = change.apply(base);
+        if (!store.compareAndSet(base.generation(), next)) {
+            RolloutState latest = store.load(name).orElse(base);
+            checkKnown(latest);
+            table = compile(latest);
+            throw new IllegalStateException("router '" + name + "': the rollout state changed concurrently (generation "
+                    + base.generation() + " -> " + latest.generation() + " by another writer), so this change was not applied;"
+                    + " the router now routes by the newer state. Re-read it and retry if the change is still wanted");
+        }
+        table = compile(next);
+        return next;
+    }
+
+    private RolloutState withAllocation(RolloutState s, String segment, List<BucketRange> ranges) {
+        Map<String, List<BucketRange>> allocations = new LinkedHashMap<>(s.allocations());
+        allocations.put(segment, ranges);
+        return new RolloutState(name, s.generation() + 1, s.lastKnownGood(), allocations, s.quarantined());
+    }
+
+    private RolloutState allTo(RolloutState s, ReleaseId owner, ReleaseId lastKnownGood, Set<ReleaseId> quarantined) {
+        Map<String, List<BucketRange>> allocations = new LinkedHashMap<>();
+        for (String segment : s.allocations().keySet()) {
+            allocations.put(segment, BucketAllocator.all(owner));
+        }
+        return new RolloutState(name, s.generation() + 1, lastKnownGood, allocations, quarantined);
+    }
+
+    /** Compiles a state into the table the request path reads; buckets of releases that cannot serve go to the LKG. */
+    @SuppressWarnings("unchecked")
+    private RoutingTable<I, O> compile(RolloutState state) {
+        ReleaseSlot<I, O> lkg = slots.get(state.lastKnownGood());
+        ReleaseSlot<I, O>[] defaultOwners = null;
+        int maxIndex = -1;
+        Map<Segment, ReleaseSlot<I, O>[]> bySegment = new LinkedHashMap<>();
+        for (Map.Entry<String, List<BucketRange>> entry : state.allocations().entrySet()) {
+            ReleaseSlot<I, O>[] owners = new ReleaseSlot[StickyBuckets.BUCKETS];
+            for (BucketRange range : entry.getValue()) {
+                ReleaseSlot<I, O> slot = slots.get(range.release());
+                boolean serves = slot.isReady() && !state.quarantined().contains(slot.id);
+                java.util.Arrays.fill(owners, range.from(), range.to(), serves ? slot : lkg);
+            }
+            Segment segment = Segment.of(entry.getKey());
+            bySegment.put(segment, owners);
+            maxIndex = Math.max(maxIndex, segment.index());
+            if (segment.equals(Segment.DEFAULT)) {
+                defaultOwners = owners;
+            }
+        }
+        ReleaseSlot<I, O>[][] indexed = new ReleaseSlot[maxIndex + 1][];
+        bySegment.forEach((segment, owners) -> indexed[segment.index()] = owners);
+        return new RoutingTable<>(state, lkg, defaultOwners, indexed);
+    }
+
+    private void record(String action, Cause cause, String detail) {
+        audit.add(new AuditEntry(time.now(), name, action, cause.actor(), cause.reason(), detail));
+    }
+
+    // ---------------------------------------------------------------- feature flags
+
+    private void enableFlagsOfServingReleases(RolloutState state) {
+        Set<ReleaseId> serving = new LinkedHashSet<>();
+        state.allocations().values().forEach(ranges -> ranges.forEach(r -> serving.add(r.release())));
+        enableFlags(serving);
+    }
+
+    private void enableFlags(Set<ReleaseId> releases) {
+        for (ReleaseId id : releases) {
+            for (String flag : slots.get(id).release.featureFlags()) {
+                try {
+                    flags.set(flag, true);
+                } catch (RuntimeException e) {
+                    LOG.error("router '{}': could not enable feature flag '{}' of release {}", name, flag, id, e);
+                }
+            }
+        }
+    }
+
+    private Set<String> disableFlags(Set<ReleaseId> rolledBack, ReleaseSlot<I, O> lkg) {
+        Set<String> disabled = new LinkedHashSet<>();
+        for (ReleaseId id : rolledBack) {
+            for (String flag : slots.get(id).release.featureFlags()) {
+                if (!lkg.release.featureFlags().contains(flag) && disabled.add(flag)) {
+                    try {
+                        flags.set(flag, false);
+                    } catch (RuntimeException e) {
+                        // The traffic is already back on the LKG; a flag service outage must not undo that.
+                        LOG.error("router '{}': rolled back, but could not turn off feature flag '{}' of release {}", name, flag, id, e);
+                    }
+                }
+            }
+        }
+        return disabled;
+    }
+
+    // ---------------------------------------------------------------- warm standby
+
+    @Override
+    public void addRelease(ReleaseSpec<I, O> spec) {
+        Objects.requireNonNull(spec, "addRelease: spec must not be null");
+        register(spec);
+        warmUp(spec.release().id());
+    }
+
+    @Override
+    public void warmUp(ReleaseId release) {
+        ReleaseSlot<I, O> slot = slot(release, "warmUp");
+        probing.lock();
+        try {
+            long start = time.nanoTime();
+            updateHealth(slot, ReleaseState.WARMING, null);
+            ReleaseSpec<I, O> spec = slot.spec;
+            List<I> samples = spec.sampleInputs();
+            String failure = null;
+            for (int call = 0; call < spec.warmupCalls() && failure == null; call++) {
+                failure = callOnce(slot, samples.get(call % samples.size()), call % samples.size(), false);
+            }
+            if (failure == null) {
+                failure = probe(slot);
+            } else {
+                failure = "warm-up failed: " + failure;
+            }
+            if (failure == null) {
+                updateHealth(slot, ReleaseState.READY, null);
+                if (events.hasListeners()) {
+                    events.publish(new RouterEvent.ReleaseWarmed(name, time.now(), release, spec.warmupCalls(),
+                            Duration.ofNanos(time.nanoTime() - start)));
+                }
+            } else {
+                failed(slot, failure, true);
+            }
+        } finally {
+            probing.unlock();
+        }
+    }
+
+    @Override
+    public void checkHealth() {
+        probing.lock();
+        try {
+            for (ReleaseId id : order) {
+                ReleaseSlot<I, O> slot = slots.get(id);
+                if (slot.state == ReleaseState.COLD) {
+                    warmUp(id);
+                    continue;
+                }
+                String failure = probe(slot);
+                if (failure == null) {
+                    boolean recovered = slot.state != ReleaseState.READY;
+                    updateHealth(slot, ReleaseState.READY, null);
+                    if (recovered) {
+                        LOG.info("router '{}': release {} passed its health probe again and may serve", name, id);
+                        if (events.hasListeners()) {
+                            events.publish(new RouterEvent.HealthRecovered(name, time.now(), id));
+                        }
+                    }
+                } else {
+                    failed(slot, failure, false);
+                }
+            }
+        } finally {
+            probing.unlock();
+        }
+    }
+
+    private void failed(ReleaseSlot<I, O> slot, String failure, boolean immediately) {
+        int failures = slot.consecutiveFailures + 1;
+        boolean unhealthy = immediately || failures >= slot.spec.unhealthyAfterFailures() || slot.state == ReleaseState.UNHEALTHY;
+        control.lock();
+        try {
+            slot.consecutiveFailures = failures;
+            slot.lastFailure = failure;
+            slot.lastProbe = time.now();
+            ReleaseState next = unhealthy ? ReleaseState.UNHEALTHY : slot.state;
+            if (next != slot.state) {
+                slot.state = next;
+                table = compile(table.state);
+            }
+        } finally {
+            control.unlock();
+        }
+        boolean isLkg = slot.id.equals(table.state.lastKnownGood());
+        LOG.warn("router '{}': health probe of {}{} failed ({} in a row): {}{}", name, slot.id, isLkg ? " (last-known-good)" : "",
+                failures, failure, unhealthy ? "; it is out of traffic" : "");
+        if (events.hasListeners()) {
+            events.publish(new RouterEvent.HealthCheckFailed(name, time.now(), slot.id, failure, failures, unhealthy));
+        }
+    }
+
+    private void updateHealth(ReleaseSlot<I, O> slot, ReleaseState state, String failure) {
+        control.lock();
+        try {
+            boolean servabilityChanged = (slot.state == ReleaseState.READY) != (state == ReleaseState.READY);
+            slot.state = state;
+            slot.lastFailure = failure;
+            if (state == ReleaseState.READY) {
+                slot.consecutiveFailures = 0;
+            }
+            if (state != ReleaseState.WARMING) {
+                slot.lastProbe = time.now();
+            }
+            if (servabilityChanged && table != null) {
+                table = compile(table.state);
+            }
+        } finally {
+            control.unlock();
+        }
+    }
+
+    /** Runs every sample input once; returns why the probe failed, or {@code null}. */
+    private String probe(ReleaseSlot<I, O> slot) {
+        List<I> samples = slot.spec.sampleInputs();
+        for (int i = 0; i < samples.size(); i++) {
+            String failure = callOnce(slot, samples.get(i), i, true);
+            if (failure != null) {
+                return failure;
+            }
+        }
+        return null;
+    }
+
+    /** One call with the probe timeout (enforced on the probe executor, and measured on the router's clock). */
+    private String callOnce(ReleaseSlot<I, O> slot, I input, int sampleIndex, boolean check) {
+        long timeoutNanos = slot.spec.probeTimeout().toNanos();
+        long start = time.nanoTime();
+        O output;
+        try {
+            CompletableFuture<O> call = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return slot.model.predict(input);
+                } catch (Exception e) {
+                    throw new CompletionException(e);
+                }
+            }, probeExecutor);
+            output = call.get(timeoutNanos, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            return "sample input #" + sampleIndex + " timed out after " + slot.spec.probeTimeout().toMillis() + " ms";
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() instanceof CompletionException && e.getCause().getCause() != null
+                    ? e.getCause().getCause() : e.getCause();
+            return "sample input #" + sampleIndex + " threw " + cause;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted while probing";
+        } catch (RuntimeException e) {
+            return "sample input #" + sampleIndex + " could not be run: " + e;
+        }
+        long took = time.nanoTime() - start;
+        if (took > timeoutNanos) {
+            return "sample input #" + sampleIndex + " took " + took / 1_000_000 + " ms, over the probe timeout of "
+                    + slot.spec.probeTimeout().toMillis() + " ms";
+        }
+        if (check) {
+            boolean healthy;
+            try {
+                healthy = slot.spec.healthCheck().test(output);
+            } catch (RuntimeException e) {
+                return "health check threw " + e + " on the output of sample input #" + sampleIndex;
+            }
+            if (!healthy) {
+                return "health check rejected output '" + output + "' of sample input #" + sampleIndex;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void startHealthChecks(ScheduledExecutorService scheduler) {
+        Objects.requireNonNull(scheduler, "startHealthChecks: scheduler must not be null");
+        long interval = config.healthCheckInterval().toMillis();
+        synchronized (this) {
+            if (healthSchedule != null) {
+                healthSchedule.cancel(false);
+            }
+            healthSchedule = scheduler.scheduleWithFixedDelay(() -> {
+                try {
+                    checkHealth();
+                } catch (RuntimeException e) {
+                    LOG.error("router '{}': health check round failed", name, e);
+                }
+            }, interval, interval, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (healthSchedule != null) {
+                healthSchedule.cancel(false);
+                healthSchedule = null;
+            }
+        }
+        if (ownedProbeExecutor != null) {
+            ownedProbeExecutor.shutdownNow();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ModelRouter{" + name + ", generation " + table.state.generation() + ", last-known-good "
+                + table.state.lastKnownGood() + '}';
+    }
+}

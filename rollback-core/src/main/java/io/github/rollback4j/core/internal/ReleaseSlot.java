@@ -1,0 +1,47 @@
+package io.github.rollback4j.core.internal;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.rollback4j.Model;
+import io.github.rollback4j.Release;
+import io.github.rollback4j.ReleaseHealth;
+import io.github.rollback4j.ReleaseId;
+import io.github.rollback4j.ReleaseState;
+import io.github.rollback4j.core.ReleaseSpec;
+
+import java.time.Instant;
+
+/**
+ * One registered release as the router holds it: the model the request path calls, its optional
+ * circuit breaker, and its health. The request path reads only the final fields; health fields are
+ * written by the control path under the router's lock and read through {@link #health}.
+ */
+final class ReleaseSlot<I, O> {
+
+    final ReleaseSpec<I, O> spec;
+    final Release release;
+    final ReleaseId id;
+    final Model<I, O> model;
+    final CircuitBreaker breaker;
+
+    volatile ReleaseState state = ReleaseState.COLD;
+    volatile int consecutiveFailures;
+    volatile Instant lastProbe;
+    volatile String lastFailure;
+
+    ReleaseSlot(String router, ReleaseSpec<I, O> spec) {
+        this.spec = spec;
+        this.release = spec.release();
+        this.id = release.id();
+        this.model = spec.model();
+        this.breaker = spec.circuitBreaker() == null ? null
+                : CircuitBreaker.of(router + "." + id.value(), spec.circuitBreaker());
+    }
+
+    boolean isReady() {
+        return state == ReleaseState.READY;
+    }
+
+    ReleaseHealth health(boolean quarantined) {
+        return new ReleaseHealth(id, state, quarantined, lastProbe, consecutiveFailures, lastFailure);
+    }
+}
