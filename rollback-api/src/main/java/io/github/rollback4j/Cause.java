@@ -1,7 +1,5 @@
 package io.github.rollback4j;
 
-import java.util.Objects;
-
 /**
  * Who asked for a routing change and why; every change, approval, override and rollback is audited
  * with its cause.
@@ -42,6 +40,6 @@ public record Cause(String actor, String reason) {
      * @return a cause with that operator as actor
      */
     public static Cause operator(String operatorId, String reason) {
-        return new Cause(Objects.requireNonNull(operatorId, "Cause.actor must not be null"), reason);
+        return new Cause(operatorId, reason);
     }
 }

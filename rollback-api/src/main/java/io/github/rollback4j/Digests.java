@@ -60,8 +60,10 @@ final class Digests {
                     + " content digest: 'sha256:' followed by 64 lower-case hex characters");
         }
         if (!SHA256.matcher(value).matches()) {
-            String why = !value.startsWith("sha256:") ? "it does not start with 'sha256:'"
-                    : "after 'sha256:' it has " + (value.length() - 7) + " characters where 64 lower-case hex characters are required";
+            String hex = value.startsWith("sha256:") ? value.substring(7) : null;
+            String why = hex == null ? "it does not start with 'sha256:'"
+                    : hex.length() != 64 ? "after 'sha256:' it has " + hex.length() + " characters where 64 are required"
+                    : "after 'sha256:' it has characters other than lower-case hex (0-9, a-f)";
             throw new IllegalArgumentException(field + " must be 'sha256:' followed by 64 lower-case hex characters, but was '"
                     + value + "' (" + why + ")");
         }

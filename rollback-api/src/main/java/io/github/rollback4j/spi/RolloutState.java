@@ -41,6 +41,11 @@ public record RolloutState(String router, long generation, ReleaseId lastKnownGo
     public RolloutState {
         Objects.requireNonNull(router, "RolloutState.router must not be null");
         Objects.requireNonNull(lastKnownGood, "RolloutState.lastKnownGood must not be null");
+        if (router.isBlank()) {
+            throw new IllegalArgumentException("RolloutState.router must name the router, but was blank");
+        }
+        Objects.requireNonNull(allocations, "RolloutState.allocations must not be null");
+        Objects.requireNonNull(quarantined, "RolloutState.quarantined must not be null (use an empty set)");
         if (generation < 1) {
             throw new IllegalArgumentException("RolloutState.generation must be >= 1, but was " + generation);
         }
@@ -49,6 +54,7 @@ public record RolloutState(String router, long generation, ReleaseId lastKnownGo
         }
         Map<String, List<BucketRange>> copy = new LinkedHashMap<>();
         allocations.forEach((segment, ranges) -> {
+            Objects.requireNonNull(ranges, "RolloutState.allocations['" + segment + "'] must not be null");
             int next = 0;
             for (BucketRange range : ranges) {
                 if (range.from() != next) {
