@@ -1,0 +1,142 @@
+package io.github.rollback4j.benchmarks;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.rollback4j.Cause;
+import io.github.rollback4j.Model;
+import io.github.rollback4j.ModelVersion;
+import io.github.rollback4j.Release;
+import io.github.rollback4j.RequestContext;
+import io.github.rollback4j.Segment;
+import io.github.rollback4j.core.ManagedModelRouter;
+import io.github.rollback4j.core.ModelRouters;
+import io.github.rollback4j.core.ReleaseSpec;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * The cost of routing a call, against the direct model call and the usual wrappers around it, all
+ * measured in the same run:
+ * <ul>
+ *   <li>{@code direct}: the model called directly (the baseline);</li>
+ *   <li>{@code routerRandom}, {@code routerSticky}: {@code ModelRouter.invoke} with two releases at
+ *   95/5, without and with a stickiness key;</li>
+ *   <li>{@code circuitBreaker}: Resilience4j {@code CircuitBreaker.decorateFunction} around the model;</li>
+ *   <li>{@code micrometerTimer}: a Micrometer {@code Timer.record} around the model.</li>
+ * </ul>
+ * Run (after {@code mvn -q -pl benchmarks -am -DskipTests package}):
+ * <pre>
+ * java -jar benchmarks/target/benchmarks.jar RouterBenchmark -t 1 -prof gc
+ * java -jar benchmarks/target/benchmarks.jar RouterBenchmark -t 2 -prof gc
+ * </pre>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class RouterBenchmark {
+
+    private static final int KEYS = 4096;
+
+    /** A small, deterministic model: enough work not to be optimised away, far less than a real one. */
+    static final class ScoreModel implements Model<double[], Double> {
+        private final double weight;
+
+        ScoreModel(double weight) {
+            this.weight = weight;
+        }
+
+        @Override
+        public Double predict(double[] input) {
+            double score = 0;
+            for (double x : input) {
+                score = score * weight + x;
+            }
+            return score;
+        }
+    }
+
+    private ScoreModel model;
+    private ManagedModelRouter<double[], Double> router;
+    private Function<double[], Double> breakerDecorated;
+    private Timer timer;
+    private RequestContext[] stickyContexts;
+    private double[] input;
+
+    /** Per-thread cursor over the stickiness keys, so threads do not share a counter. */
+    @State(Scope.Thread)
+    public static class Cursor {
+        int next;
+    }
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        model = new ScoreModel(1.0001);
+        input = new double[] {0.5, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5};
+        Release v1 = Release.of(ModelVersion.of("bench", "1.0.0", "sha256:" + "a1".repeat(32)));
+        Release v2 = Release.of(ModelVersion.of("bench", "2.0.0", "sha256:" + "b2".repeat(32)));
+        router = ModelRouters.builder("bench", ReleaseSpec.builder(v1, (Model<double[], Double>) model)
+                        .sampleInputs(List.of(input)).build())
+                .release(ReleaseSpec.builder(v2, (Model<double[], Double>) new ScoreModel(1.0002))
+                        .sampleInputs(List.of(input)).build())
+                .build();
+        router.setWeights(Segment.DEFAULT, Map.of(v1.id(), 9_500, v2.id(), 500), Cause.automatic("benchmark 95/5"));
+        CircuitBreaker breaker = CircuitBreaker.of("bench", CircuitBreakerConfig.ofDefaults());
+        breakerDecorated = CircuitBreaker.decorateFunction(breaker, model::predict);
+        timer = Timer.builder("bench.model").register(new SimpleMeterRegistry());
+        stickyContexts = new RequestContext[KEYS];
+        for (int i = 0; i < KEYS; i++) {
+            stickyContexts[i] = RequestContext.of("user-" + (i * 7919));
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        router.close();
+    }
+
+    @Benchmark
+    public Double direct() {
+        return model.predict(input);
+    }
+
+    @Benchmark
+    public Double routerRandom() throws Exception {
+        return router.invoke(input, RequestContext.EMPTY);
+    }
+
+    @Benchmark
+    public Double routerSticky(Cursor cursor) throws Exception {
+        RequestContext context = stickyContexts[cursor.next++ & (KEYS - 1)];
+        return router.invoke(input, context);
+    }
+
+    @Benchmark
+    public Double circuitBreaker() {
+        return breakerDecorated.apply(input);
+    }
+
+    @Benchmark
+    public Double micrometerTimer() {
+        return timer.record(() -> model.predict(input));
+    }
+}
