@@ -176,23 +176,10 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
     public O invoke(I input, RequestContext context) throws Exception {
         RoutingTable<I, O> current = table;
         ReleaseSlot<I, O> slot = route(current, context);
-        CircuitBreaker breaker = slot.breaker;
-        if (breaker == null || slot == current.lastKnownGood) {
+        if (slot.breaker == null || slot == current.lastKnownGood) {
             return slot.model.predict(input);
         }
-        if (!breaker.tryAcquirePermission()) {
-            return current.lastKnownGood.model.predict(input);
-        }
-        long start = time.nanoTime();
-        O output;
-        try {
-            output = slot.model.predict(input);
-        } catch (Exception e) {
-            breaker.onError(time.nanoTime() - start, TimeUnit.NANOSECONDS, e);
-            return current.lastKnownGood.model.predict(input);
-        }
-        breaker.onSuccess(time.nanoTime() - start, TimeUnit.NANOSECONDS);
-        return output;
+        return callGuarded(slot, current.lastKnownGood, input, null);
     }
 
     @Override
@@ -200,13 +187,27 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         RoutingTable<I, O> current = table;
         ReleaseSlot<I, O> slot = route(current, context);
         Segment segment = context == null ? Segment.DEFAULT : context.segment();
-        CircuitBreaker breaker = slot.breaker;
-        ReleaseSlot<I, O> lkg = current.lastKnownGood;
-        if (breaker == null || slot == lkg) {
+        if (slot.breaker == null || slot == current.lastKnownGood) {
             return new Decision<>(slot.model.predict(input), slot.id, segment, false);
         }
+        boolean[] fellBack = new boolean[1];
+        O output = callGuarded(slot, current.lastKnownGood, input, fellBack);
+        ReleaseSlot<I, O> served = fellBack[0] ? current.lastKnownGood : slot;
+        return new Decision<>(output, served.id, segment, fellBack[0]);
+    }
+
+    /**
+     * Calls a release behind its circuit breaker: a failed call, or any call while the breaker is
+     * open, is served by the last-known-good. Exceptions the breaker is told to ignore (the caller's
+     * own fault, such as bad input) and {@link Error}s reach the caller unchanged.
+     */
+    private O callGuarded(ReleaseSlot<I, O> slot, ReleaseSlot<I, O> lkg, I input, boolean[] fellBack) throws Exception {
+        CircuitBreaker breaker = slot.breaker;
         if (!breaker.tryAcquirePermission()) {
-            return new Decision<>(lkg.model.predict(input), lkg.id, segment, true);
+            if (fellBack != null) {
+                fellBack[0] = true;
+            }
+            return lkg.model.predict(input);
         }
         long start = time.nanoTime();
         O output;
@@ -214,10 +215,19 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
             output = slot.model.predict(input);
         } catch (Exception e) {
             breaker.onError(time.nanoTime() - start, TimeUnit.NANOSECONDS, e);
-            return new Decision<>(lkg.model.predict(input), lkg.id, segment, true);
+            if (breaker.getCircuitBreakerConfig().getIgnoreExceptionPredicate().test(e)) {
+                throw e;
+            }
+            if (fellBack != null) {
+                fellBack[0] = true;
+            }
+            return lkg.model.predict(input);
+        } catch (Error e) {
+            breaker.releasePermission();
+            throw e;
         }
-        breaker.onSuccess(time.nanoTime() - start, TimeUnit.NANOSECONDS);
-        return new Decision<>(output, slot.id, segment, false);
+        breaker.onResult(time.nanoTime() - start, TimeUnit.NANOSECONDS, output);
+        return output;
     }
 
     private ReleaseSlot<I, O> route(RoutingTable<I, O> current, RequestContext context) {
@@ -457,6 +467,12 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
                 break;
             }
             expected = latest.get();
+            // Releases the newer state gave traffic to lose it too, so they are rolled back and quarantined as well.
+            expected.allocations().values().forEach(ranges -> ranges.forEach(r -> {
+                if (!r.release().equals(lkg)) {
+                    rolledBack.add(r.release());
+                }
+            }));
             Set<ReleaseId> quarantine = new LinkedHashSet<>(expected.quarantined());
             quarantine.addAll(rolledBack);
             candidate = allTo(expected, lkg, lkg, quarantine);

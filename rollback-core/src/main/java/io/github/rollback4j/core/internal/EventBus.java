@@ -28,8 +28,10 @@ final class EventBus implements RouterEventPublisher {
     @Override
     public Registration onEvent(Consumer<? super RouterEvent> listener) {
         Objects.requireNonNull(listener, "listener must not be null");
-        listeners.add(listener);
-        return () -> listeners.remove(listener);
+        // A fresh wrapper per registration, so closing one never removes another registration of the same listener.
+        Consumer<RouterEvent> entry = listener::accept;
+        listeners.add(entry);
+        return () -> listeners.remove(entry);
     }
 
     @Override
