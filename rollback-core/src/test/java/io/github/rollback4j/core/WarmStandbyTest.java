@@ -102,6 +102,33 @@ class WarmStandbyTest {
     }
 
     @Test
+    void scheduledHealthChecksTakeABrokenReleaseOutOfTrafficByThemselves() throws Exception {
+        AtomicBoolean broken = new AtomicBoolean();
+        java.util.concurrent.ScheduledExecutorService scheduler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try (ManagedModelRouter<String, String> router = Fixtures.router("scheduled", Fixtures.spec(v1, in -> "v1"), clock)
+                .config(RouterConfig.custom().healthCheckInterval(Duration.ofMillis(100)).build())
+                .release(Fixtures.spec(v2, in -> {
+                    if (broken.get()) {
+                        throw new IllegalStateException("model server gone");
+                    }
+                    return "v2";
+                })).build()) {
+            router.setWeights(Segment.DEFAULT, Map.of(v1.id(), 5000, v2.id(), 5000), Cause.operator("t", "half"));
+            router.startHealthChecks(scheduler);
+            broken.set(true);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> router.health(v2.id()).state() == ReleaseState.UNHEALTHY);
+            assertThat(router.servingWeights(Segment.DEFAULT)).isEqualTo(Map.of(v1.id(), 10_000));
+            broken.set(false);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> router.health(v2.id()).state() == ReleaseState.READY);
+            assertThat(router.servingWeights(Segment.DEFAULT)).containsEntry(v2.id(), 5000);
+        } finally {
+            scheduler.shutdownNow();
+        }
+    }
+
+    @Test
     void probeSlowerThanItsTimeoutOnTheRouterClockFails() {
         AtomicBoolean slow = new AtomicBoolean();
         try (ManagedModelRouter<String, String> router = Fixtures.router("slow", Fixtures.spec(v1, in -> "v1"), clock)
