@@ -1,6 +1,7 @@
 package io.github.rollback4j;
 
 import io.github.rollback4j.spi.RolloutState;
+import io.github.rollback4j.telemetry.RouterTelemetry;
 
 import java.util.List;
 import java.util.Map;
@@ -158,4 +159,18 @@ public interface ModelRouter<I, O> {
 
     /** @return where to register event listeners */
     RouterEventPublisher eventPublisher();
+
+    /** @return the router's telemetry: windows per release and segment, KPI reporting, snapshots */
+    RouterTelemetry telemetry();
+
+    /**
+     * Retires a release: it is unloaded from the router, no longer probed, and its telemetry and
+     * meters are dropped. Only a release without traffic in any segment that is not the
+     * last-known-good can be retired. Audited.
+     *
+     * @param release the release
+     * @param cause who and why
+     * @throws IllegalStateException when the release is the last-known-good or still has weight
+     */
+    void retire(ReleaseId release, Cause cause);
 }

@@ -113,6 +113,27 @@ public sealed interface RouterEvent {
     }
 
     /**
+     * A release was registered with the router (it is warmed next).
+     *
+     * @param router the router's name
+     * @param time when
+     * @param release the release
+     */
+    record ReleaseAdded(String router, Instant time, ReleaseId release) implements RouterEvent {
+    }
+
+    /**
+     * A release was retired: it is no longer loaded, probed or routable, and its telemetry is dropped.
+     *
+     * @param router the router's name
+     * @param time when
+     * @param release the release
+     * @param cause who and why
+     */
+    record ReleaseRetired(String router, Instant time, ReleaseId release, Cause cause) implements RouterEvent {
+    }
+
+    /**
      * An operator allowed a quarantined release to receive traffic again.
      *
      * @param router the router's name
