@@ -11,6 +11,7 @@ import io.github.rollback4j.Segment;
 import io.github.rollback4j.core.ManagedModelRouter;
 import io.github.rollback4j.core.ModelRouters;
 import io.github.rollback4j.core.ReleaseSpec;
+import io.github.rollback4j.core.TelemetryConfig;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -37,7 +38,9 @@ import java.util.function.Function;
  * <ul>
  *   <li>{@code direct}: the model called directly (the baseline);</li>
  *   <li>{@code routerRandom}, {@code routerSticky}: {@code ModelRouter.invoke} with two releases at
- *   95/5, without and with a stickiness key;</li>
+ *   95/5, without and with a stickiness key, telemetry off;</li>
+ *   <li>{@code telemetryRandom}, {@code telemetrySticky}: the same with telemetry on (latency window,
+ *   outcome counts; default config, no profiling);</li>
  *   <li>{@code circuitBreaker}: Resilience4j {@code CircuitBreaker.decorateFunction} around the model;</li>
  *   <li>{@code micrometerTimer}: a Micrometer {@code Timer.record} around the model.</li>
  * </ul>
@@ -77,6 +80,7 @@ public class RouterBenchmark {
 
     private ScoreModel model;
     private ManagedModelRouter<double[], Double> router;
+    private ManagedModelRouter<double[], Double> telemetryRouter;
     private Function<double[], Double> breakerDecorated;
     private Timer timer;
     private RequestContext[] stickyContexts;
@@ -94,12 +98,8 @@ public class RouterBenchmark {
         input = new double[] {0.5, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5};
         Release v1 = Release.of(ModelVersion.of("bench", "1.0.0", "sha256:" + "a1".repeat(32)));
         Release v2 = Release.of(ModelVersion.of("bench", "2.0.0", "sha256:" + "b2".repeat(32)));
-        router = ModelRouters.builder("bench", ReleaseSpec.builder(v1, (Model<double[], Double>) model)
-                        .sampleInputs(List.of(input)).build())
-                .release(ReleaseSpec.builder(v2, (Model<double[], Double>) new ScoreModel(1.0002))
-                        .sampleInputs(List.of(input)).build())
-                .build();
-        router.setWeights(Segment.DEFAULT, Map.of(v1.id(), 9_500, v2.id(), 500), Cause.automatic("benchmark 95/5"));
+        router = router("bench", v1, v2, TelemetryConfig.disabled());
+        telemetryRouter = router("bench-telemetry", v1, v2, TelemetryConfig.ofDefaults());
         CircuitBreaker breaker = CircuitBreaker.of("bench", CircuitBreakerConfig.ofDefaults());
         breakerDecorated = CircuitBreaker.decorateFunction(breaker, model::predict);
         timer = Timer.builder("bench.model").register(new SimpleMeterRegistry());
@@ -109,9 +109,20 @@ public class RouterBenchmark {
         }
     }
 
+    private ManagedModelRouter<double[], Double> router(String name, Release v1, Release v2, TelemetryConfig telemetry) {
+        ManagedModelRouter<double[], Double> built = ModelRouters
+                .builder(name, ReleaseSpec.builder(v1, (Model<double[], Double>) model).sampleInputs(List.of(input)).build())
+                .release(ReleaseSpec.builder(v2, (Model<double[], Double>) new ScoreModel(1.0002)).sampleInputs(List.of(input)).build())
+                .telemetry(telemetry)
+                .build();
+        built.setWeights(Segment.DEFAULT, Map.of(v1.id(), 9_500, v2.id(), 500), Cause.automatic("benchmark 95/5"));
+        return built;
+    }
+
     @TearDown(Level.Trial)
     public void tearDown() {
         router.close();
+        telemetryRouter.close();
     }
 
     @Benchmark
@@ -128,6 +139,17 @@ public class RouterBenchmark {
     public Double routerSticky(Cursor cursor) throws Exception {
         RequestContext context = stickyContexts[cursor.next++ & (KEYS - 1)];
         return router.invoke(input, context);
+    }
+
+    @Benchmark
+    public Double telemetryRandom() throws Exception {
+        return telemetryRouter.invoke(input, RequestContext.EMPTY);
+    }
+
+    @Benchmark
+    public Double telemetrySticky(Cursor cursor) throws Exception {
+        RequestContext context = stickyContexts[cursor.next++ & (KEYS - 1)];
+        return telemetryRouter.invoke(input, context);
     }
 
     @Benchmark

@@ -16,7 +16,9 @@ public interface CallObserver {
     CallObserver NOOP = (latencyNanos, outcome) -> { };
 
     /**
-     * @param latencyNanos how long the routed release took, in nanoseconds
+     * @param latencyNanos how long the routed release took, in nanoseconds; {@code -1} when the
+     *                     release was not called at all (its circuit breaker was open and the
+     *                     last-known-good served): count the outcome, record no latency
      * @param outcome what became of the call
      */
     void onCall(long latencyNanos, Outcome outcome);

@@ -5,8 +5,9 @@ import java.util.Map;
 /**
  * The profile of one input field over a window, from the sampled calls: how often it was missing and
  * how its values were distributed. Numeric fields have a {@link #numeric()} distribution, categorical
- * fields {@link #categories()} counts (the rarest categories beyond the per-field cap are counted
- * under {@link #OTHER}).
+ * fields {@link #categories()} counts. A field keeps counts for the first categories it sees, up to a
+ * per-field cap (64 by default); later new categories are counted under {@link #OTHER}, so a category's
+ * counts always stay in one place.
  *
  * <p>Immutable and thread-safe.
  *

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.function.IntSupplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Builds {@link ManagedModelRouter}s.
@@ -58,6 +59,9 @@ public final class ModelRouters {
         private FeatureFlags featureFlags;
         private IntSupplier randomBuckets;
         private Executor probeExecutor;
+        private TelemetryConfig telemetry = TelemetryConfig.ofDefaults();
+        private ToDoubleFunction<? super O> scoreExtractor;
+        private InputProfile<? super I> inputProfile;
 
         private Builder(String name, ReleaseSpec<I, O> lastKnownGood) {
             if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._\\-]{0,63}")) {
@@ -137,6 +141,34 @@ public final class ModelRouters {
         }
 
         /**
+         * @param config how telemetry is kept; default {@link TelemetryConfig#ofDefaults()}
+         * @return this builder
+         */
+        public Builder<I, O> telemetry(TelemetryConfig config) {
+            this.telemetry = Objects.requireNonNull(config, "router '" + name + "': telemetry must not be null");
+            return this;
+        }
+
+        /**
+         * @param extractor reads the prediction score from an output, for the score distribution of
+         *                  sampled calls (drift of predictions); default none
+         * @return this builder
+         */
+        public Builder<I, O> scoreExtractor(ToDoubleFunction<? super O> extractor) {
+            this.scoreExtractor = Objects.requireNonNull(extractor, "router '" + name + "': scoreExtractor must not be null");
+            return this;
+        }
+
+        /**
+         * @param profile the input fields profiled on sampled calls (null rates, distributions); default none
+         * @return this builder
+         */
+        public Builder<I, O> inputProfile(InputProfile<? super I> profile) {
+            this.inputProfile = Objects.requireNonNull(profile, "router '" + name + "': inputProfile must not be null");
+            return this;
+        }
+
+        /**
          * Builds the router and warms every release on the calling thread.
          *
          * @return the router
@@ -147,7 +179,7 @@ public final class ModelRouters {
             return new DefaultModelRouter<>(name, lastKnownGood, releases, config, timeSource,
                     stateStore != null ? stateStore : new InMemoryRolloutStateStore(),
                     featureFlags != null ? featureFlags : new InMemoryFeatureFlags(),
-                    randomBuckets, probeExecutor);
+                    randomBuckets, probeExecutor, telemetry, scoreExtractor, inputProfile);
         }
     }
 }

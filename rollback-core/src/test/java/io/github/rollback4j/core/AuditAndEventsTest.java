@@ -130,7 +130,7 @@ class AuditAndEventsTest {
         assertThat(rolledBack).hasSize(1);
         assertThat(promoted).isEmpty();
         assertThat(all).extracting(e -> e.getClass().getSimpleName())
-                .containsExactly("WeightsChanged", "WeightsChanged", "RolledBack", "ReleaseWarmed");
+                .containsExactly("WeightsChanged", "WeightsChanged", "RolledBack", "ReleaseAdded", "ReleaseWarmed");
         assertThat(all).allSatisfy(e -> assertThat(e.router()).isEqualTo("audited"));
     }
 

@@ -17,11 +17,15 @@ import io.github.rollback4j.TimeSource;
 import io.github.rollback4j.core.ManagedModelRouter;
 import io.github.rollback4j.core.ReleaseSpec;
 import io.github.rollback4j.core.RouterConfig;
+import io.github.rollback4j.core.InputProfile;
 import io.github.rollback4j.core.StickyBuckets;
+import io.github.rollback4j.core.TelemetryConfig;
 import io.github.rollback4j.spi.BucketRange;
 import io.github.rollback4j.spi.FeatureFlags;
 import io.github.rollback4j.spi.RolloutState;
 import io.github.rollback4j.spi.RolloutStateStore;
+import io.github.rollback4j.telemetry.Outcome;
+import io.github.rollback4j.telemetry.RouterTelemetry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +53,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntSupplier;
+import java.util.function.ToDoubleFunction;
 import java.util.function.UnaryOperator;
 
 /**
@@ -81,13 +86,16 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
     private final List<ReleaseId> order = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Executor probeExecutor;
     private final ExecutorService ownedProbeExecutor;
+    private final TelemetryHub<I, O> telemetry;
+    private final boolean telemetryOn;
     private ScheduledFuture<?> healthSchedule;
 
     private volatile RoutingTable<I, O> table;
 
     public DefaultModelRouter(String name, ReleaseSpec<I, O> lastKnownGood, List<ReleaseSpec<I, O>> candidates,
                               RouterConfig config, TimeSource time, RolloutStateStore store, FeatureFlags flags,
-                              IntSupplier randomBuckets, Executor probeExecutor) {
+                              IntSupplier randomBuckets, Executor probeExecutor, TelemetryConfig telemetryConfig,
+                              ToDoubleFunction<? super O> scoreExtractor, InputProfile<? super I> inputProfile) {
         this.name = name;
         this.config = config;
         this.salt = config.saltFor(name);
@@ -97,6 +105,8 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         this.randomBuckets = randomBuckets;
         this.events = new EventBus(name);
         this.audit = new AuditTrail(config.auditLogCapacity());
+        this.telemetry = new TelemetryHub<>(this, telemetryConfig, time, randomBuckets, scoreExtractor, inputProfile);
+        this.telemetryOn = telemetryConfig.enabled();
         if (probeExecutor != null) {
             this.probeExecutor = probeExecutor;
             this.ownedProbeExecutor = null;
@@ -175,47 +185,96 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
     @Override
     public O invoke(I input, RequestContext context) throws Exception {
         RoutingTable<I, O> current = table;
-        ReleaseSlot<I, O> slot = route(current, context);
-        if (slot.breaker == null || slot == current.lastKnownGood) {
+        RequestContext request = context == null ? RequestContext.EMPTY : context;
+        ReleaseSlot<I, O> slot = route(current, request);
+        CallStats<I, O> stats = telemetryOn ? slot.stats(request.segment(), telemetry) : null;
+        if (slot.breaker != null && slot != current.lastKnownGood) {
+            return callGuarded(slot, current.lastKnownGood, input, stats, null);
+        }
+        if (stats == null) {
             return slot.model.predict(input);
-        }
-        return callGuarded(slot, current.lastKnownGood, input, null);
-    }
-
-    @Override
-    public Decision<O> decide(I input, RequestContext context) throws Exception {
-        RoutingTable<I, O> current = table;
-        ReleaseSlot<I, O> slot = route(current, context);
-        Segment segment = context == null ? Segment.DEFAULT : context.segment();
-        if (slot.breaker == null || slot == current.lastKnownGood) {
-            return new Decision<>(slot.model.predict(input), slot.id, segment, false);
-        }
-        boolean[] fellBack = new boolean[1];
-        O output = callGuarded(slot, current.lastKnownGood, input, fellBack);
-        ReleaseSlot<I, O> served = fellBack[0] ? current.lastKnownGood : slot;
-        return new Decision<>(output, served.id, segment, fellBack[0]);
-    }
-
-    /**
-     * Calls a release behind its circuit breaker: a failed call, or any call while the breaker is
-     * open, is served by the last-known-good. Exceptions the breaker is told to ignore (the caller's
-     * own fault, such as bad input) and {@link Error}s reach the caller unchanged.
-     */
-    private O callGuarded(ReleaseSlot<I, O> slot, ReleaseSlot<I, O> lkg, I input, boolean[] fellBack) throws Exception {
-        CircuitBreaker breaker = slot.breaker;
-        if (!breaker.tryAcquirePermission()) {
-            if (fellBack != null) {
-                fellBack[0] = true;
-            }
-            return lkg.model.predict(input);
         }
         long start = time.nanoTime();
         O output;
         try {
             output = slot.model.predict(input);
         } catch (Exception e) {
-            breaker.onError(time.nanoTime() - start, TimeUnit.NANOSECONDS, e);
-            if (breaker.getCircuitBreakerConfig().getIgnoreExceptionPredicate().test(e)) {
+            long end = time.nanoTime();
+            stats.recordCall(telemetry.millis(end), end - start, outcomeOf(e));
+            throw e;
+        }
+        long end = time.nanoTime();
+        long now = telemetry.millis(end);
+        stats.recordCall(now, end - start, Outcome.SUCCESS);
+        if (telemetry.sample()) {
+            stats.profile(now, input, output);
+        }
+        return output;
+    }
+
+    @Override
+    public Decision<O> decide(I input, RequestContext context) throws Exception {
+        RoutingTable<I, O> current = table;
+        RequestContext request = context == null ? RequestContext.EMPTY : context;
+        ReleaseSlot<I, O> slot = route(current, request);
+        CallStats<I, O> stats = telemetryOn ? slot.stats(request.segment(), telemetry) : null;
+        if (slot.breaker != null && slot != current.lastKnownGood) {
+            boolean[] fellBack = new boolean[1];
+            O output = callGuarded(slot, current.lastKnownGood, input, stats, fellBack);
+            ReleaseSlot<I, O> served = fellBack[0] ? current.lastKnownGood : slot;
+            return new Decision<>(output, served.id, request.segment(), fellBack[0]);
+        }
+        if (stats == null) {
+            return new Decision<>(slot.model.predict(input), slot.id, request.segment(), false);
+        }
+        long start = time.nanoTime();
+        O output;
+        try {
+            output = slot.model.predict(input);
+        } catch (Exception e) {
+            long end = time.nanoTime();
+            stats.recordCall(telemetry.millis(end), end - start, outcomeOf(e));
+            throw e;
+        }
+        long end = time.nanoTime();
+        long now = telemetry.millis(end);
+        stats.recordCall(now, end - start, Outcome.SUCCESS);
+        if (telemetry.sample()) {
+            stats.profile(now, input, output);
+        }
+        return new Decision<>(output, slot.id, request.segment(), false);
+    }
+
+    /**
+     * Calls a release behind its circuit breaker: a failed call, or any call while the breaker is
+     * open, is served by the last-known-good and counted as a {@link Outcome#FALLBACK} of the routed
+     * release. Exceptions the breaker is told to ignore (the caller's own fault, such as bad input)
+     * and {@link Error}s reach the caller unchanged.
+     */
+    private O callGuarded(ReleaseSlot<I, O> slot, ReleaseSlot<I, O> lkg, I input, CallStats<I, O> stats,
+                          boolean[] fellBack) throws Exception {
+        CircuitBreaker breaker = slot.breaker;
+        long start = time.nanoTime();
+        if (!breaker.tryAcquirePermission()) {
+            if (stats != null) {
+                stats.recordOutcome(telemetry.millis(start), Outcome.FALLBACK);
+            }
+            if (fellBack != null) {
+                fellBack[0] = true;
+            }
+            return lkg.model.predict(input);
+        }
+        O output;
+        try {
+            output = slot.model.predict(input);
+        } catch (Exception e) {
+            long end = time.nanoTime();
+            breaker.onError(end - start, TimeUnit.NANOSECONDS, e);
+            boolean ignored = breaker.getCircuitBreakerConfig().getIgnoreExceptionPredicate().test(e);
+            if (stats != null) {
+                stats.recordCall(telemetry.millis(end), end - start, ignored ? outcomeOf(e) : Outcome.FALLBACK);
+            }
+            if (ignored) {
                 throw e;
             }
             if (fellBack != null) {
@@ -226,14 +285,23 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
             breaker.releasePermission();
             throw e;
         }
-        breaker.onResult(time.nanoTime() - start, TimeUnit.NANOSECONDS, output);
+        long end = time.nanoTime();
+        breaker.onResult(end - start, TimeUnit.NANOSECONDS, output);
+        if (stats != null) {
+            long now = telemetry.millis(end);
+            stats.recordCall(now, end - start, Outcome.SUCCESS);
+            if (telemetry.sample()) {
+                stats.profile(now, input, output);
+            }
+        }
         return output;
     }
 
+    private static Outcome outcomeOf(Exception e) {
+        return e instanceof TimeoutException ? Outcome.TIMEOUT : Outcome.MODEL_ERROR;
+    }
+
     private ReleaseSlot<I, O> route(RoutingTable<I, O> current, RequestContext context) {
-        if (context == null) {
-            context = RequestContext.EMPTY;
-        }
         String key = context.stickinessKey();
         int bucket;
         if (key != null) {
@@ -299,6 +367,32 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
     @Override
     public RouterEventPublisher eventPublisher() {
         return events;
+    }
+
+    @Override
+    public RouterTelemetry telemetry() {
+        return telemetry;
+    }
+
+    /** The registered releases' slots, in registration order. */
+    List<ReleaseSlot<I, O>> slotsInOrder() {
+        List<ReleaseSlot<I, O>> inOrder = new ArrayList<>();
+        for (ReleaseId id : order) {
+            ReleaseSlot<I, O> slot = slots.get(id);
+            if (slot != null) {
+                inOrder.add(slot);
+            }
+        }
+        return inOrder;
+    }
+
+    ReleaseSlot<I, O> slotOrNull(ReleaseId release) {
+        return release == null ? null : slots.get(release);
+    }
+
+    /** The release that owns the context's sticky bucket in its segment now (by the serving table). */
+    ReleaseId ownerOf(RequestContext context) {
+        return route(table, context).id;
     }
 
     private ReleaseSlot<I, O> slot(ReleaseId release, String operation) {
@@ -512,6 +606,37 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
     }
 
     @Override
+    public void retire(ReleaseId release, Cause cause) {
+        Objects.requireNonNull(cause, "retire: cause must not be null");
+        slot(release, "retire");
+        control.lock();
+        try {
+            RolloutState state = table.state;
+            if (release.equals(state.lastKnownGood())) {
+                throw new IllegalStateException("retire(" + release + "): the release is the last-known-good; promote"
+                        + " another release first");
+            }
+            for (Map.Entry<String, List<BucketRange>> entry : state.allocations().entrySet()) {
+                for (BucketRange range : entry.getValue()) {
+                    if (range.release().equals(release)) {
+                        throw new IllegalStateException("retire(" + release + "): the release still has "
+                                + state.weights(entry.getKey()).get(release) + " basis points in segment '" + entry.getKey()
+                                + "'; set its weight to 0 (or roll back) first");
+                    }
+                }
+            }
+            slots.remove(release);
+            order.remove(release);
+            record("retired", cause, release + " is unloaded; its telemetry is dropped");
+            if (events.hasListeners()) {
+                events.publish(new RouterEvent.ReleaseRetired(name, time.now(), release, cause));
+            }
+        } finally {
+            control.unlock();
+        }
+    }
+
+    @Override
     public void reloadState() {
         control.lock();
         try {
@@ -629,6 +754,9 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
     public void addRelease(ReleaseSpec<I, O> spec) {
         Objects.requireNonNull(spec, "addRelease: spec must not be null");
         register(spec);
+        if (events.hasListeners()) {
+            events.publish(new RouterEvent.ReleaseAdded(name, time.now(), spec.release().id()));
+        }
         warmUp(spec.release().id());
     }
 

@@ -23,6 +23,12 @@ final class ReleaseSlot<I, O> {
     final Model<I, O> model;
     final CircuitBreaker breaker;
 
+    /** Telemetry per request segment, indexed by {@link io.github.rollback4j.Segment#index()}; copy-on-write. */
+    @SuppressWarnings("unchecked")
+    volatile CallStats<I, O>[] statsBySegment = new CallStats[0];
+    /** Segments with stats of their own; guarded by this slot's monitor. */
+    int trackedSegments;
+
     volatile ReleaseState state = ReleaseState.COLD;
     volatile int consecutiveFailures;
     volatile Instant lastProbe;
@@ -35,6 +41,22 @@ final class ReleaseSlot<I, O> {
         this.model = spec.model();
         this.breaker = spec.circuitBreaker() == null ? null
                 : CircuitBreaker.of(router + "." + id.value(), spec.circuitBreaker());
+    }
+
+    /**
+     * The telemetry of this release in a segment: an array load on the request path, the hub's slow
+     * path only the first time a segment is seen.
+     */
+    CallStats<I, O> stats(io.github.rollback4j.Segment segment, TelemetryHub<I, O> hub) {
+        CallStats<I, O>[] bySegment = statsBySegment;
+        int index = segment.index();
+        if (index < bySegment.length) {
+            CallStats<I, O> stats = bySegment[index];
+            if (stats != null) {
+                return stats;
+            }
+        }
+        return hub.createStats(this, segment);
     }
 
     boolean isReady() {

@@ -32,8 +32,17 @@ final class Ranks {
      * @throws IllegalArgumentException when q is not between 0.0 and 1.0 (NaN included)
      */
     static void requireValidQuantile(double q) {
+        requireValidQuantile(q, "LatencyEstimator.quantile(q)");
+    }
+
+    /**
+     * @param q      the requested quantile
+     * @param method how the caller is named in the message, e.g. {@code "ValueSnapshot.quantile(q)"}
+     * @throws IllegalArgumentException when q is not between 0.0 and 1.0 (NaN included)
+     */
+    static void requireValidQuantile(double q, String method) {
         if (!(q >= 0.0 && q <= 1.0)) {
-            throw new IllegalArgumentException("LatencyEstimator.quantile(q) needs q between 0.0 and 1.0, but was " + q);
+            throw new IllegalArgumentException(method + " needs q between 0.0 and 1.0, but was " + q);
         }
     }
 }

@@ -1,8 +1,6 @@
 package io.github.rollback4j.core.telemetry;
 
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * A sliding window of latencies: a ring of {@code N} sub-windows keyed by wall-clock slot, where
@@ -12,8 +10,11 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * caller's clock, real or virtual); the window never reads a clock itself.
  *
  * <h2>Concurrency design</h2>
+ * The lap-stamped counter ring shared by every window of this package (the package-private
+ * {@code StampedCounterRing}), with one counter per latency bucket:
  * <ul>
- *   <li><b>Layout.</b> One {@link AtomicLongArray} of {@code N × B} words, where {@code B} is the number
+ *   <li><b>Layout.</b> One {@code long[]} of {@code N × B} words, accessed atomically through a
+ *   {@code VarHandle}, where {@code B} is the number
  *   of latency buckets ({@link LatencyBuckets}, the default estimator's layout, 1,293 buckets). Slot
  *   {@code s} lives at ring position {@code s mod N}; its <i>lap</i> is {@code floor(s / N)}. Each word
  *   packs {@code (stamp << 32) | count}: the low 32 bits of the lap that the count belongs to, and the
@@ -46,7 +47,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *
  * <h2>Memory</h2>
  * {@code 8 × N × 1,293} bytes plus 96 bytes of headers: 310,416 bytes (303 KiB) per window with the
- * default config (30 sub-windows of 10 s), measured on the heap at 310,395 bytes. The telemetry of one
+ * default config (30 sub-windows of 10 s), measured on the heap at 310,401 bytes. The telemetry of one
  * release in one segment holds one latency window, so two releases in one segment take 606 KiB. See
  * {@link #estimatedFootprintBytes(SlidingWindowConfig)}.
  *
@@ -54,22 +55,15 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 public final class SlidingWindow {
 
-    private static final long COUNT_MASK = 0xFFFF_FFFFL;
-    private static final int LATE_HORIZON_LAPS = 1 << 20;
-    /** Headers of this object, the config, the counters and the array, rounded up. */
+    /** Headers of this object, the ring and its array, rounded up. */
     private static final long FIXED_OVERHEAD_BYTES = 96;
 
     private final SlidingWindowConfig config;
-    private final long subWindowMillis;
-    private final int subWindowCount;
-    private final AtomicLongArray words;
-    private final AtomicLong droppedSamples = new AtomicLong();
+    private final StampedCounterRing ring;
 
     private SlidingWindow(SlidingWindowConfig config) {
         this.config = Objects.requireNonNull(config, "SlidingWindow.of(config) needs a SlidingWindowConfig, but was null");
-        this.subWindowMillis = config.subWindowMillis();
-        this.subWindowCount = config.subWindowCount();
-        this.words = new AtomicLongArray(subWindowCount * LatencyBuckets.COUNT);
+        this.ring = new StampedCounterRing(config.subWindowMillis(), config.subWindowCount(), LatencyBuckets.COUNT);
     }
 
     /**
@@ -99,32 +93,7 @@ public final class SlidingWindow {
      *     [{@link LatencyEstimator#MIN_TRACKABLE_NANOS}, {@link LatencyEstimator#MAX_TRACKABLE_NANOS}]
      */
     public void record(long nowEpochMillis, long latencyNanos) {
-        long slot = Math.floorDiv(nowEpochMillis, subWindowMillis);
-        long lap = Math.floorDiv(slot, subWindowCount);
-        int position = (int) (slot - lap * subWindowCount);
-        int stamp = (int) lap;
-        int i = position * LatencyBuckets.COUNT + LatencyBuckets.bucketOf(latencyNanos);
-        long newWord = ((long) stamp << 32) | 1L;
-        for (;;) {
-            long word = words.get(i);
-            long count = word & COUNT_MASK;
-            long next;
-            if ((int) (word >>> 32) == stamp) {
-                if (count == COUNT_MASK) {
-                    droppedSamples.incrementAndGet();
-                    return;
-                }
-                next = word + 1;
-            } else if (count != 0 && isNewer((int) (word >>> 32), stamp)) {
-                droppedSamples.incrementAndGet();
-                return;
-            } else {
-                next = newWord;
-            }
-            if (words.compareAndSet(i, word, next)) {
-                return;
-            }
-        }
+        ring.add(nowEpochMillis, LatencyBuckets.bucketOf(latencyNanos));
     }
 
     /**
@@ -140,22 +109,12 @@ public final class SlidingWindow {
      * @throws IllegalArgumentException if {@code subWindows} is out of range
      */
     public LatencyEstimator snapshot(long nowEpochMillis, int subWindows) {
-        if (subWindows < 1 || subWindows > subWindowCount) {
-            throw new IllegalArgumentException("SlidingWindow.snapshot(now, subWindows) needs subWindows between 1 and "
-                    + subWindowCount + " (SlidingWindowConfig.subWindowCount), but was " + subWindows);
-        }
+        ring.requireSubWindows(subWindows, "SlidingWindow.snapshot(now, subWindows)");
+        long[] counts = ring.sums(nowEpochMillis, subWindows);
         DDSketchLatencyEstimator result = new DDSketchLatencyEstimator();
-        long lastSlot = Math.floorDiv(nowEpochMillis, subWindowMillis);
-        for (long slot = lastSlot - subWindows + 1; slot <= lastSlot; slot++) {
-            long lap = Math.floorDiv(slot, subWindowCount);
-            int stamp = (int) lap;
-            int base = (int) (slot - lap * subWindowCount) * LatencyBuckets.COUNT;
-            for (int b = 0; b < LatencyBuckets.COUNT; b++) {
-                long word = words.get(base + b);
-                long count = word & COUNT_MASK;
-                if (count != 0 && (int) (word >>> 32) == stamp) {
-                    result.addToBucket(b, count);
-                }
+        for (int b = 0; b < LatencyBuckets.COUNT; b++) {
+            if (counts[b] != 0) {
+                result.addToBucket(b, counts[b]);
             }
         }
         return result;
@@ -168,7 +127,7 @@ public final class SlidingWindow {
      * @return {@code snapshot(nowEpochMillis, config().subWindowCount())}
      */
     public LatencyEstimator snapshot(long nowEpochMillis) {
-        return snapshot(nowEpochMillis, subWindowCount);
+        return snapshot(nowEpochMillis, config.subWindowCount());
     }
 
     /**
@@ -176,7 +135,7 @@ public final class SlidingWindow {
      *     reused for a later period, or beyond 2<sup>32</sup> − 1 in one bucket of one sub-window
      */
     public long droppedSamples() {
-        return droppedSamples.get();
+        return ring.dropped();
     }
 
     /** @return the heap this window occupies, in bytes; see {@link #estimatedFootprintBytes(SlidingWindowConfig)} */
@@ -191,11 +150,6 @@ public final class SlidingWindow {
      */
     public static long estimatedFootprintBytes(SlidingWindowConfig config) {
         return FIXED_OVERHEAD_BYTES + 8L * config.subWindowCount() * LatencyBuckets.COUNT;
-    }
-
-    private static boolean isNewer(int wordStamp, int stamp) {
-        int ahead = wordStamp - stamp;
-        return ahead > 0 && ahead <= LATE_HORIZON_LAPS;
     }
 
     @Override

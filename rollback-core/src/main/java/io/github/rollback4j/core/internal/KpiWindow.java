@@ -1,0 +1,66 @@
+package io.github.rollback4j.core.internal;
+
+import io.github.rollback4j.core.telemetry.SlidingWindowConfig;
+import io.github.rollback4j.telemetry.KpiStats;
+
+/**
+ * The sufficient statistics of one KPI for one release and segment, in a ring of sub-windows keyed
+ * by wall-clock slot. KPI reports are not on the request path (they come later, from the
+ * application), so a short lock per report is simpler than a lock-free design and cheap enough; a
+ * slot is cleared when it is reused for a later period, and a slot not written in its period reads
+ * as empty.
+ */
+final class KpiWindow {
+
+    private final String kpi;
+    private final long subWindowMillis;
+    private final int count;
+    private final long[] slots;
+    private final long[] counts;
+    private final double[] sums;
+    private final double[] sumsOfSquares;
+
+    KpiWindow(String kpi, SlidingWindowConfig config) {
+        this.kpi = kpi;
+        this.subWindowMillis = config.subWindowMillis();
+        this.count = config.subWindowCount();
+        this.slots = new long[count];
+        java.util.Arrays.fill(slots, Long.MIN_VALUE);
+        this.counts = new long[count];
+        this.sums = new double[count];
+        this.sumsOfSquares = new double[count];
+    }
+
+    synchronized void record(long nowMillis, double value) {
+        long slot = Math.floorDiv(nowMillis, subWindowMillis);
+        int i = (int) Math.floorMod(slot, (long) count);
+        if (slots[i] != slot) {
+            if (slots[i] > slot) {
+                return; // a report older than the whole ring: its period is gone
+            }
+            slots[i] = slot;
+            counts[i] = 0;
+            sums[i] = 0;
+            sumsOfSquares[i] = 0;
+        }
+        counts[i]++;
+        sums[i] += value;
+        sumsOfSquares[i] += value * value;
+    }
+
+    synchronized KpiStats snapshot(long nowMillis, int subWindows) {
+        long last = Math.floorDiv(nowMillis, subWindowMillis);
+        long n = 0;
+        double sum = 0;
+        double sumSq = 0;
+        for (long slot = last - Math.min(subWindows, count) + 1; slot <= last; slot++) {
+            int i = (int) Math.floorMod(slot, (long) count);
+            if (slots[i] == slot) {
+                n += counts[i];
+                sum += sums[i];
+                sumSq += sumsOfSquares[i];
+            }
+        }
+        return new KpiStats(kpi, n, sum, sumSq);
+    }
+}

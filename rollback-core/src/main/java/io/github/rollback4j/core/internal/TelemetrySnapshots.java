@@ -1,0 +1,127 @@
+package io.github.rollback4j.core.internal;
+
+import io.github.rollback4j.ReleaseId;
+import io.github.rollback4j.core.TelemetryConfig;
+import io.github.rollback4j.core.telemetry.CategorySnapshot;
+import io.github.rollback4j.core.telemetry.LatencyDistribution;
+import io.github.rollback4j.core.telemetry.SlidingWindowConfig;
+import io.github.rollback4j.core.telemetry.ValueSnapshot;
+import io.github.rollback4j.telemetry.Distribution;
+import io.github.rollback4j.telemetry.FieldProfile;
+import io.github.rollback4j.telemetry.KpiStats;
+import io.github.rollback4j.telemetry.Outcome;
+import io.github.rollback4j.telemetry.ReleaseTelemetry;
+import io.github.rollback4j.telemetry.TelemetrySnapshot;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Builds {@link TelemetrySnapshot}s from the windows of every release and segment, with totals per release. */
+final class TelemetrySnapshots {
+
+    private TelemetrySnapshots() {
+    }
+
+    /** One release × segment read out of its windows, in mergeable form. */
+    private record Part(ReleaseId release, io.github.rollback4j.Segment segment, LatencyDistribution latency,
+                        Map<Outcome, Long> outcomes, Map<String, KpiStats> kpis, ValueSnapshot scores,
+                        Map<String, FieldPart> inputs) {
+
+        boolean isEmpty() {
+            return outcomes.values().stream().allMatch(c -> c == 0) && kpis.values().stream().allMatch(k -> k.count() == 0)
+                    && (scores == null || scores.count() == 0);
+        }
+
+        Part plus(Part other) {
+            Map<Outcome, Long> sum = new EnumMap<>(outcomes);
+            other.outcomes.forEach((o, c) -> sum.merge(o, c, Long::sum));
+            Map<String, KpiStats> kpiSum = new LinkedHashMap<>(kpis);
+            other.kpis.forEach((k, v) -> kpiSum.merge(k, v, KpiStats::plus));
+            Map<String, FieldPart> inputSum = new LinkedHashMap<>(inputs);
+            other.inputs.forEach((k, v) -> inputSum.merge(k, v, FieldPart::plus));
+            return new Part(release, null, latency.merge(other.latency), sum, kpiSum,
+                    scores == null ? other.scores : other.scores == null ? scores : scores.merge(other.scores), inputSum);
+        }
+
+        ReleaseTelemetry toTelemetry() {
+            Map<String, FieldProfile> profiles = new LinkedHashMap<>();
+            inputs.forEach((name, part) -> profiles.put(name, part.toProfile(name)));
+            return new ReleaseTelemetry(release, segment, latency, Collections.unmodifiableMap(outcomes),
+                    Collections.unmodifiableMap(kpis), scores == null ? Distribution.EMPTY : scores,
+                    Collections.unmodifiableMap(profiles));
+        }
+    }
+
+    /** One input field read out of its window: values (numeric) or categories. */
+    private record FieldPart(FieldProfile.Kind kind, ValueSnapshot values, CategorySnapshot categories) {
+        FieldPart plus(FieldPart other) {
+            return kind == FieldProfile.Kind.NUMERIC
+                    ? new FieldPart(kind, values.merge(other.values), null)
+                    : new FieldPart(kind, null, categories.merge(other.categories));
+        }
+
+        FieldProfile toProfile(String name) {
+            if (kind == FieldProfile.Kind.NUMERIC) {
+                return new FieldProfile(name, kind, values.count() + values.nonFiniteCount() + values.missingCount(),
+                        values.missingCount(), values, Map.of());
+            }
+            return new FieldProfile(name, kind, categories.observed(), categories.missing(), Distribution.EMPTY,
+                    categories.counts());
+        }
+    }
+
+    static <I, O> TelemetrySnapshot build(String router, List<ReleaseSlot<I, O>> slots, TelemetryConfig config,
+                                         Duration window, long nowMillis) {
+        int callWindows = subWindows(config.callWindow(), window);
+        int kpiWindows = subWindows(config.kpiWindow(), window);
+        int profileWindows = subWindows(config.profileWindow(), window);
+        List<ReleaseTelemetry> bySegment = new ArrayList<>();
+        List<ReleaseTelemetry> totals = new ArrayList<>();
+        for (ReleaseSlot<I, O> slot : slots) {
+            Part total = null;
+            for (CallStats<I, O> stats : TelemetryHub.distinct(slot)) {
+                Part part = read(stats, nowMillis, callWindows, kpiWindows, profileWindows);
+                if (part.isEmpty()) {
+                    continue;
+                }
+                bySegment.add(part.toTelemetry());
+                total = total == null ? part : total.plus(part);
+            }
+            if (total != null) {
+                totals.add(new Part(total.release(), null, total.latency(), total.outcomes(), total.kpis(), total.scores(),
+                        total.inputs()).toTelemetry());
+            }
+        }
+        long from = (Math.floorDiv(nowMillis, config.callWindow().subWindowMillis()) - callWindows + 1)
+                * config.callWindow().subWindowMillis();
+        return new TelemetrySnapshot(router, Instant.ofEpochMilli(from), Instant.ofEpochMilli(nowMillis),
+                List.copyOf(bySegment), List.copyOf(totals));
+    }
+
+    private static <I, O> Part read(CallStats<I, O> stats, long now, int callWindows, int kpiWindows, int profileWindows) {
+        LatencyDistribution latency = LatencyDistribution.of(stats.latency.snapshot(now, callWindows));
+        Map<Outcome, Long> outcomes = new EnumMap<>(stats.outcomes.counts(now, callWindows));
+        Map<String, KpiStats> kpis = new LinkedHashMap<>();
+        stats.kpis.forEach((name, window) -> kpis.put(name, window.snapshot(now, kpiWindows)));
+        ValueSnapshot scores = stats.scores == null ? null : stats.scores.snapshot(now, profileWindows);
+        Map<String, FieldPart> inputs = new LinkedHashMap<>();
+        for (CallStats.FieldWindows field : stats.inputs) {
+            inputs.put(field.field.name(), field.values != null
+                    ? new FieldPart(FieldProfile.Kind.NUMERIC, field.values.snapshot(now, profileWindows), null)
+                    : new FieldPart(FieldProfile.Kind.CATEGORICAL, null, field.categories.snapshot(now, profileWindows)));
+        }
+        return new Part(stats.release, stats.segment, latency, outcomes, kpis, scores, inputs);
+    }
+
+    /** Whole sub-windows covering {@code window}, capped at the ring's size. */
+    private static int subWindows(SlidingWindowConfig config, Duration window) {
+        long k = (window.toMillis() + config.subWindowMillis() - 1) / config.subWindowMillis();
+        return (int) Math.max(1, Math.min(k, config.subWindowCount()));
+    }
+}
