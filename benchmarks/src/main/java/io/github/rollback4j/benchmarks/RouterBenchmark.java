@@ -42,7 +42,9 @@ import java.util.function.Function;
  *   <li>{@code telemetryRandom}, {@code telemetrySticky}: the same with telemetry on (latency window,
  *   outcome counts; default config, no profiling);</li>
  *   <li>{@code circuitBreaker}: Resilience4j {@code CircuitBreaker.decorateFunction} around the model;</li>
- *   <li>{@code micrometerTimer}: a Micrometer {@code Timer.record} around the model.</li>
+ *   <li>{@code micrometerTimer}: a Micrometer {@code Timer.record} around the model;</li>
+ *   <li>{@code twoClockReads}: the model between two {@code System.nanoTime()} reads, the floor of any
+ *   per-call latency measurement (telemetry, a timer) on this machine.</li>
  * </ul>
  * Run (after {@code mvn -q -pl benchmarks -am -DskipTests package}):
  * <pre>
@@ -155,6 +157,13 @@ public class RouterBenchmark {
     @Benchmark
     public Double circuitBreaker() {
         return breakerDecorated.apply(input);
+    }
+
+    @Benchmark
+    public long twoClockReads() {
+        long start = System.nanoTime();
+        double score = model.predict(input);
+        return (System.nanoTime() - start) + (long) score;
     }
 
     @Benchmark
