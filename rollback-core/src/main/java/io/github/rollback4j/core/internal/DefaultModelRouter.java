@@ -640,10 +640,30 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
     public void reloadState() {
         control.lock();
         try {
-            store.load(name).ifPresent(state -> {
-                checkKnown(state);
-                table = compile(state);
-            });
+            Optional<RolloutState> stored = store.load(name);
+            if (stored.isEmpty() || stored.get().generation() == table.state.generation()) {
+                return;
+            }
+            RolloutState before = table.state;
+            RolloutState state = stored.get();
+            checkKnown(state);
+            table = compile(state);
+            // Listeners (audit, metrics) learn about every segment whose weights another replica changed.
+            Set<String> segments = new LinkedHashSet<>(before.allocations().keySet());
+            segments.addAll(state.allocations().keySet());
+            for (String segment : segments) {
+                Map<ReleaseId, Integer> was = before.weights(segment);
+                Map<ReleaseId, Integer> now = state.weights(segment);
+                if (!was.equals(now) || before.allocations().containsKey(segment) != state.allocations().containsKey(segment)) {
+                    Cause cause = Cause.automatic("rollout state reloaded from the store (generation " + before.generation()
+                            + " -> " + state.generation() + ")");
+                    record("weights-changed", cause, segment + ": " + was + " -> " + now + " (basis points)");
+                    if (events.hasListeners()) {
+                        events.publish(new RouterEvent.WeightsChanged(name, time.now(), Segment.of(segment), was, now,
+                                state.generation(), cause));
+                    }
+                }
+            }
         } finally {
             control.unlock();
         }
