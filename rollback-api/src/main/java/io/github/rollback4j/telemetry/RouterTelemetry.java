@@ -63,6 +63,15 @@ public interface RouterTelemetry {
      */
     RouterEventPublisher.Registration addCallObserver(CallObserverFactory factory);
 
+    /**
+     * Outcome counts and KPI statistics since each release was registered, never reset (latency,
+     * scores and input profiles are empty here). Sequential tests and long burn-rate windows read
+     * differences of these totals, so they are not limited by the windows' retention.
+     *
+     * @return a read-only snapshot of the totals
+     */
+    TelemetrySnapshot sinceStart();
+
     /** @return the length of one sub-window */
     Duration subWindow();
 

@@ -143,6 +143,22 @@ class RouterTelemetryTest {
     }
 
     @Test
+    void totalsSinceStartOutliveTheWindows() throws Exception {
+        try (ManagedModelRouter<String, String> router = Fixtures.router("totals", Fixtures.spec(v1, in -> "v1"), clock).build()) {
+            Decision<String> d = router.decide("x", RequestContext.of("u"));
+            router.telemetry().reportKpi("ctr", d, 1);
+            clock.advance(Duration.ofHours(2));
+            router.invoke("x");
+            router.telemetry().reportKpi("ctr", d, 0);
+            ReleaseTelemetry total = router.telemetry().sinceStart().total(v1.id()).orElseThrow();
+            assertThat(total.count(Outcome.SUCCESS)).isEqualTo(2);
+            assertThat(total.kpi("ctr").count()).isEqualTo(2);
+            assertThat(total.kpi("ctr").mean()).isEqualTo(0.5);
+            assertThat(router.telemetry().snapshot(TEN_MINUTES).total(v1.id()).orElseThrow().count(Outcome.SUCCESS)).isEqualTo(1);
+        }
+    }
+
+    @Test
     void kpisAreAttributedByDecisionOrByStickinessKey() throws Exception {
         try (ManagedModelRouter<String, String> router = Fixtures.router("kpi", Fixtures.spec(v1, in -> "v1"), clock)
                 .release(Fixtures.spec(v2, in -> "v2")).build()) {

@@ -31,6 +31,8 @@ final class CallStats<I, O> {
     final ConcurrentHashMap<String, KpiWindow> kpis = new ConcurrentHashMap<>();
     final ValueWindow scores;
     final FieldWindows[] inputs;
+    /** Outcomes since the release was registered, never reset: sequential tests and burn rates read differences of these. */
+    final LongAdder[] totalOutcomes = newAdders(Outcome.values().length);
     final LongAdder observerFailures = new LongAdder();
     final LongAdder extractorFailures = new LongAdder();
     volatile CallObserver observer = CallObserver.NOOP;
@@ -78,6 +80,7 @@ final class CallStats<I, O> {
     void recordCall(long nowMillis, long latencyNanos, Outcome outcome) {
         latency.record(nowMillis, latencyNanos);
         outcomes.record(nowMillis, outcome);
+        totalOutcomes[outcome.ordinal()].increment();
         CallObserver current = observer;
         if (current != CallObserver.NOOP) {
             try {
@@ -94,6 +97,7 @@ final class CallStats<I, O> {
      */
     void recordOutcome(long nowMillis, Outcome outcome) {
         outcomes.record(nowMillis, outcome);
+        totalOutcomes[outcome.ordinal()].increment();
         CallObserver current = observer;
         if (current != CallObserver.NOOP) {
             try {
@@ -132,6 +136,14 @@ final class CallStats<I, O> {
                 field.categories.record(nowMillis, value == null ? null : value.toString());
             }
         }
+    }
+
+    private static LongAdder[] newAdders(int n) {
+        LongAdder[] adders = new LongAdder[n];
+        for (int i = 0; i < n; i++) {
+            adders[i] = new LongAdder();
+        }
+        return adders;
     }
 
     KpiWindow kpi(String name) {

@@ -19,6 +19,9 @@ final class KpiWindow {
     private final long[] counts;
     private final double[] sums;
     private final double[] sumsOfSquares;
+    private long totalCount;
+    private double totalSum;
+    private double totalSumOfSquares;
 
     KpiWindow(String kpi, SlidingWindowConfig config) {
         this.kpi = kpi;
@@ -32,6 +35,9 @@ final class KpiWindow {
     }
 
     synchronized void record(long nowMillis, double value) {
+        totalCount++;
+        totalSum += value;
+        totalSumOfSquares += value * value;
         long slot = Math.floorDiv(nowMillis, subWindowMillis);
         int i = (int) Math.floorMod(slot, (long) count);
         if (slots[i] != slot) {
@@ -46,6 +52,11 @@ final class KpiWindow {
         counts[i]++;
         sums[i] += value;
         sumsOfSquares[i] += value * value;
+    }
+
+    /** @return every observation since the window was created, never reset */
+    synchronized KpiStats total() {
+        return new KpiStats(kpi, totalCount, totalSum, totalSumOfSquares);
     }
 
     synchronized KpiStats snapshot(long nowMillis, int subWindows) {

@@ -229,6 +229,11 @@ final class TelemetryHub<I, O> implements RouterTelemetry {
     }
 
     @Override
+    public TelemetrySnapshot sinceStart() {
+        return TelemetrySnapshots.sinceStart(router.name(), router.slotsInOrder(), anchorMillis, nowMillis());
+    }
+
+    @Override
     public Duration subWindow() {
         return config.callWindow().subWindowLength();
     }

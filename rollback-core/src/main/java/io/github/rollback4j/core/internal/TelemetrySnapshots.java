@@ -104,6 +104,34 @@ final class TelemetrySnapshots {
                 List.copyOf(bySegment), List.copyOf(totals));
     }
 
+    static <I, O> TelemetrySnapshot sinceStart(String router, List<ReleaseSlot<I, O>> slots, long startMillis, long nowMillis) {
+        List<ReleaseTelemetry> bySegment = new ArrayList<>();
+        List<ReleaseTelemetry> totals = new ArrayList<>();
+        for (ReleaseSlot<I, O> slot : slots) {
+            Part total = null;
+            for (CallStats<I, O> stats : TelemetryHub.distinct(slot)) {
+                Map<Outcome, Long> outcomes = new EnumMap<>(Outcome.class);
+                for (Outcome outcome : Outcome.values()) {
+                    outcomes.put(outcome, stats.totalOutcomes[outcome.ordinal()].sum());
+                }
+                Map<String, KpiStats> kpis = new LinkedHashMap<>();
+                stats.kpis.forEach((name, window) -> kpis.put(name, window.total()));
+                Part part = new Part(stats.release, stats.segment, LatencyDistribution.empty(), outcomes, kpis, null, Map.of());
+                if (part.isEmpty()) {
+                    continue;
+                }
+                bySegment.add(part.toTelemetry());
+                total = total == null ? part : total.plus(part);
+            }
+            if (total != null) {
+                totals.add(new Part(total.release(), null, total.latency(), total.outcomes(), total.kpis(), total.scores(),
+                        total.inputs()).toTelemetry());
+            }
+        }
+        return new TelemetrySnapshot(router, Instant.ofEpochMilli(startMillis), Instant.ofEpochMilli(nowMillis),
+                List.copyOf(bySegment), List.copyOf(totals));
+    }
+
     private static <I, O> Part read(CallStats<I, O> stats, long now, int callWindows, int kpiWindows, int profileWindows) {
         LatencyDistribution latency = LatencyDistribution.of(stats.latency.snapshot(now, callWindows));
         Map<Outcome, Long> outcomes = new EnumMap<>(stats.outcomes.counts(now, callWindows));
