@@ -18,9 +18,11 @@ import java.util.Map;
  * @param kpis business KPIs attributed to the release, by name
  * @param scores the sampled prediction scores; {@link Distribution#EMPTY} without a score extractor
  * @param inputs the sampled input profile, by field name; empty without an input profile
+ * @param schema the sampled inputs checked against the declared input schema; {@link SchemaStats#NONE} without one
  */
 public record ReleaseTelemetry(ReleaseId release, Segment segment, Distribution latencyNanos, Map<Outcome, Long> outcomes,
-                               Map<String, KpiStats> kpis, Distribution scores, Map<String, FieldProfile> inputs) {
+                               Map<String, KpiStats> kpis, Distribution scores, Map<String, FieldProfile> inputs,
+                               SchemaStats schema) {
 
     /** @param outcome an outcome
      *  @return its count */

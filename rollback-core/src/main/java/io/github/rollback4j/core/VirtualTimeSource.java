@@ -10,12 +10,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * A clock that only moves when told to, for tests and game days: hours of traffic run in seconds
  * and every run is deterministic. Wall time and nano-time advance together.
  *
+ * <p>Synthetic models in simulations give each call a latency without moving the shared clock:
+ * {@link #spend(Duration)} moves the calling thread's nano-time ahead, so the router measures that
+ * latency, and {@link #settle()} (called by the driver before the next request) brings the thread
+ * back to the shared time. Wall time never includes spent time.
+ *
  * <p>Thread-safe: reads and {@link #advance(Duration)} may come from any thread.
  */
 public final class VirtualTimeSource implements TimeSource {
 
     private final long startMillis;
     private final AtomicLong elapsedNanos = new AtomicLong();
+    private final ThreadLocal<long[]> spentNanos = ThreadLocal.withInitial(() -> new long[1]);
 
     private VirtualTimeSource(long startMillis) {
         this.startMillis = startMillis;
@@ -60,6 +66,23 @@ public final class VirtualTimeSource implements TimeSource {
         elapsedNanos.addAndGet(nanos);
     }
 
+    /**
+     * Moves only the calling thread's nano-time ahead: the latency of a synthetic model's call.
+     *
+     * @param latency how long the call takes; must not be negative
+     */
+    public void spend(Duration latency) {
+        if (latency.isNegative()) {
+            throw new IllegalArgumentException("VirtualTimeSource.spend(latency) needs a latency >= 0, but was " + latency);
+        }
+        spentNanos.get()[0] += latency.toNanos();
+    }
+
+    /** Brings the calling thread's nano-time back to the shared time (forgets what it spent). */
+    public void settle() {
+        spentNanos.get()[0] = 0;
+    }
+
     @Override
     public long currentTimeMillis() {
         return startMillis + elapsedNanos.get() / 1_000_000L;
@@ -67,6 +90,6 @@ public final class VirtualTimeSource implements TimeSource {
 
     @Override
     public long nanoTime() {
-        return elapsedNanos.get();
+        return elapsedNanos.get() + spentNanos.get()[0];
     }
 }

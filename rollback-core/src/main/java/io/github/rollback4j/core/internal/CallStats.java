@@ -5,6 +5,7 @@ import io.github.rollback4j.Segment;
 import io.github.rollback4j.core.InputProfile;
 import io.github.rollback4j.core.TelemetryConfig;
 import io.github.rollback4j.core.telemetry.CategoryWindow;
+import io.github.rollback4j.core.telemetry.CountWindow;
 import io.github.rollback4j.core.telemetry.OutcomeWindow;
 import io.github.rollback4j.core.telemetry.SlidingWindow;
 import io.github.rollback4j.core.telemetry.ValueWindow;
@@ -31,6 +32,8 @@ final class CallStats<I, O> {
     final ConcurrentHashMap<String, KpiWindow> kpis = new ConcurrentHashMap<>();
     final ValueWindow scores;
     final FieldWindows[] inputs;
+    /** Counters: 0 = inputs checked, 1 = inputs that broke a rule, 2 + f = inputs that broke field f's rule; null without a schema. */
+    final CountWindow schema;
     /** Outcomes since the release was registered, never reset: sequential tests and burn rates read differences of these. */
     final LongAdder[] totalOutcomes = newAdders(Outcome.values().length);
     final LongAdder observerFailures = new LongAdder();
@@ -65,6 +68,8 @@ final class CallStats<I, O> {
         this.scoreExtractor = scoreExtractor;
         this.scores = scoreExtractor == null ? null : ValueWindow.of(config.profileWindow());
         this.profile = profile;
+        this.schema = profile != null && profile.hasSchema()
+                ? CountWindow.of(config.profileWindow(), 2 + profile.fields().size()) : null;
         if (profile == null) {
             this.inputs = new FieldWindows[0];
         } else {
@@ -118,7 +123,9 @@ final class CallStats<I, O> {
                 extractorFailures.increment();
             }
         }
-        for (FieldWindows field : inputs) {
+        boolean violated = false;
+        for (int f = 0; f < inputs.length; f++) {
+            FieldWindows field = inputs[f];
             Object value;
             try {
                 value = ((InputProfile.Field<I>) field.field).extractor().apply(input);
@@ -134,6 +141,16 @@ final class CallStats<I, O> {
                 }
             } else {
                 field.categories.record(nowMillis, value == null ? null : value.toString());
+            }
+            if (schema != null && field.field.violates(value)) {
+                schema.increment(nowMillis, 2 + f);
+                violated = true;
+            }
+        }
+        if (schema != null) {
+            schema.increment(nowMillis, 0);
+            if (violated) {
+                schema.increment(nowMillis, 1);
             }
         }
     }

@@ -11,6 +11,7 @@ import io.github.rollback4j.telemetry.FieldProfile;
 import io.github.rollback4j.telemetry.KpiStats;
 import io.github.rollback4j.telemetry.Outcome;
 import io.github.rollback4j.telemetry.ReleaseTelemetry;
+import io.github.rollback4j.telemetry.SchemaStats;
 import io.github.rollback4j.telemetry.TelemetrySnapshot;
 
 import java.time.Duration;
@@ -31,7 +32,7 @@ final class TelemetrySnapshots {
     /** One release × segment read out of its windows, in mergeable form. */
     private record Part(ReleaseId release, io.github.rollback4j.Segment segment, LatencyDistribution latency,
                         Map<Outcome, Long> outcomes, Map<String, KpiStats> kpis, ValueSnapshot scores,
-                        Map<String, FieldPart> inputs) {
+                        Map<String, FieldPart> inputs, SchemaStats schema) {
 
         boolean isEmpty() {
             return outcomes.values().stream().allMatch(c -> c == 0) && kpis.values().stream().allMatch(k -> k.count() == 0)
@@ -46,7 +47,8 @@ final class TelemetrySnapshots {
             Map<String, FieldPart> inputSum = new LinkedHashMap<>(inputs);
             other.inputs.forEach((k, v) -> inputSum.merge(k, v, FieldPart::plus));
             return new Part(release, null, latency.merge(other.latency), sum, kpiSum,
-                    scores == null ? other.scores : other.scores == null ? scores : scores.merge(other.scores), inputSum);
+                    scores == null ? other.scores : other.scores == null ? scores : scores.merge(other.scores), inputSum,
+                    schema.plus(other.schema));
         }
 
         ReleaseTelemetry toTelemetry() {
@@ -54,7 +56,7 @@ final class TelemetrySnapshots {
             inputs.forEach((name, part) -> profiles.put(name, part.toProfile(name)));
             return new ReleaseTelemetry(release, segment, latency, Collections.unmodifiableMap(outcomes),
                     Collections.unmodifiableMap(kpis), scores == null ? Distribution.EMPTY : scores,
-                    Collections.unmodifiableMap(profiles));
+                    Collections.unmodifiableMap(profiles), schema);
         }
     }
 
@@ -95,7 +97,7 @@ final class TelemetrySnapshots {
             }
             if (total != null) {
                 totals.add(new Part(total.release(), null, total.latency(), total.outcomes(), total.kpis(), total.scores(),
-                        total.inputs()).toTelemetry());
+                        total.inputs(), total.schema()).toTelemetry());
             }
         }
         long from = (Math.floorDiv(nowMillis, config.callWindow().subWindowMillis()) - callWindows + 1)
@@ -116,7 +118,8 @@ final class TelemetrySnapshots {
                 }
                 Map<String, KpiStats> kpis = new LinkedHashMap<>();
                 stats.kpis.forEach((name, window) -> kpis.put(name, window.total()));
-                Part part = new Part(stats.release, stats.segment, LatencyDistribution.empty(), outcomes, kpis, null, Map.of());
+                Part part = new Part(stats.release, stats.segment, LatencyDistribution.empty(), outcomes, kpis, null, Map.of(),
+                        SchemaStats.NONE);
                 if (part.isEmpty()) {
                     continue;
                 }
@@ -125,7 +128,7 @@ final class TelemetrySnapshots {
             }
             if (total != null) {
                 totals.add(new Part(total.release(), null, total.latency(), total.outcomes(), total.kpis(), total.scores(),
-                        total.inputs()).toTelemetry());
+                        total.inputs(), total.schema()).toTelemetry());
             }
         }
         return new TelemetrySnapshot(router, Instant.ofEpochMilli(startMillis), Instant.ofEpochMilli(nowMillis),
@@ -144,7 +147,18 @@ final class TelemetrySnapshots {
                     ? new FieldPart(FieldProfile.Kind.NUMERIC, field.values.snapshot(now, profileWindows), null)
                     : new FieldPart(FieldProfile.Kind.CATEGORICAL, null, field.categories.snapshot(now, profileWindows)));
         }
-        return new Part(stats.release, stats.segment, latency, outcomes, kpis, scores, inputs);
+        SchemaStats schema = SchemaStats.NONE;
+        if (stats.schema != null) {
+            long[] sums = stats.schema.sums(now, profileWindows);
+            Map<String, Long> byField = new LinkedHashMap<>();
+            for (int f = 0; f < stats.inputs.length; f++) {
+                if (sums[2 + f] > 0) {
+                    byField.put(stats.inputs[f].field.name(), sums[2 + f]);
+                }
+            }
+            schema = new SchemaStats(sums[0], sums[1], Map.copyOf(byField));
+        }
+        return new Part(stats.release, stats.segment, latency, outcomes, kpis, scores, inputs, schema);
     }
 
     /** Whole sub-windows covering {@code window}, capped at the ring's size. */

@@ -1,0 +1,86 @@
+package io.github.rollback4j.core.guard;
+
+import io.github.rollback4j.core.stats.EffectThreshold;
+import io.github.rollback4j.core.stats.KpiKind;
+import io.github.rollback4j.core.stats.KpiTestConfig;
+import io.github.rollback4j.core.stats.KpiTestResult;
+import io.github.rollback4j.core.stats.SequentialKpiTest;
+import io.github.rollback4j.telemetry.KpiStats;
+import io.github.rollback4j.telemetry.ReleaseTelemetry;
+import io.github.rollback4j.telemetry.TelemetrySnapshot;
+import io.github.rollback4j.trigger.Evidence;
+import io.github.rollback4j.trigger.Metric;
+import io.github.rollback4j.trigger.Threshold;
+import io.github.rollback4j.trigger.TriggerSpec;
+
+/** Business KPI triggers: an absolute floor over the window, or a drop against the baseline tested sequentially. */
+final class KpiEvaluator {
+
+    private KpiEvaluator() {
+    }
+
+    /** The candidate's KPI mean over the window against an absolute floor ({@code below}). */
+    static RawResult floor(TriggerSpec spec, Metric.Kpi metric, Arm arm, EvaluationContext ctx) {
+        TelemetrySnapshot snapshot = ctx.window(spec.window());
+        KpiStats c = stats(snapshot, arm, true, metric.name());
+        KpiStats b = stats(snapshot, arm, false, metric.name());
+        Threshold threshold = spec.threshold();
+        Evidence.Builder evidence = Evidence.builder("kpi " + metric.name() + (metric.proportion() ? " (proportion)" : " (mean)"),
+                threshold).values(c.mean(), b.mean()).limit(threshold.value()).samples(c.count(), b.count())
+                .statistic("mean", c.mean()).window(snapshot.from(), snapshot.to());
+        if (c.count() < spec.minSamples()) {
+            return new RawResult(RawResult.State.INCONCLUSIVE, evidence.note("not enough KPI observations: " + c.count()
+                    + " on the candidate, " + spec.minSamples() + " needed").build());
+        }
+        return new RawResult(threshold.breached(c.mean(), b.mean()) ? RawResult.State.BREACH : RawResult.State.OK, evidence.build());
+    }
+
+    /**
+     * The always-valid sequential test of a drop against the baseline over everything reported since
+     * the candidate's epoch began (its weights last changed). Looking every second does not inflate
+     * the false-rollback rate above the trigger's significance. A test still undecided after the
+     * trigger's window with the candidate below the baseline reports itself inconclusive.
+     */
+    static RawResult sequential(TriggerSpec spec, Metric.Kpi metric, Arm arm, EvaluationContext ctx, ArmState state) {
+        Epoch epoch = ctx.epochs.get(arm.candidate());
+        Threshold threshold = spec.threshold();
+        EffectThreshold effect = threshold.kind() == Threshold.Kind.DROP
+                ? EffectThreshold.relative(threshold.value()) : EffectThreshold.absolute(threshold.value());
+        SequentialKpiTest test = state.kpiTest(() -> new SequentialKpiTest(KpiTestConfig
+                .builder(metric.proportion() ? KpiKind.PROPORTION : KpiKind.MEAN, effect)
+                .alpha(spec.significance()).minSamplesPerArm(Math.min(spec.minSamples(), 1_000_000L)).build()));
+        if (state.epochChanged(epoch)) {
+            test.restart();
+        }
+        KpiStats c = Evaluators.minus(stats(ctx.sinceStart, arm, true, metric.name()), stats(epoch.origin(), arm, true, metric.name()));
+        KpiStats b = Evaluators.minus(stats(ctx.sinceStart, arm, false, metric.name()), stats(epoch.origin(), arm, false, metric.name()));
+        KpiTestResult r = test.look(c, b);
+        Evidence.Builder evidence = Evidence.builder("kpi " + metric.name() + (metric.proportion() ? " (proportion)" : " (mean)"),
+                threshold).values(r.candidateMean(), r.baselineMean()).limit(threshold.limit(r.baselineMean()))
+                .samples(r.candidateCount(), r.baselineCount())
+                .statistic("normal-mixture SPRT z (effect " + Evaluators.trim(threshold.kind() == Threshold.Kind.DROP
+                        ? r.estimatedRelativeEffect() : r.estimatedEffect()) + ", bound " + Evaluators.trim(r.effectBound()) + ")",
+                        r.statistic())
+                .p(r.pValue()).e(r.likelihoodRatio()).window(epoch.start(), ctx.now);
+        if (r.rejected()) {
+            return new RawResult(RawResult.State.BREACH, evidence.note("significant drop beyond " + threshold.describe()
+                    + " at alpha " + spec.significance()).build());
+        }
+        if (!r.evaluated() || r.candidateCount() < spec.minSamples() || r.baselineCount() < spec.minSamples()) {
+            return new RawResult(RawResult.State.INCONCLUSIVE, evidence.note("not enough KPI observations since the weights last"
+                    + " changed: " + r.candidateCount() + " on the candidate, " + r.baselineCount() + " on the baseline, "
+                    + spec.minSamples() + " needed per arm").build());
+        }
+        boolean pastWindow = !java.time.Duration.between(epoch.start(), ctx.now).minus(spec.window()).isNegative();
+        if (pastWindow && r.candidateMean() < r.baselineMean()) {
+            return new RawResult(RawResult.State.INCONCLUSIVE, evidence.note("undecided past its window of " + spec.window()
+                    + ": the candidate is lower, but not significantly beyond the threshold").build());
+        }
+        return new RawResult(RawResult.State.OK, evidence.build());
+    }
+
+    static KpiStats stats(TelemetrySnapshot snapshot, Arm arm, boolean candidate, String kpi) {
+        return EvaluationContext.of(snapshot, candidate ? arm.candidate() : arm.baseline(), arm.segment())
+                .map(t -> t.kpi(kpi)).orElse(new KpiStats(kpi, 0, 0, 0));
+    }
+}

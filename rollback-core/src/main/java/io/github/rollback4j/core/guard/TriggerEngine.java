@@ -1,0 +1,462 @@
+package io.github.rollback4j.core.guard;
+
+import io.github.rollback4j.Cause;
+import io.github.rollback4j.ModelRouter;
+import io.github.rollback4j.ReleaseId;
+import io.github.rollback4j.RollbackRefusedException;
+import io.github.rollback4j.RouterEventPublisher;
+import io.github.rollback4j.Segment;
+import io.github.rollback4j.TimeSource;
+import io.github.rollback4j.core.stats.drift.ReferenceProfile;
+import io.github.rollback4j.spi.BucketRange;
+import io.github.rollback4j.spi.RolloutState;
+import io.github.rollback4j.telemetry.ReleaseTelemetry;
+import io.github.rollback4j.telemetry.TelemetrySnapshot;
+import io.github.rollback4j.trigger.Evidence;
+import io.github.rollback4j.trigger.Severity;
+import io.github.rollback4j.trigger.TriggerSpec;
+import io.github.rollback4j.trigger.Verdict;
+import io.github.rollback4j.trigger.VerdictLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * Evaluates a router's triggers against its telemetry, every tick, and acts on the verdicts: a
+ * sustained breach of a {@link Severity#SEVERE} trigger rolls back at once; of a
+ * {@link Severity#MILD} one asks for approval (the rollout holds until an operator approves); a
+ * {@link Severity#DRY_RUN} one is only reported.
+ *
+ * <h2>One evaluation</h2>
+ * <ol>
+ *   <li>The candidates are the releases other than the last-known-good that have weight in some
+ *   segment. Each has an epoch that starts when its weights change; sequential tests restart with it.</li>
+ *   <li>Each trigger reads candidate and baseline side by side over the same interval: its window of
+ *   telemetry, or, for sequential tests, everything since the epoch began.</li>
+ *   <li>Below a trigger's minimum samples on either arm the verdict is inconclusive, never a breach.
+ *   A breach counts only once it has held at every evaluation for the trigger's sustain time; one
+ *   healthy or inconclusive evaluation starts the clock over.</li>
+ *   <li>Verdicts carry their evidence, are kept ({@link #latest()}, {@link #history()}) and are
+ *   published to listeners.</li>
+ * </ol>
+ *
+ * <p>Thread-safe: evaluations are serialized; listeners run on the evaluating thread.
+ */
+public final class TriggerEngine implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TriggerEngine.class);
+
+    /** Default evaluation interval. */
+    public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
+    /** Default number of verdicts kept in {@link #history()}. */
+    public static final int DEFAULT_HISTORY = 10_000;
+
+    private final ModelRouter<?, ?> router;
+    private final List<TriggerSpec> triggers;
+    private final TimeSource time;
+    private final Duration interval;
+    private final Map<String, ReferenceProfile> references;
+    private final int historyCapacity;
+    private final ReentrantLock evaluating = new ReentrantLock();
+    private final Map<String, ArmState> states = new HashMap<>();
+    private final Map<ReleaseId, Epoch> epochs = new HashMap<>();
+    private final Map<String, Verdict> latest = new LinkedHashMap<>();
+    private final ArrayDeque<Verdict> history = new ArrayDeque<>();
+    private final List<Verdict> pendingApprovals = new ArrayList<>();
+    private final CopyOnWriteArrayList<Consumer<? super Verdict>> listeners = new CopyOnWriteArrayList<>();
+    private ScheduledFuture<?> schedule;
+
+    private TriggerEngine(Builder b) {
+        this.router = b.router;
+        this.triggers = List.copyOf(b.triggers);
+        this.time = b.time;
+        this.interval = b.interval;
+        this.references = Map.copyOf(b.references);
+        this.historyCapacity = b.historyCapacity;
+    }
+
+    /**
+     * @param router the router whose releases are judged
+     * @return a builder
+     */
+    public static Builder builder(ModelRouter<?, ?> router) {
+        return new Builder(router);
+    }
+
+    /** @return the triggers, in declaration order */
+    public List<TriggerSpec> triggers() {
+        return triggers;
+    }
+
+    /**
+     * Runs one evaluation now and acts on its verdicts.
+     *
+     * @return the verdicts of this evaluation: one per trigger and candidate (and segment, for per-segment triggers)
+     */
+    public List<Verdict> evaluate() {
+        evaluating.lock();
+        try {
+            Instant now = time.now();
+            RolloutState state = router.state();
+            ReleaseId baseline = state.lastKnownGood();
+            Map<ReleaseId, Map<String, Integer>> candidates = candidates(state);
+            TelemetrySnapshot sinceStart = router.telemetry().sinceStart();
+            updateEpochs(candidates, now, sinceStart);
+            Duration retention = router.telemetry().retention();
+            EvaluationContext ctx = new EvaluationContext(now,
+                    window -> router.telemetry().snapshot(window.compareTo(retention) > 0 ? retention : window),
+                    sinceStart, epochs, references);
+            List<Verdict> verdicts = new ArrayList<>();
+            for (ReleaseId candidate : candidates.keySet()) {
+                for (TriggerSpec trigger : triggers) {
+                    for (Segment segment : segmentsOf(trigger, candidate, candidates.get(candidate), ctx)) {
+                        verdicts.add(judge(trigger, new Arm(candidate, baseline, segment), ctx));
+                    }
+                }
+            }
+            for (Verdict verdict : verdicts) {
+                keep(verdict);
+            }
+            act(verdicts);
+            for (Verdict verdict : verdicts) {
+                publish(verdict);
+            }
+            return verdicts;
+        } finally {
+            evaluating.unlock();
+        }
+    }
+
+    /** Releases other than the LKG with weight somewhere, with their weights per segment. */
+    private static Map<ReleaseId, Map<String, Integer>> candidates(RolloutState state) {
+        Map<ReleaseId, Map<String, Integer>> candidates = new LinkedHashMap<>();
+        state.allocations().forEach((segment, ranges) -> {
+            for (BucketRange range : ranges) {
+                if (!range.release().equals(state.lastKnownGood())) {
+                    candidates.computeIfAbsent(range.release(), id -> new LinkedHashMap<>()).merge(segment, range.size(), Integer::sum);
+                }
+            }
+        });
+        return candidates;
+    }
+
+    private void updateEpochs(Map<ReleaseId, Map<String, Integer>> candidates, Instant now, TelemetrySnapshot sinceStart) {
+        epochs.keySet().retainAll(candidates.keySet());
+        candidates.forEach((candidate, weights) -> {
+            Epoch epoch = epochs.get(candidate);
+            if (epoch == null || !epoch.weights().equals(weights)) {
+                epochs.put(candidate, new Epoch(now, Map.copyOf(weights), sinceStart));
+            }
+        });
+    }
+
+    private List<Segment> segmentsOf(TriggerSpec trigger, ReleaseId candidate, Map<String, Integer> weights, EvaluationContext ctx) {
+        if (!trigger.perSegment()) {
+            return Collections.singletonList(null);
+        }
+        List<Segment> segments = new ArrayList<>();
+        for (ReleaseTelemetry t : ctx.window(trigger.window()).bySegment()) {
+            if (t.release().equals(candidate) && !segments.contains(t.segment())) {
+                segments.add(t.segment());
+            }
+        }
+        if (segments.isEmpty()) {
+            weights.keySet().forEach(name -> segments.add(Segment.of(name)));
+        }
+        return segments;
+    }
+
+    private Verdict judge(TriggerSpec trigger, Arm arm, EvaluationContext ctx) {
+        ArmState state = states.computeIfAbsent(key(trigger.name(), arm), k -> new ArmState());
+        RawResult raw;
+        try {
+            raw = Evaluators.evaluate(trigger, arm, ctx, state);
+        } catch (RuntimeException e) {
+            LOG.error("trigger '{}' could not be evaluated for {}: {}", trigger.name(), arm.candidate(), e.toString(), e);
+            raw = new RawResult(RawResult.State.INCONCLUSIVE, Evidence.builder(trigger.metric().kind(), trigger.threshold())
+                    .note("evaluation failed: " + e).build());
+        }
+        Evidence evidence = raw.evidence();
+        VerdictLevel level;
+        if (raw.state() == RawResult.State.BREACH) {
+            if (state.breachingSince == null) {
+                state.breachingSince = ctx.now;
+            }
+            evidence = evidence.withBreachingSince(state.breachingSince);
+            Duration held = Duration.between(state.breachingSince, ctx.now);
+            if (held.compareTo(trigger.sustain()) >= 0) {
+                level = switch (trigger.severity()) {
+                    case SEVERE -> VerdictLevel.SEVERE_BREACH;
+                    case MILD -> VerdictLevel.MILD_BREACH;
+                    case DRY_RUN -> VerdictLevel.DRY_RUN_BREACH;
+                };
+            } else {
+                level = VerdictLevel.INCONCLUSIVE;
+                evidence = evidence.withNote(join(evidence.note(), "breaching for " + held.toSeconds() + " s of the "
+                        + trigger.sustain().toSeconds() + " s it must hold"));
+            }
+        } else {
+            state.breachingSince = null;
+            level = raw.state() == RawResult.State.OK ? VerdictLevel.HEALTHY : VerdictLevel.INCONCLUSIVE;
+        }
+        return new Verdict(trigger.name(), arm.candidate(), arm.baseline(), arm.segment(), level, trigger.severity(), ctx.now, evidence);
+    }
+
+    private static String join(String a, String b) {
+        return a == null || a.isEmpty() ? b : a + "; " + b;
+    }
+
+    private static String key(String trigger, Arm arm) {
+        return trigger + "|" + arm.candidate().value() + "|" + (arm.segment() == null ? "*" : arm.segment().name());
+    }
+
+    private void keep(Verdict verdict) {
+        latest.put(verdict.trigger() + "|" + verdict.candidate().value() + "|"
+                + (verdict.segment() == null ? "*" : verdict.segment().name()), verdict);
+        history.addLast(verdict);
+        while (history.size() > historyCapacity) {
+            history.removeFirst();
+        }
+    }
+
+    /** SEVERE rolls back (once per candidate still serving); MILD waits for approval; DRY_RUN only reports. */
+    private void act(List<Verdict> verdicts) {
+        for (Verdict verdict : verdicts) {
+            if (verdict.level() == VerdictLevel.SEVERE_BREACH && stillServing(verdict.candidate())) {
+                Cause cause = Cause.trigger(verdict.trigger(), Severity.SEVERE.name(), verdict.summary());
+                try {
+                    router.rollbackToLastKnownGood(cause);
+                    LOG.warn("router '{}': rolled back on trigger {}", router.name(), verdict.summary());
+                } catch (RollbackRefusedException e) {
+                    LOG.error("router '{}': trigger '{}' asked for a rollback that was refused: {}", router.name(),
+                            verdict.trigger(), e.getMessage());
+                }
+            } else if (verdict.level() == VerdictLevel.MILD_BREACH
+                    && pendingApprovals.stream().noneMatch(p -> p.trigger().equals(verdict.trigger())
+                    && p.candidate().equals(verdict.candidate()))) {
+                pendingApprovals.add(verdict);
+                LOG.warn("router '{}': rollout paused for approval: {}", router.name(), verdict.summary());
+            }
+        }
+    }
+
+    private boolean stillServing(ReleaseId candidate) {
+        return router.state().allocations().values().stream()
+                .anyMatch(ranges -> ranges.stream().anyMatch(r -> r.release().equals(candidate)));
+    }
+
+    private void publish(Verdict verdict) {
+        for (Consumer<? super Verdict> listener : listeners) {
+            try {
+                listener.accept(verdict);
+            } catch (RuntimeException e) {
+                LOG.warn("verdict listener {} threw on {}; the other listeners still got it", listener, verdict.trigger(), e);
+            }
+        }
+    }
+
+    /**
+     * @param listener called with every verdict of every evaluation, on the evaluating thread
+     * @return a handle that removes the listener
+     */
+    public RouterEventPublisher.Registration onVerdict(Consumer<? super Verdict> listener) {
+        Objects.requireNonNull(listener, "onVerdict: listener must not be null");
+        Consumer<Verdict> entry = listener::accept;
+        listeners.add(entry);
+        return () -> listeners.remove(entry);
+    }
+
+    /** @return the latest verdict per trigger, candidate and segment */
+    public List<Verdict> latest() {
+        evaluating.lock();
+        try {
+            return List.copyOf(latest.values());
+        } finally {
+            evaluating.unlock();
+        }
+    }
+
+    /** @return the kept verdicts, oldest first (at most the history capacity) */
+    public List<Verdict> history() {
+        evaluating.lock();
+        try {
+            return List.copyOf(history);
+        } finally {
+            evaluating.unlock();
+        }
+    }
+
+    /** @return mild breaches waiting for an operator's approval; while any waits, a rollout must not advance */
+    public List<Verdict> pendingApprovals() {
+        evaluating.lock();
+        try {
+            return List.copyOf(pendingApprovals);
+        } finally {
+            evaluating.unlock();
+        }
+    }
+
+    /** @return whether a mild breach waits for approval */
+    public boolean awaitingApproval() {
+        return !pendingApprovals().isEmpty();
+    }
+
+    /**
+     * An operator approves going on despite the pending mild breaches; audited through the router's log.
+     *
+     * @param cause the operator and why
+     * @return the verdicts approved
+     */
+    public List<Verdict> approve(Cause cause) {
+        Objects.requireNonNull(cause, "approve: cause must not be null");
+        evaluating.lock();
+        try {
+            List<Verdict> approved = List.copyOf(pendingApprovals);
+            pendingApprovals.clear();
+            LOG.info("router '{}': {} approved {} pending breach(es): {}", router.name(), cause.actor(), approved.size(), cause.reason());
+            return approved;
+        } finally {
+            evaluating.unlock();
+        }
+    }
+
+    /**
+     * Evaluates every {@link Builder#interval} on the given scheduler.
+     *
+     * @param scheduler the scheduler; the engine does not shut it down
+     */
+    public synchronized void start(ScheduledExecutorService scheduler) {
+        Objects.requireNonNull(scheduler, "start: scheduler must not be null");
+        if (schedule != null) {
+            schedule.cancel(false);
+        }
+        long millis = interval.toMillis();
+        schedule = scheduler.scheduleAtFixedRate(() -> {
+            try {
+                evaluate();
+            } catch (RuntimeException e) {
+                LOG.error("router '{}': trigger evaluation failed", router.name(), e);
+            }
+        }, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops the schedule. */
+    @Override
+    public synchronized void close() {
+        if (schedule != null) {
+            schedule.cancel(false);
+            schedule = null;
+        }
+    }
+
+    /** Builds a {@link TriggerEngine}; not thread-safe. */
+    public static final class Builder {
+        private final ModelRouter<?, ?> router;
+        private final List<TriggerSpec> triggers = new ArrayList<>();
+        private TimeSource time = TimeSource.system();
+        private Duration interval = DEFAULT_INTERVAL;
+        private final Map<String, ReferenceProfile> references = new HashMap<>();
+        private int historyCapacity = DEFAULT_HISTORY;
+
+        private Builder(ModelRouter<?, ?> router) {
+            this.router = Objects.requireNonNull(router, "TriggerEngine.builder(router): router must not be null");
+        }
+
+        /**
+         * @param specs triggers to evaluate
+         * @return this builder
+         */
+        public Builder triggers(List<TriggerSpec> specs) {
+            triggers.addAll(Objects.requireNonNull(specs, "TriggerEngine.triggers must not be null"));
+            return this;
+        }
+
+        /**
+         * @param spec a trigger to evaluate
+         * @return this builder
+         */
+        public Builder trigger(TriggerSpec spec) {
+            triggers.add(Objects.requireNonNull(spec, "TriggerEngine.trigger must not be null"));
+            return this;
+        }
+
+        /**
+         * @param timeSource the clock of verdicts and sustain times; use the router's (a virtual one in tests)
+         * @return this builder
+         */
+        public Builder timeSource(TimeSource timeSource) {
+            this.time = Objects.requireNonNull(timeSource, "TriggerEngine.timeSource must not be null");
+            return this;
+        }
+
+        /**
+         * @param every evaluation interval for {@link #start}, 10 ms..1 h (default 1 s)
+         * @return this builder
+         */
+        public Builder interval(Duration every) {
+            if (every == null || every.compareTo(Duration.ofMillis(10)) < 0 || every.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("TriggerEngine.interval must be between 10ms and 1h, but was " + every);
+            }
+            this.interval = every;
+            return this;
+        }
+
+        /**
+         * A fixed reference for drift triggers on its field (instead of the last-known-good's live
+         * profile), e.g. loaded from a file or captured earlier.
+         *
+         * @param profile the reference profile; its field names the drift trigger's field ({@code score} for scores)
+         * @return this builder
+         */
+        public Builder reference(ReferenceProfile profile) {
+            Objects.requireNonNull(profile, "TriggerEngine.reference must not be null");
+            references.put(profile.field(), profile);
+            return this;
+        }
+
+        /**
+         * @param capacity verdicts kept in {@link #history()}, 1..1000000
+         * @return this builder
+         */
+        public Builder historyCapacity(int capacity) {
+            if (capacity < 1 || capacity > 1_000_000) {
+                throw new IllegalArgumentException("TriggerEngine.historyCapacity must be between 1 and 1000000, but was " + capacity);
+            }
+            this.historyCapacity = capacity;
+            return this;
+        }
+
+        /**
+         * @return the engine
+         * @throws IllegalArgumentException when no trigger is given, or two share a name
+         */
+        public TriggerEngine build() {
+            if (triggers.isEmpty()) {
+                throw new IllegalArgumentException("TriggerEngine needs at least one trigger");
+            }
+            java.util.Set<String> names = new java.util.HashSet<>();
+            for (TriggerSpec t : triggers) {
+                if (!names.add(t.name())) {
+                    throw new IllegalArgumentException("TriggerEngine: trigger name '" + t.name() + "' is used twice; names must be unique");
+                }
+            }
+            return new TriggerEngine(this);
+        }
+    }
+}

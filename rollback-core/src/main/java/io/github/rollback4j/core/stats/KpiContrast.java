@@ -1,0 +1,237 @@
+package io.github.rollback4j.core.stats;
+
+import io.github.rollback4j.telemetry.KpiStats;
+
+import java.util.Objects;
+
+/**
+ * One look's arithmetic: the contrast, its variance under a null value, the mixture likelihood ratio and the
+ * confidence-sequence bound, from the two arms' sufficient statistics. The null value {@code t} is in the
+ * threshold's units: an absolute difference {@code θ0} ({@code H0: μc − μb ≥ θ0}) or a relative change
+ * {@code r0} ({@code H0: μc ≥ (1 + r0)·μb}); the configured threshold is {@code t = −δ}.
+ *
+ * <p>Not thread-safe; one instance per look.
+ */
+final class KpiContrast {
+
+    private static final int MAX_EXPANSIONS = 80;
+    private static final int MAX_ITERATIONS = 200;
+
+    private final KpiKind kind;
+    private final boolean relative;
+    private final boolean floorCandidateVariance;
+    final double nc;
+    final double nb;
+    private final double sc;
+    private final double sb;
+    final double mc;
+    final double mb;
+    private final double varC;
+    private final double varB;
+
+    private KpiContrast(KpiKind kind, boolean relative, boolean floorCandidateVariance, KpiStats candidate,
+            KpiStats baseline) {
+        this.kind = kind;
+        this.relative = relative;
+        this.floorCandidateVariance = floorCandidateVariance;
+        this.nc = candidate.count();
+        this.nb = baseline.count();
+        this.sc = candidate.sum();
+        this.sb = baseline.sum();
+        this.mc = candidate.mean();
+        this.mb = baseline.mean();
+        this.varC = candidate.variance();
+        this.varB = baseline.variance();
+    }
+
+    /** The contrast of the sequential test: score-type variance for proportions, floored candidate variance for means. */
+    static KpiContrast sequential(KpiKind kind, EffectThreshold threshold, KpiStats candidate, KpiStats baseline) {
+        return new KpiContrast(kind, threshold.isRelative(), true, candidate, baseline);
+    }
+
+    /** The contrast of the textbook fixed-horizon tests: score-type variance for proportions, plain variances for means. */
+    static KpiContrast fixedHorizon(KpiKind kind, EffectThreshold threshold, KpiStats candidate, KpiStats baseline) {
+        return new KpiContrast(kind, threshold.isRelative(), false, candidate, baseline);
+    }
+
+    /** @return the estimate in the threshold's units: {@code μ̂c − μ̂b}, or {@code μ̂c/μ̂b − 1} (NaN if {@code μ̂b ≤ 0}) */
+    double estimate() {
+        return relative ? relativeEffect() : mc - mb;
+    }
+
+    double relativeEffect() {
+        return mb > 0 ? mc / mb - 1.0 : Double.NaN;
+    }
+
+    /** @return {@code x(t)}: the estimated contrast minus its null value, in KPI units */
+    double contrast(double t) {
+        return relative ? mc - (1.0 + t) * mb : mc - mb - t;
+    }
+
+    /** @return {@code V(t)}: the variance of the contrast under the null value {@code t}, in squared KPI units */
+    double variance(double t) {
+        double k = relative ? 1.0 + t : 1.0;
+        if (kind == KpiKind.PROPORTION) {
+            // Rates closest to the data on the null boundary (moment estimator): the expected number of successes
+            // under pc = pb + t (absolute) or pc = k·pb (relative) equals the observed total.
+            double pb0 = relative ? (sc + sb) / (nc * k + nb) : (sc + sb - nc * t) / (nc + nb);
+            pb0 = clamp01(pb0);
+            double pc0 = clamp01(relative ? k * pb0 : pb0 + t);
+            return pc0 * (1.0 - pc0) / nc + k * k * pb0 * (1.0 - pb0) / nb;
+        }
+        double vc = floorCandidateVariance ? Math.max(varC, varB) : varC;
+        return vc / nc + k * k * varB / nb;
+    }
+
+    /** @return the Welch–Satterthwaite degrees of freedom of the contrast with the arms' sample variances */
+    double welchDegreesOfFreedom(double t) {
+        double k = relative ? 1.0 + t : 1.0;
+        double a = varC / nc;
+        double b = k * k * varB / nb;
+        return (a + b) * (a + b) / (a * a / (nc - 1.0) + b * b / (nb - 1.0));
+    }
+
+    /** @return the Welch standard error of the contrast with the arms' sample variances */
+    double welchVariance(double t) {
+        double k = relative ? 1.0 + t : 1.0;
+        return varC / nc + k * k * varB / nb;
+    }
+
+    double logLikelihoodRatio(double t, double mixtureVariance) {
+        return NormalMixture.logLikelihoodRatio(contrast(t), variance(t), mixtureVariance);
+    }
+
+    /**
+     * The upper end of the one-sided confidence sequence at this look: the smallest null value above the estimate
+     * that the test rejects at {@code alpha}, found by bracketing outwards from the estimate (which is never
+     * rejected: there {@code Λ = sqrt(V/(V+τ²)) < 1}) and the Illinois variant of regula falsi.
+     *
+     * @return the bound in the threshold's units; {@code +∞} if no null value up to far beyond the estimate is
+     *         rejected; NaN if the estimate is NaN
+     */
+    double upperBound(double mixtureVariance, double alpha) {
+        double start = estimate();
+        if (Double.isNaN(start)) {
+            return Double.NaN;
+        }
+        double target = -Math.log(alpha);
+        // First step: the two-sided closed-form boundary at the estimate's variance (an upper bound of the
+        // one-sided one when the variance does not depend on t), converted to the threshold's units.
+        double v = variance(start);
+        double step = Math.sqrt(v * (v + mixtureVariance) / mixtureVariance
+                * (2.0 * target + Math.log((v + mixtureVariance) / v)));
+        if (relative) {
+            step /= mb;
+        }
+        if (!(step > 0) || Double.isInfinite(step)) {
+            step = Math.max(Math.abs(start), 1e-12);
+        }
+        double lo = start;
+        double gLo = target - logLikelihoodRatio(lo, mixtureVariance);
+        double hi = start + step;
+        double gHi = target - logLikelihoodRatio(hi, mixtureVariance);
+        int expansions = 0;
+        while (gHi > 0) {
+            if (++expansions > MAX_EXPANSIONS) {
+                return Double.POSITIVE_INFINITY;
+            }
+            lo = hi;
+            gLo = gHi;
+            step *= 2.0;
+            hi = start + step;
+            gHi = target - logLikelihoodRatio(hi, mixtureVariance);
+        }
+        if (Double.isNaN(gHi)) {
+            return Double.NaN;
+        }
+        // A degenerate end (zero variance: Λ is 0 or ∞ there) cannot seed regula falsi: bisect until both ends
+        // are finite. This happens at the estimate when an arm's rate is 0 and, relative, k = 0.
+        for (int i = 0; i < MAX_ITERATIONS && !(Double.isFinite(gLo) && Double.isFinite(gHi)); i++) {
+            double mid = 0.5 * (lo + hi);
+            double gMid = target - logLikelihoodRatio(mid, mixtureVariance);
+            if (gMid > 0 || Double.isNaN(gMid)) {
+                lo = mid;
+                gLo = gMid;
+            } else {
+                hi = mid;
+                gHi = gMid;
+            }
+        }
+        return illinois(lo, gLo, hi, gHi, mixtureVariance, target);
+    }
+
+    private double illinois(double a, double fa, double b, double fb, double mixtureVariance, double target) {
+        double tolerance = 1e-13 * Math.max(Math.abs(a), Math.abs(b)) + 1e-300;
+        int side = 0;
+        double c = b;
+        for (int i = 0; i < MAX_ITERATIONS && fb != 0; i++) {
+            c = (fa * b - fb * a) / (fa - fb);
+            if (!(c > Math.min(a, b) && c < Math.max(a, b))) {
+                c = 0.5 * (a + b); // a rounding guard
+            }
+            double fc = target - logLikelihoodRatio(c, mixtureVariance);
+            if (fc == 0 || Math.abs(b - a) <= tolerance) {
+                return c;
+            }
+            if (fc * fb > 0) {
+                b = c;
+                fb = fc;
+                if (side == -1) {
+                    fa *= 0.5;
+                }
+                side = -1;
+            } else {
+                a = c;
+                fa = fc;
+                if (side == +1) {
+                    fb *= 0.5;
+                }
+                side = +1;
+            }
+        }
+        return c;
+    }
+
+    private static double clamp01(double p) {
+        return p < 0 ? 0 : (p > 1 ? 1 : p);
+    }
+
+    /**
+     * Checks one arm's statistics.
+     *
+     * @param name "candidate" or "baseline", for the message
+     */
+    static void validate(String name, KpiKind kind, KpiStats stats) {
+        Objects.requireNonNull(stats, () -> name + " must not be null");
+        if (stats.count() < 0) {
+            throw new IllegalArgumentException(name + ".count must be >= 0, but was " + stats.count());
+        }
+        if (!Double.isFinite(stats.sum())) {
+            throw new IllegalArgumentException(name + ".sum must be finite, but was " + stats.sum());
+        }
+        if (!(stats.sumOfSquares() >= 0 && stats.sumOfSquares() < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException(name + ".sumOfSquares must be finite and >= 0, but was "
+                    + stats.sumOfSquares());
+        }
+        if (kind == KpiKind.PROPORTION) {
+            double slack = 1e-9 * Math.max(1.0, stats.count());
+            if (!(stats.sum() >= -slack && stats.sum() <= stats.count() + slack)) {
+                throw new IllegalArgumentException(name + ".sum must be between 0 and count (" + stats.count()
+                        + ") for a PROPORTION of 0/1 values, but was " + stats.sum());
+            }
+            if (Math.abs(stats.sum() - stats.sumOfSquares()) > slack) {
+                throw new IllegalArgumentException(name + ".sumOfSquares must equal sum (" + stats.sum()
+                        + ") for a PROPORTION of 0/1 values, but was " + stats.sumOfSquares());
+            }
+        }
+    }
+
+    static void validatePair(KpiKind kind, KpiStats candidate, KpiStats baseline) {
+        validate("candidate", kind, candidate);
+        validate("baseline", kind, baseline);
+        if (!Objects.equals(candidate.kpi(), baseline.kpi())) {
+            throw new IllegalArgumentException("candidate.kpi and baseline.kpi must name the same KPI, but were '"
+                    + candidate.kpi() + "' and '" + baseline.kpi() + "'");
+        }
+    }
+}

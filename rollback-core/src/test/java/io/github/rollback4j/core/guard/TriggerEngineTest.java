@@ -1,0 +1,295 @@
+package io.github.rollback4j.core.guard;
+
+import io.github.rollback4j.Cause;
+import io.github.rollback4j.ModelVersion;
+import io.github.rollback4j.Release;
+import io.github.rollback4j.RouterEvent;
+import io.github.rollback4j.Segment;
+import io.github.rollback4j.core.InputProfile;
+import io.github.rollback4j.core.ManagedModelRouter;
+import io.github.rollback4j.core.ModelRouters;
+import io.github.rollback4j.core.ReleaseSpec;
+import io.github.rollback4j.core.TelemetryConfig;
+import io.github.rollback4j.core.VirtualTimeSource;
+import io.github.rollback4j.trigger.BurnWindow;
+import io.github.rollback4j.trigger.Metric;
+import io.github.rollback4j.trigger.Severity;
+import io.github.rollback4j.trigger.Threshold;
+import io.github.rollback4j.trigger.TriggerSpec;
+import io.github.rollback4j.trigger.Verdict;
+import io.github.rollback4j.trigger.VerdictLevel;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TriggerEngineTest {
+
+    private static final Segment[] DEFAULT = {Segment.DEFAULT};
+
+    private final VirtualTimeSource clock = VirtualTimeSource.create();
+    private final SplittableRandom random = new SplittableRandom(42);
+    private final Release v1 = Release.of(ModelVersion.of("m", "1.0.0", "sha256:" + "01".repeat(32)));
+    private final Release v2 = Release.of(ModelVersion.of("m", "2.0.0", "sha256:" + "02".repeat(32)));
+    private final List<RouterEvent.RolledBack> rollbacks = new ArrayList<>();
+
+    private ManagedModelRouter<String, String> router(double v2LatencyMs, double v2ErrorRate, int v2Weight) {
+        ManagedModelRouter<String, String> router = ModelRouters
+                .builder("guarded", ReleaseSpec.builder(v1, Traffic.model(clock, random, "v1", 100, 0.01))
+                        .sampleInputs(List.of("probe")).build())
+                .release(ReleaseSpec.builder(v2, Traffic.model(clock, random, "v2", v2LatencyMs, v2ErrorRate))
+                        .sampleInputs(List.of("probe")).build())
+                .timeSource(clock).probeExecutor(Runnable::run)
+                .build();
+        router.eventPublisher().onEvent(RouterEvent.RolledBack.class, rollbacks::add);
+        router.setWeights(Segment.DEFAULT, Map.of(v1.id(), 10_000 - v2Weight, v2.id(), v2Weight), Cause.operator("t", "canary"));
+        return router;
+    }
+
+    private TriggerEngine engine(ManagedModelRouter<String, String> router, TriggerSpec... triggers) {
+        return TriggerEngine.builder(router).triggers(List.of(triggers)).timeSource(clock).build();
+    }
+
+    private static TriggerSpec p95PlusThirtyPercentForFiveMinutes() {
+        return TriggerSpec.builder("p95-latency").metric(new Metric.Latency(0.95)).threshold(Threshold.Kind.INCREASE, 0.30)
+                .window(Duration.ofMinutes(1)).sustain(Duration.ofMinutes(5)).build();
+    }
+
+    @Test
+    void latencyBreachRollsBackOnlyAfterHoldingForItsSustainTime() {
+        try (ManagedModelRouter<String, String> router = router(140, 0.01, 5000)) {
+            TriggerEngine engine = engine(router, p95PlusThirtyPercentForFiveMinutes());
+            Traffic.drive(router, engine, clock, random, 60, 100, 10, DEFAULT, null);
+            // The first minute fills the window; from then on every evaluation breaches.
+            Verdict first = engine.latest().get(0);
+            assertThat(first.level()).isEqualTo(VerdictLevel.INCONCLUSIVE);
+            assertThat(first.evidence().note()).contains("must hold");
+            Traffic.drive(router, engine, clock, random, 240, 100, 10, DEFAULT, null);
+            assertThat(rollbacks).as("no rollback before the breach held 5 minutes").isEmpty();
+            Traffic.drive(router, engine, clock, random, 70, 100, 10, DEFAULT, null);
+            assertThat(rollbacks).hasSize(1);
+            RouterEvent.RolledBack rolledBack = rollbacks.get(0);
+            assertThat(rolledBack.cause().trigger()).isEqualTo("p95-latency");
+            assertThat(rolledBack.cause().severity()).isEqualTo("SEVERE");
+            Verdict breach = engine.history().stream().filter(v -> v.level() == VerdictLevel.SEVERE_BREACH).findFirst().orElseThrow();
+            assertThat(breach.evidence().candidateValue()).isBetween(140 * 1.2, 140 * 1.8);
+            assertThat(breach.evidence().baselineValue()).isBetween(100 * 1.2, 100 * 1.8);
+            assertThat(breach.evidence().limit()).isCloseTo(1.3 * breach.evidence().baselineValue(), org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(Duration.between(breach.evidence().breachingSince(), breach.time())).isGreaterThanOrEqualTo(Duration.ofMinutes(5));
+            assertThat(breach.evidence().candidateSamples()).isGreaterThan(2000);
+            assertThat(breach.evidence().windowFrom()).isNotNull();
+            assertThat(router.servingWeights(Segment.DEFAULT)).isEqualTo(Map.of(v1.id(), 10_000));
+        }
+    }
+
+    @Test
+    void aHealthyReleaseIsNeverRolledBackAndReportsHealthy() {
+        try (ManagedModelRouter<String, String> router = router(100, 0.01, 5000)) {
+            TriggerEngine engine = engine(router, p95PlusThirtyPercentForFiveMinutes(),
+                    TriggerSpec.builder("error-rate").metric(new Metric.ErrorRate()).threshold(Threshold.Kind.ABOVE, 0.05)
+                            .sustain(Duration.ofMinutes(3)).build());
+            Traffic.drive(router, engine, clock, random, 600, 100, 5, DEFAULT, null);
+            assertThat(rollbacks).isEmpty();
+            assertThat(engine.latest()).allSatisfy(v -> assertThat(v.level()).isEqualTo(VerdictLevel.HEALTHY));
+        }
+    }
+
+    @Test
+    void tooFewSamplesIsInconclusiveNeverABreach() {
+        try (ManagedModelRouter<String, String> router = router(500, 0.9, 10)) {
+            TriggerEngine engine = engine(router, TriggerSpec.builder("error-rate").metric(new Metric.ErrorRate())
+                    .threshold(Threshold.Kind.ABOVE, 0.05).minSamples(1000).build());
+            Traffic.drive(router, engine, clock, random, 60, 100, 10, DEFAULT, null);
+            assertThat(engine.history()).allSatisfy(v -> assertThat(v.level()).isEqualTo(VerdictLevel.INCONCLUSIVE));
+            assertThat(engine.latest().get(0).evidence().note()).contains("not enough requests");
+            assertThat(rollbacks).isEmpty();
+        }
+    }
+
+    @Test
+    void aBreakInTheBreachStartsTheSustainClockOver() {
+        double[] v2Errors = {0.20};
+        ManagedModelRouter<String, String> router = ModelRouters
+                .builder("flapping", ReleaseSpec.builder(v1, Traffic.model(clock, random, "v1", 100, 0.01))
+                        .sampleInputs(List.of("probe")).build())
+                .release(ReleaseSpec.builder(v2, Traffic.model(clock, random, "v2", 100, () -> v2Errors[0]))
+                        .sampleInputs(List.of("probe")).build())
+                .timeSource(clock).probeExecutor(Runnable::run).build();
+        try (router) {
+            router.eventPublisher().onEvent(RouterEvent.RolledBack.class, rollbacks::add);
+            router.setWeights(Segment.DEFAULT, Map.of(v1.id(), 5000, v2.id(), 5000), Cause.operator("t", "canary"));
+            TriggerEngine engine = engine(router, TriggerSpec.builder("error-rate").metric(new Metric.ErrorRate())
+                    .threshold(Threshold.Kind.ABOVE, 0.05).window(Duration.ofSeconds(20)).sustain(Duration.ofMinutes(3)).build());
+            // Errors for 2 minutes, healthy for 1, errors for 2 more: never 3 minutes in a row.
+            Traffic.drive(router, engine, clock, random, 120, 100, 10, DEFAULT, null);
+            v2Errors[0] = 0.0;
+            Traffic.drive(router, engine, clock, random, 60, 100, 10, DEFAULT, null);
+            assertThat(engine.latest().get(0).level()).isEqualTo(VerdictLevel.HEALTHY);
+            v2Errors[0] = 0.20;
+            Traffic.drive(router, engine, clock, random, 120, 100, 10, DEFAULT, null);
+            assertThat(rollbacks).isEmpty();
+            assertThat(engine.latest().get(0).evidence().breachingSince()).isAfter(clock.now().minus(Duration.ofMinutes(3)));
+            // Held long enough now.
+            Traffic.drive(router, engine, clock, random, 90, 100, 10, DEFAULT, null);
+            assertThat(rollbacks).hasSize(1);
+        }
+    }
+
+    @Test
+    void mildBreachWaitsForApprovalInsteadOfRollingBack() {
+        try (ManagedModelRouter<String, String> router = router(100, 0.10, 5000)) {
+            TriggerEngine engine = engine(router, TriggerSpec.builder("error-rate").metric(new Metric.ErrorRate())
+                    .threshold(Threshold.Kind.ABOVE, 0.05).severity(Severity.MILD).build());
+            Traffic.drive(router, engine, clock, random, 90, 100, 10, DEFAULT, null);
+            assertThat(rollbacks).isEmpty();
+            assertThat(engine.awaitingApproval()).isTrue();
+            assertThat(engine.pendingApprovals()).hasSize(1).first()
+                    .satisfies(v -> assertThat(v.level()).isEqualTo(VerdictLevel.MILD_BREACH));
+            assertThat(engine.approve(Cause.operator("ana", "known noisy upstream"))).hasSize(1);
+            assertThat(engine.awaitingApproval()).isFalse();
+        }
+    }
+
+    @Test
+    void dryRunOnlyReports() {
+        try (ManagedModelRouter<String, String> router = router(100, 0.20, 5000)) {
+            TriggerEngine engine = engine(router, TriggerSpec.builder("error-rate").metric(new Metric.ErrorRate())
+                    .threshold(Threshold.Kind.ABOVE, 0.05).severity(Severity.DRY_RUN).build());
+            List<Verdict> published = new ArrayList<>();
+            engine.onVerdict(published::add);
+            Traffic.drive(router, engine, clock, random, 90, 100, 10, DEFAULT, null);
+            assertThat(rollbacks).isEmpty();
+            assertThat(engine.awaitingApproval()).isFalse();
+            assertThat(published).extracting(Verdict::level).contains(VerdictLevel.DRY_RUN_BREACH);
+        }
+    }
+
+    @Test
+    void sequentialCountTestCatchesTripledErrorsAtAFivePercentCanary() {
+        try (ManagedModelRouter<String, String> router = router(100, 0.03, 500)) {
+            TriggerEngine engine = engine(router, TriggerSpec.builder("errors-vs-baseline").metric(new Metric.ErrorRate())
+                    .threshold(Threshold.Kind.INCREASE, 0.0).significance(0.05).window(Duration.ofMinutes(30)).build());
+            Traffic.drive(router, engine, clock, random, 1800, 200, 1, DEFAULT, null);
+            assertThat(rollbacks).hasSize(1);
+            Verdict breach = engine.history().stream().filter(v -> v.level() == VerdictLevel.SEVERE_BREACH).findFirst().orElseThrow();
+            assertThat(breach.evidence().pValue()).isLessThanOrEqualTo(0.05);
+            assertThat(breach.evidence().eValue()).isGreaterThanOrEqualTo(20);
+            assertThat(breach.evidence().candidateValue()).isGreaterThan(breach.evidence().baselineValue());
+        }
+    }
+
+    private static TriggerSpec conversionDropTwoPercent() {
+        return TriggerSpec.builder("conversion-drop").metric(new Metric.Kpi("conversion", true))
+                .threshold(Threshold.Kind.DROP, 0.02).significance(0.05).window(Duration.ofMinutes(15)).build();
+    }
+
+    private io.github.rollback4j.core.guard.Traffic.KpiReporter conversions(ManagedModelRouter<String, String> router,
+                                                                            double v1Rate, double v2Rate) {
+        SplittableRandom kpiRandom = new SplittableRandom(99);
+        return (ctx, decision) -> router.telemetry().reportKpi("conversion", decision,
+                kpiRandom.nextDouble() < (decision.release().equals(v1.id()) ? v1Rate : v2Rate) ? 1 : 0);
+    }
+
+    @Test
+    void aSignificantKpiDropRollsBack() {
+        try (ManagedModelRouter<String, String> router = router(100, 0.01, 5000)) {
+            TriggerEngine engine = engine(router, conversionDropTwoPercent());
+            Traffic.drive(router, engine, clock, random, 600, 100, 1, DEFAULT, conversions(router, 0.30, 0.24));
+            assertThat(rollbacks).hasSize(1);
+            Verdict breach = engine.history().stream().filter(v -> v.level() == VerdictLevel.SEVERE_BREACH).findFirst().orElseThrow();
+            assertThat(breach.evidence().pValue()).isLessThanOrEqualTo(0.05);
+            assertThat(breach.evidence().candidateValue()).isLessThan(breach.evidence().baselineValue());
+            assertThat(breach.evidence().statistic()).contains("normal-mixture SPRT");
+        }
+    }
+
+    @Test
+    void equalKpisLookedAtEverySecondDoNotRollBack() {
+        try (ManagedModelRouter<String, String> router = router(100, 0.01, 5000)) {
+            TriggerEngine engine = engine(router, conversionDropTwoPercent());
+            Traffic.drive(router, engine, clock, random, 900, 100, 1, DEFAULT, conversions(router, 0.30, 0.30));
+            assertThat(rollbacks).isEmpty();
+            assertThat(engine.latest().get(0).level()).isIn(VerdictLevel.HEALTHY, VerdictLevel.INCONCLUSIVE);
+        }
+    }
+
+    @Test
+    void aWeightChangeRestartsTheSequentialTest() {
+        try (ManagedModelRouter<String, String> router = router(100, 0.01, 5000)) {
+            TriggerEngine engine = engine(router, conversionDropTwoPercent());
+            Traffic.drive(router, engine, clock, random, 60, 100, 1, DEFAULT, conversions(router, 0.30, 0.30));
+            long before = engine.latest().get(0).evidence().candidateSamples();
+            router.setWeights(Segment.DEFAULT, Map.of(v1.id(), 7500, v2.id(), 2500), Cause.operator("t", "step"));
+            Traffic.drive(router, engine, clock, random, 5, 100, 1, DEFAULT, conversions(router, 0.30, 0.30));
+            Verdict after = engine.latest().get(0);
+            assertThat(after.evidence().candidateSamples()).isLessThan(before);
+            assertThat(after.evidence().windowFrom()).isAfter(clock.now().minus(Duration.ofSeconds(10)));
+        }
+    }
+
+    @Test
+    void perSegmentTriggersJudgeEachSegmentAlone() {
+        Segment eu = Segment.of("eu-west");
+        Segment us = Segment.of("us-east");
+        try (ManagedModelRouter<String, String> router = router(100, 0.01, 5000)) {
+            TriggerEngine engine = engine(router, TriggerSpec.builder("p95-latency").metric(new Metric.Latency(0.95))
+                    .threshold(Threshold.Kind.INCREASE, 0.30).perSegment(true).severity(Severity.DRY_RUN).build());
+            Traffic.drive(router, engine, clock, random, 120, 200, 30, new Segment[] {eu, us}, null);
+            assertThat(engine.latest()).extracting(Verdict::segment).containsExactlyInAnyOrder(eu, us);
+        }
+    }
+
+    @Test
+    void burnRateGuardFiresWhenBothWindowsBurnTooFast() {
+        try (ManagedModelRouter<String, String> router = router(100, 0.05, 5000)) {
+            TriggerEngine engine = engine(router, TriggerSpec.builder("budget").metric(new Metric.BurnRate(0.999,
+                    List.of(new BurnWindow(Duration.ofHours(1), Duration.ofMinutes(5), 14.4)))).build());
+            Traffic.drive(router, engine, clock, random, 600, 50, 10, DEFAULT, null);
+            assertThat(rollbacks).hasSize(1);
+            assertThat(rollbacks.get(0).cause().trigger()).isEqualTo("budget");
+        }
+    }
+
+    @Test
+    void dataQualityTriggersReadTheSampledInputProfile() {
+        InputProfile<String> profile = InputProfile.<String>builder()
+                .numeric("amount", in -> in.startsWith("null") ? null : in.length())
+                .required("amount").range("amount", 0, 10)
+                .build();
+        SplittableRandom r = new SplittableRandom(7);
+        try (ManagedModelRouter<String, String> router = ModelRouters
+                .builder("quality", ReleaseSpec.<String, String>builder(v1, in -> "v1").sampleInputs(List.of("probe")).build())
+                .release(ReleaseSpec.<String, String>builder(v2, in -> "v2").sampleInputs(List.of("probe")).build())
+                .timeSource(clock).probeExecutor(Runnable::run)
+                .telemetry(TelemetryConfig.custom().sampleRate(1.0).build())
+                .inputProfile(profile)
+                .build()) {
+            router.eventPublisher().onEvent(RouterEvent.RolledBack.class, rollbacks::add);
+            router.setWeights(Segment.DEFAULT, Map.of(v1.id(), 5000, v2.id(), 5000), Cause.operator("t", "canary"));
+            TriggerEngine engine = engine(router,
+                    TriggerSpec.builder("amount-nulls").metric(new Metric.InputNullRate("amount"))
+                            .threshold(Threshold.Kind.ABOVE, 0.2).severity(Severity.DRY_RUN).build(),
+                    TriggerSpec.builder("schema").metric(new Metric.SchemaViolationRate())
+                            .threshold(Threshold.Kind.ABOVE, 0.2).severity(Severity.DRY_RUN).build());
+            for (int i = 0; i < 2000; i++) {
+                clock.settle();
+                try {
+                    router.decide(r.nextDouble() < 0.3 ? "null" : "ok", io.github.rollback4j.RequestContext.of("u" + i));
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            }
+            List<Verdict> verdicts = engine.evaluate();
+            Verdict nulls = verdicts.stream().filter(v -> v.trigger().equals("amount-nulls")).findFirst().orElseThrow();
+            assertThat(nulls.level()).isEqualTo(VerdictLevel.DRY_RUN_BREACH);
+            assertThat(nulls.evidence().candidateValue()).isBetween(0.25, 0.35);
+            Verdict schema = verdicts.stream().filter(v -> v.trigger().equals("schema")).findFirst().orElseThrow();
+            assertThat(schema.level()).isEqualTo(VerdictLevel.DRY_RUN_BREACH);
+        }
+    }
+}

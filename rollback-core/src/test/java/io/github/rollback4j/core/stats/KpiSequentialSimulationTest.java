@@ -1,0 +1,169 @@
+package io.github.rollback4j.core.stats;
+
+import io.github.rollback4j.telemetry.KpiStats;
+import org.apache.commons.math3.distribution.BinomialDistribution;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Monte-Carlo checks of {@link SequentialKpiTest}: false-positive rate under continuous monitoring (A/A) against
+ * naive repeated fixed-horizon z-tests on the same data, and power and detection time for a 2 % relative drop.
+ *
+ * <p>Traffic model (documented in {@code docs/statistics.md}, "KPI significance"): {@value #REQUESTS_PER_SECOND}
+ * KPI-reporting requests per second split by the canary weight (5 % → 250 candidate + 4,750 baseline per second;
+ * 50 % → 2,500 + 2,500), a base conversion rate of 5 %, one look per simulated second for an hour (3,600 looks),
+ * each look fed the cumulative statistics since the start. The conversions of one arm in one second are drawn
+ * exactly from Binomial(requests, rate) by inversion of a precomputed distribution function.
+ *
+ * <p>Deterministic: every run has its own {@link SplittableRandom} seeded from the scenario and the run number,
+ * so results do not depend on how the parallel stream schedules runs. Prints the figures it asserts on.
+ */
+class KpiSequentialSimulationTest {
+
+    static final int REQUESTS_PER_SECOND = 5_000;
+    static final double BASE_RATE = 0.05;
+    static final double DROP = -0.02;
+    static final int HORIZON_SECONDS = 3_600;
+    static final double ALPHA = 0.05;
+    static final int AA_RUNS = 2_000;
+    static final int POWER_RUNS = 1_000;
+    static final long SEED = 0x5EED_4B50_1L;
+
+    /** H0: μc ≥ μb (any drop), tuned for a 2 % drop: the test whose power is reported below. */
+    static final KpiTestConfig CONVERSION = KpiTestConfig.of(KpiKind.PROPORTION, EffectThreshold.relative(0.0));
+
+    @Test
+    void aaFalsePositiveRateStaysAtAlphaWhileRepeatedZTestsExceedIt() {
+        for (double weight : new double[] {0.50, 0.05}) {
+            int[][] first = simulateConversion(weight, BASE_RATE, AA_RUNS, true, 1);
+            double sequential = share(first[0], HORIZON_SECONDS);
+            double naive = share(first[1], HORIZON_SECONDS);
+            double margin = 3.0 * Math.sqrt(ALPHA * (1 - ALPHA) / AA_RUNS);
+            System.out.printf(Locale.ROOT, "KPI A/A  weight %4.0f%%: %d runs x %d looks: always-valid FPR %.4f"
+                            + " (Monte-Carlo s.e. %.4f), repeated z-test FPR %.4f%n", weight * 100, AA_RUNS,
+                    HORIZON_SECONDS, sequential, Math.sqrt(sequential * (1 - sequential) / AA_RUNS), naive);
+            assertThat(sequential).as("always-valid FPR at weight " + weight).isLessThanOrEqualTo(ALPHA + margin);
+            assertThat(naive).as("repeated fixed-horizon z-test FPR at weight " + weight).isGreaterThan(2 * ALPHA);
+        }
+    }
+
+    @Test
+    void detectsATwoPercentRelativeDropWithinTheHour() {
+        double[][] expected = { // weight, minimum power in 1 h, maximum median detection time (s)
+            {0.50, 0.99, 400},
+            {0.05, 0.85, 1_800},
+        };
+        for (double[] e : expected) {
+            double weight = e[0];
+            int[] detected = simulateConversion(weight, BASE_RATE * (1 + DROP), POWER_RUNS, false, 2)[0];
+            double power = share(detected, HORIZON_SECONDS);
+            double power15 = share(detected, 900);
+            double median = quantile(detected, 0.5);
+            double p90 = quantile(detected, 0.9);
+            System.out.printf(Locale.ROOT, "KPI -2%% weight %4.0f%%: %d runs: power 15 min %.3f, 1 h %.3f;"
+                            + " detection time median %s, p90 %s%n", weight * 100, POWER_RUNS, power15, power,
+                    seconds(median), seconds(p90));
+            assertThat(power).as("power within 1 h at weight " + weight).isGreaterThanOrEqualTo(e[1]);
+            assertThat(median).as("median detection time at weight " + weight).isLessThanOrEqualTo(e[2]);
+        }
+    }
+
+    /**
+     * @return per run, the second of the first rejection (0 if none within the horizon): [0] the sequential
+     *         test, [1] repeated fixed-horizon z-tests (only with {@code naive})
+     */
+    private static int[][] simulateConversion(double weight, double candidateRate, int runs, boolean naive, int scenario) {
+        int perSecondC = (int) Math.round(REQUESTS_PER_SECOND * weight);
+        int perSecondB = REQUESTS_PER_SECOND - perSecondC;
+        double[] cdfC = binomialCdf(perSecondC, candidateRate);
+        double[] cdfB = binomialCdf(perSecondB, BASE_RATE);
+        int[] sequential = new int[runs];
+        int[] repeated = new int[runs];
+        IntStream.range(0, runs).parallel().forEach(run -> {
+            SplittableRandom rng = new SplittableRandom(seed(scenario, weight, run));
+            SequentialKpiTest test = new SequentialKpiTest(CONVERSION);
+            long successesC = 0;
+            long successesB = 0;
+            for (int second = 1; second <= HORIZON_SECONDS; second++) {
+                successesC += draw(cdfC, rng);
+                successesB += draw(cdfB, rng);
+                KpiStats c = new KpiStats("conversion", (long) perSecondC * second, successesC, successesC);
+                KpiStats b = new KpiStats("conversion", (long) perSecondB * second, successesB, successesB);
+                if (sequential[run] == 0 && test.look(c, b).rejected()) {
+                    sequential[run] = second;
+                }
+                if (naive && repeated[run] == 0
+                        && FixedHorizonKpiTests.zTest(KpiKind.PROPORTION, CONVERSION.threshold(), c, b).rejectedAt(ALPHA)) {
+                    repeated[run] = second;
+                }
+                if (sequential[run] != 0 && (!naive || repeated[run] != 0)) {
+                    break;
+                }
+            }
+        });
+        return new int[][] {sequential, repeated};
+    }
+
+    static long seed(int scenario, double weight, int run) {
+        return SEED ^ (scenario * 0x9E3779B97F4A7C15L) ^ (Double.doubleToLongBits(weight) * 0xBF58476D1CE4E5B9L)
+                ^ (run * 0x94D049BB133111EBL);
+    }
+
+    /** The distribution function of Binomial(n, p) at 0..n (Commons Math). */
+    static double[] binomialCdf(int n, double p) {
+        BinomialDistribution d = new BinomialDistribution(null, n, p);
+        double[] cdf = new double[n + 1];
+        for (int k = 0; k <= n; k++) {
+            cdf[k] = d.cumulativeProbability(k);
+        }
+        cdf[n] = 1.0;
+        return cdf;
+    }
+
+    /** Inversion: the smallest k with cdf[k] > u. */
+    static int draw(double[] cdf, SplittableRandom rng) {
+        double u = rng.nextDouble();
+        int lo = 0;
+        int hi = cdf.length - 1;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (cdf[mid] > u) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return lo;
+    }
+
+    /** @return the share of runs with an event at or before {@code by} (0 = none) */
+    static double share(int[] firstSecond, int by) {
+        int n = 0;
+        for (int s : firstSecond) {
+            if (s != 0 && s <= by) {
+                n++;
+            }
+        }
+        return (double) n / firstSecond.length;
+    }
+
+    /** @return the q-quantile of the detection times, runs without detection counting as +∞ */
+    static double quantile(int[] firstSecond, double q) {
+        double[] t = new double[firstSecond.length];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = firstSecond[i] == 0 ? Double.POSITIVE_INFINITY : firstSecond[i];
+        }
+        Arrays.sort(t);
+        return t[(int) Math.ceil(q * t.length) - 1];
+    }
+
+    static String seconds(double s) {
+        return Double.isInfinite(s) ? "> horizon" : String.format(Locale.ROOT, "%.0f s (%.1f min)", s, s / 60);
+    }
+}
