@@ -8,6 +8,7 @@ import io.github.rollback4j.RouterEventPublisher;
 import io.github.rollback4j.Segment;
 import io.github.rollback4j.TimeSource;
 import io.github.rollback4j.core.stats.drift.ReferenceProfile;
+import io.github.rollback4j.core.telemetry.ValueSnapshot;
 import io.github.rollback4j.spi.BucketRange;
 import io.github.rollback4j.spi.RolloutState;
 import io.github.rollback4j.telemetry.ReleaseTelemetry;
@@ -71,7 +72,7 @@ public final class TriggerEngine implements AutoCloseable {
     private final List<TriggerSpec> triggers;
     private final TimeSource time;
     private final Duration interval;
-    private final Map<String, ReferenceProfile> references;
+    private Map<String, ReferenceProfile> references;
     private final int historyCapacity;
     private final ReentrantLock evaluating = new ReentrantLock();
     private final Map<String, ArmState> states = new HashMap<>();
@@ -272,6 +273,45 @@ public final class TriggerEngine implements AutoCloseable {
     }
 
     /**
+     * Captures the last-known-good's current profile of every input field and of the prediction score
+     * over {@code window} as the fixed reference of drift triggers, replacing earlier references.
+     * Save them with {@link io.github.rollback4j.core.spec.ReferenceProfiles#write} to keep them.
+     *
+     * @param window how much of the last-known-good's telemetry to capture
+     * @return the captured profiles (empty when the last-known-good has no sampled inputs or scores)
+     */
+    public List<ReferenceProfile> captureReferences(Duration window) {
+        evaluating.lock();
+        try {
+            TelemetrySnapshot snapshot = router.telemetry().snapshot(window);
+            List<ReferenceProfile> captured = new ArrayList<>();
+            snapshot.total(router.state().lastKnownGood()).ifPresent(lkg -> {
+                long at = snapshot.to().toEpochMilli();
+                lkg.inputs().values().forEach(field -> captured.add(ReferenceProfile.of(field, at)));
+                if (lkg.scores() instanceof ValueSnapshot scores && scores.count() > 0) {
+                    captured.add(ReferenceProfile.numeric(io.github.rollback4j.trigger.Metric.Drift.SCORE, scores, at));
+                }
+            });
+            Map<String, ReferenceProfile> next = new HashMap<>();
+            captured.forEach(p -> next.put(p.field(), p));
+            references = Map.copyOf(next);
+            return List.copyOf(captured);
+        } finally {
+            evaluating.unlock();
+        }
+    }
+
+    /** @return the fixed drift references by field; drift triggers on other fields compare with the live last-known-good */
+    public Map<String, ReferenceProfile> references() {
+        evaluating.lock();
+        try {
+            return references;
+        } finally {
+            evaluating.unlock();
+        }
+    }
+
+    /**
      * @param listener called with every verdict of every evaluation, on the evaluating thread
      * @return a handle that removes the listener
      */
@@ -427,6 +467,15 @@ public final class TriggerEngine implements AutoCloseable {
         public Builder reference(ReferenceProfile profile) {
             Objects.requireNonNull(profile, "TriggerEngine.reference must not be null");
             references.put(profile.field(), profile);
+            return this;
+        }
+
+        /**
+         * @param profiles fixed references, e.g. {@code ReferenceProfiles.read(path)}
+         * @return this builder
+         */
+        public Builder references(List<ReferenceProfile> profiles) {
+            profiles.forEach(this::reference);
             return this;
         }
 

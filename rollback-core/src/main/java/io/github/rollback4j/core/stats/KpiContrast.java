@@ -144,6 +144,10 @@ final class KpiContrast {
         if (Double.isNaN(gHi)) {
             return Double.NaN;
         }
+        return solve(lo, gLo, hi, gHi, mixtureVariance, target);
+    }
+
+    private double solve(double lo, double gLo, double hi, double gHi, double mixtureVariance, double target) {
         // A degenerate end (zero variance: Λ is 0 or ∞ there) cannot seed regula falsi: bisect until both ends
         // are finite. This happens at the estimate when an arm's rate is 0 and, relative, k = 0.
         for (int i = 0; i < MAX_ITERATIONS && !(Double.isFinite(gLo) && Double.isFinite(gHi)); i++) {
@@ -158,6 +162,18 @@ final class KpiContrast {
             }
         }
         return illinois(lo, gLo, hi, gHi, mixtureVariance, target);
+    }
+
+    /**
+     * The same bound when a null value {@code hi} above the estimate is already known to be rejected.
+     *
+     * @param hi a null value above the estimate
+     * @param gHi {@code ln(1/alpha) − ln Λ(hi) ≤ 0}
+     */
+    double upperBoundBelow(double hi, double gHi, double mixtureVariance, double alpha) {
+        double target = -Math.log(alpha);
+        double lo = estimate();
+        return solve(lo, target - logLikelihoodRatio(lo, mixtureVariance), hi, gHi, mixtureVariance, target);
     }
 
     private double illinois(double a, double fa, double b, double fb, double mixtureVariance, double target) {

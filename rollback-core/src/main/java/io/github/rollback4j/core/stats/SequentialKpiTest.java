@@ -116,16 +116,41 @@ public final class SequentialKpiTest {
                 if (logLr > maxLogLikelihoodRatio) {
                     maxLogLikelihoodRatio = logLr;
                 }
-                double bound = c.upperBound(tau2, config.alpha());
-                if (bound < minBound) {
-                    minBound = bound;
-                }
+                updateBound(c, tau2);
             }
         }
         double pValue = pValue();
         return new KpiTestResult(config, looks, evaluated, candidate.count(), baseline.count(), c.mc, c.mb,
                 c.mc - c.mb, c.relativeEffect(), contrast, standardError, statistic, Math.sqrt(tau2), logLr, pValue,
                 minBound, pValue <= config.alpha());
+    }
+
+    /**
+     * Lowers the running bound to this look's bound when that is lower. This look's bound is the first null value
+     * above the estimate that the look rejects; when the running bound lies above the estimate and is not rejected
+     * by this look, this look's bound lies above it (Λ grows with the distance from the estimate) and is not
+     * computed: one evaluation instead of a root search.
+     */
+    private void updateBound(KpiContrast c, double tau2) {
+        if (minBound == Double.POSITIVE_INFINITY) {
+            double bound = c.upperBound(tau2, config.alpha());
+            if (bound < minBound) {
+                minBound = bound;
+            }
+            return;
+        }
+        double estimate = c.estimate();
+        if (!(estimate < minBound)) {
+            return;
+        }
+        double g = -Math.log(config.alpha()) - c.logLikelihoodRatio(minBound, tau2);
+        if (g > 0 || Double.isNaN(g)) {
+            return;
+        }
+        double bound = c.upperBoundBelow(minBound, g, tau2, config.alpha());
+        if (bound < minBound) {
+            minBound = bound;
+        }
     }
 
     /** Forgets every look: the next look is look 1 with p-value 1, bound {@code +∞} and no count to exceed. */

@@ -11,6 +11,9 @@ package io.github.rollback4j.core.stats.drift;
  * small changes of a categorical distribution the Jensen-Shannon distance (base 2) is about
  * {@code sqrt(PSI / (8 ln 2))}, hence 0.13 / 0.21. See {@code docs/statistics.md}.
  *
+ * <p>The constructor refuses bad components with an {@code IllegalArgumentException} naming the
+ * component, its value and its allowed range.
+ *
  * <p>Immutable and thread-safe.
  *
  * @param warn the warn threshold, finite and at least 0
@@ -26,7 +29,11 @@ public record DriftThresholds(double warn, double act) {
     public static final DriftThresholds WASSERSTEIN_DEFAULT = new DriftThresholds(0.3, 0.5);
 
     /**
-     * @throws IllegalArgumentException naming the parameter, its value and its range
+     * Validates every component.
+     *
+     * @param warn the warn threshold, finite and at least 0
+     * @param act  the act threshold, finite and at least {@code warn}
+     * @throws IllegalArgumentException naming the component, its value and its allowed range
      */
     public DriftThresholds {
         if (!(warn >= 0.0 && warn < Double.POSITIVE_INFINITY)) {

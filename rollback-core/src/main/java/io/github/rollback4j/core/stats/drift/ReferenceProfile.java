@@ -28,6 +28,9 @@ import java.util.Objects;
  * consistent. {@code null} lists or maps (absent from a file) read as empty; the primitive components
  * must be present (Jackson 3 refuses a missing primitive by default).
  *
+ * <p>The constructor refuses bad components with an {@code IllegalArgumentException} naming the
+ * component, its value and its allowed range.
+ *
  * <p>Immutable and thread-safe.
  *
  * @param field                 the field's name, not blank (for prediction scores, a name such as {@code "score"})
@@ -44,7 +47,18 @@ public record ReferenceProfile(String field, FieldProfile.Kind kind, long captur
                                long nonFinite, List<Double> values, List<Long> counts, Map<String, Long> categories) {
 
     /**
-     * @throws IllegalArgumentException naming the parameter, its value and its range
+     * Validates every component.
+     *
+     * @param field                 the field's name, not blank (for prediction scores, a name such as {@code "score"})
+     * @param kind                  numeric or categorical
+     * @param capturedAtEpochMillis when the profile was captured, in milliseconds since the epoch (0 when unknown)
+     * @param missing               how often the field was missing, at least 0
+     * @param nonFinite             NaN or infinite values of a numeric field (0 for a categorical one), at least 0
+     * @param values                numeric: the distinct finite values, strictly ascending; categorical: empty
+     * @param counts                numeric: the count of each value, each at least 1; categorical: empty
+     * @param categories            categorical: the count per category, each at least 1, ordered by descending count
+     *                              then name; numeric: empty
+     * @throws IllegalArgumentException naming the component, its value and its allowed range
      */
     public ReferenceProfile {
         String where = "ReferenceProfile";

@@ -9,6 +9,9 @@ import java.util.Objects;
  * is above the factor. The long window makes the alert significant (a sustained burn), the short one
  * makes it reset quickly once the errors stop.
  *
+ * <p>The constructor refuses bad components with an {@code IllegalArgumentException} naming the
+ * component, its value and its allowed range.
+ *
  * <p>Immutable and thread-safe.
  *
  * @param longWindow  the long window, longer than {@code shortWindow}
@@ -28,7 +31,13 @@ public record BurnRateRule(Duration longWindow, Duration shortWindow, double fac
     public static final List<BurnRateRule> SRE_DEFAULTS = List.of(FAST_PAGE, SLOW_PAGE);
 
     /**
-     * @throws IllegalArgumentException naming the parameter, its value and its range
+     * Validates every component.
+     *
+     * @param longWindow  the long window, longer than {@code shortWindow}
+     * @param shortWindow the short window, positive
+     * @param factor      the burn rate above which both windows must be, positive and finite (14.4 spends 2 % of a
+     *                    30-day error budget in one hour)
+     * @throws IllegalArgumentException naming the component, its value and its allowed range
      */
     public BurnRateRule {
         Objects.requireNonNull(longWindow, "BurnRateRule: longWindow must not be null");

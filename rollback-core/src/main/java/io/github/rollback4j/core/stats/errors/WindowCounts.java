@@ -3,6 +3,9 @@ package io.github.rollback4j.core.stats.errors;
 /**
  * Errors and requests of one arm over one window, the input of {@link BurnRateGuard}.
  *
+ * <p>The constructor refuses bad components with an {@code IllegalArgumentException} naming the
+ * component, its value and its allowed range.
+ *
  * <p>Immutable and thread-safe.
  *
  * @param errors   errors in the window, {@code 0..requests}
@@ -14,7 +17,11 @@ public record WindowCounts(long errors, long requests) {
     public static final WindowCounts EMPTY = new WindowCounts(0, 0);
 
     /**
-     * @throws IllegalArgumentException naming the parameter, its value and its range
+     * Validates every component.
+     *
+     * @param errors   errors in the window, {@code 0..requests}
+     * @param requests requests in the window, at least 0
+     * @throws IllegalArgumentException naming the component, its value and its allowed range
      */
     public WindowCounts {
         Args.atMost(errors, requests, "WindowCounts", "errors", "requests");
