@@ -20,9 +20,10 @@ import java.util.regex.Pattern;
  *   violation rate and drift: {@code above}.</li>
  *   <li>{@code significance} (alpha, 0 &lt; alpha ≤ 0.5; default none, and 0.05 for KPI drops, which
  *   are always tested): with it, the trigger runs an always-valid sequential test (KPIs: normal-mixture
- *   SPRT; error and timeout rates with {@code increase}: a sequential count test conditioned on the
- *   traffic share) over everything since the test began (it restarts at every weight change), so
- *   looking every second does not inflate false rollbacks above alpha.</li>
+ *   SPRT of "no drop", breaching when it rejects and the estimated drop is at least the threshold;
+ *   error and timeout rates with {@code increase}: a sequential count test conditioned on the traffic
+ *   share) over everything since the test began (it restarts at every weight change), so looking
+ *   every second does not inflate false rollbacks above alpha.</li>
  *   <li>{@code window} (default {@value #DEFAULT_WINDOW_TEXT}, 1 s..24 h): the data a windowed trigger
  *   reads (the last {@code window} of telemetry). For a sequential test it is the decision horizon:
  *   a test still undecided after {@code window} reports itself inconclusive past its window.</li>

@@ -44,11 +44,19 @@ final class KpiEvaluator {
     static RawResult sequential(TriggerSpec spec, Metric.Kpi metric, Arm arm, EvaluationContext ctx, ArmState state) {
         Epoch epoch = ctx.epochs.get(arm.candidate());
         Threshold threshold = spec.threshold();
-        EffectThreshold effect = threshold.kind() == Threshold.Kind.DROP
-                ? EffectThreshold.relative(threshold.value()) : EffectThreshold.absolute(threshold.value());
-        SequentialKpiTest test = state.kpiTest(() -> new SequentialKpiTest(KpiTestConfig
-                .builder(metric.proportion() ? KpiKind.PROPORTION : KpiKind.MEAN, effect)
-                .alpha(spec.significance()).minSamplesPerArm(Math.min(spec.minSamples(), 1_000_000L)).build()));
+        // "KPI -2 % with significance": the drop is significant (H0: no drop, tested always-valid, the
+        // mixture tuned for a drop of the threshold's size) and the estimated drop is at least the threshold.
+        boolean relative = threshold.kind() == Threshold.Kind.DROP;
+        EffectThreshold noDrop = relative ? EffectThreshold.relative(0.0) : EffectThreshold.absolute(0.0);
+        double planned = threshold.value() > 0 ? threshold.value() : (relative ? 0.02 : Double.NaN);
+        SequentialKpiTest test = state.kpiTest(() -> {
+            KpiTestConfig.Builder config = KpiTestConfig.builder(metric.proportion() ? KpiKind.PROPORTION : KpiKind.MEAN, noDrop)
+                    .alpha(spec.significance()).minSamplesPerArm(Math.min(spec.minSamples(), 1_000_000L));
+            if (!Double.isNaN(planned)) {
+                config.plannedEffect(planned);
+            }
+            return new SequentialKpiTest(config.build());
+        });
         if (state.epochChanged(epoch)) {
             test.restart();
         }
@@ -62,9 +70,11 @@ final class KpiEvaluator {
                         ? r.estimatedRelativeEffect() : r.estimatedEffect()) + ", bound " + Evaluators.trim(r.effectBound()) + ")",
                         r.statistic())
                 .p(r.pValue()).e(r.likelihoodRatio()).window(epoch.start(), ctx.now);
-        if (r.rejected()) {
-            return new RawResult(RawResult.State.BREACH, evidence.note("significant drop beyond " + threshold.describe()
-                    + " at alpha " + spec.significance()).build());
+        double drop = relative ? -r.estimatedRelativeEffect() : -r.estimatedEffect();
+        if (r.rejected() && drop >= threshold.value()) {
+            return new RawResult(RawResult.State.BREACH, evidence.note("significant drop (p " + Evaluators.trim(r.pValue())
+                    + " <= " + spec.significance() + ") of " + Evaluators.trim(drop) + ", at least the threshold "
+                    + Evaluators.trim(threshold.value())).build());
         }
         if (!r.evaluated() || r.candidateCount() < spec.minSamples() || r.baselineCount() < spec.minSamples()) {
             return new RawResult(RawResult.State.INCONCLUSIVE, evidence.note("not enough KPI observations since the weights last"

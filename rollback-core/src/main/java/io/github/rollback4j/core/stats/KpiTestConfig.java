@@ -17,8 +17,9 @@ import java.util.Objects;
  *   variance of the half-normal mixing distribution. Default: {@code δ} when {@code δ > 0}, i.e. tuned for a
  *   true drop of about twice the threshold; {@value #DEFAULT_PLANNED_RELATIVE_EFFECT} (2 %) for a relative
  *   threshold of 0; an absolute threshold of 0 has no natural scale and needs it set.
- *   A {@code τ} near the true excess drop is close to optimal; a factor of 2–4 either way costs little
- *   detection time (see {@code docs/statistics.md}, "KPI significance").</li>
+ *   A {@code τ} near the true excess drop is close to optimal. Erring large costs little (4× too large: about
+ *   15 % longer to detect), erring small costs more (2× too small: about 25 %, 4× too small: about twice as
+ *   long); see {@code docs/statistics.md}, "KPI significance".</li>
  *   <li>{@code minSamplesPerArm} (default {@value #DEFAULT_MIN_SAMPLES_PER_ARM}, range 2..10⁹): below this many
  *   observations in either arm a look is not evaluated (it carries no evidence).</li>
  * </ul>

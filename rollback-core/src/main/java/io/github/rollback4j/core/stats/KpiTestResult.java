@@ -56,7 +56,27 @@ public record KpiTestResult(
         double effectBound,
         boolean rejected) {
 
-    /** @param config not null */
+    /**
+     * Creates a result; {@link SequentialKpiTest} does, a user needs it only to replay evidence.
+     *
+     * @param config the test's configuration, not null
+     * @param look this look's number since the start or last restart
+     * @param evaluated whether this look carries evidence
+     * @param candidateCount the candidate's observations
+     * @param baselineCount the baseline's observations
+     * @param candidateMean the candidate's mean, KPI units
+     * @param baselineMean the baseline's mean, KPI units
+     * @param estimatedEffect {@code μ̂c − μ̂b}, KPI units
+     * @param estimatedRelativeEffect {@code μ̂c/μ̂b − 1}
+     * @param contrast the contrast minus its null value, KPI units
+     * @param standardError the contrast's standard error under the null, KPI units
+     * @param statistic {@code contrast / standardError}
+     * @param mixtureScale {@code τ}, KPI units
+     * @param logLikelihoodRatio the look's ln Λ
+     * @param pValue the running always-valid p-value
+     * @param effectBound the running confidence-sequence bound, threshold units
+     * @param rejected whether {@code pValue ≤ alpha}
+     */
     public KpiTestResult {
         Objects.requireNonNull(config, "KpiTestResult.config must not be null");
     }

@@ -87,10 +87,11 @@ public final class NormalMixture {
         if (a < ASYMPTOTIC_FROM) {
             return 0.5 * a * a + Math.log(0.5 * Erf.erfc(a * SQRT1_2));
         }
-        // exp(a²/2)·Φ(−a) = R(a)/sqrt(2π) with Mills' ratio R(a) = (1/a)(1 − 1/a² + 3/a⁴ − 15/a⁶ + 105/a⁸ − …);
-        // the first omitted term is below 1e-12 relative for a ≥ 30.
+        // exp(a²/2)·Φ(−a) = R(a)/sqrt(2π) with Mills' ratio R(a) = (1/a)(1 − 1/a² + 3/a⁴ − 15/a⁶ + … + 10395/a¹²
+        // − …); the first omitted term, 135135/a¹⁴, is below 3e-16 relative for a ≥ 30.
         double inv2 = 1.0 / (a * a);
-        double series = 1.0 - inv2 * (1.0 - 3.0 * inv2 * (1.0 - 5.0 * inv2 * (1.0 - 7.0 * inv2)));
+        double series = 1.0 - inv2 * (1.0 - 3.0 * inv2 * (1.0 - 5.0 * inv2 * (1.0 - 7.0 * inv2
+                * (1.0 - 9.0 * inv2 * (1.0 - 11.0 * inv2)))));
         return Math.log(series / a) - LN_SQRT_2PI;
     }
 }

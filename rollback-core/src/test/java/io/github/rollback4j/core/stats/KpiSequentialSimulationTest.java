@@ -55,9 +55,9 @@ class KpiSequentialSimulationTest {
 
     @Test
     void detectsATwoPercentRelativeDropWithinTheHour() {
-        double[][] expected = { // weight, minimum power in 1 h, maximum median detection time (s)
-            {0.50, 0.99, 400},
-            {0.05, 0.85, 1_800},
+        double[][] expected = { // weight, minimum power in 1 h, maximum median and 90th-percentile detection time (s)
+            {0.50, 0.99, 400, 900},
+            {0.05, 0.85, 1_800, HORIZON_SECONDS},
         };
         for (double[] e : expected) {
             double weight = e[0];
@@ -71,7 +71,85 @@ class KpiSequentialSimulationTest {
                     seconds(median), seconds(p90));
             assertThat(power).as("power within 1 h at weight " + weight).isGreaterThanOrEqualTo(e[1]);
             assertThat(median).as("median detection time at weight " + weight).isLessThanOrEqualTo(e[2]);
+            assertThat(p90).as("90th-percentile detection time at weight " + weight).isLessThanOrEqualTo(e[3]);
         }
+    }
+
+    @Test
+    void aMixtureScaleTooLargeCostsLittleDetectionTimeAndTooSmallCostsMore() {
+        int runs = 400;
+        double[] planned = {0.005, 0.01, 0.02, 0.04, 0.08};
+        double[] medians = new double[planned.length];
+        StringBuilder line = new StringBuilder("KPI -2% weight   50%: median detection time by plannedEffect:");
+        for (int i = 0; i < planned.length; i++) {
+            KpiTestConfig config = KpiTestConfig.builder(KpiKind.PROPORTION, EffectThreshold.relative(0.0))
+                    .plannedEffect(planned[i]).build();
+            int[] detected = simulateConversion(config, 0.50, BASE_RATE * (1 + DROP), runs, false, 4)[0];
+            medians[i] = quantile(detected, 0.5);
+            line.append(String.format(Locale.ROOT, " %.3f -> %.0f s;", planned[i], medians[i]));
+        }
+        System.out.println(line + " (" + runs + " runs each)");
+        double tuned = medians[2];
+        assertThat(medians[0]).as("a quarter of the drop").isLessThanOrEqualTo(2.5 * tuned);
+        assertThat(medians[1]).as("half the drop").isLessThanOrEqualTo(1.5 * tuned);
+        assertThat(medians[3]).as("twice the drop").isLessThanOrEqualTo(1.3 * tuned);
+        assertThat(medians[4]).as("four times the drop").isLessThanOrEqualTo(1.3 * tuned);
+    }
+
+    @Test
+    void aaFalsePositiveRateStaysAtAlphaForRareConversionsAtLowTraffic() {
+        // 20 requests/s at a 5 % canary weight: 1 candidate + 19 baseline requests per second, 5 % convert; tuned
+        // for a 20 % drop. Early on the candidate often has no conversion at all.
+        KpiTestConfig config = KpiTestConfig.builder(KpiKind.PROPORTION, EffectThreshold.relative(0.0)).plannedEffect(0.2).build();
+        int runs = 1_000;
+        int perSecondC = 1;
+        int perSecondB = 19;
+        double[] cdfC = binomialCdf(perSecondC, BASE_RATE);
+        double[] cdfB = binomialCdf(perSecondB, BASE_RATE);
+        int[] sequential = new int[runs];
+        int[] unpooled = new int[runs];
+        int[] repeated = new int[runs];
+        double target = -Math.log(ALPHA);
+        IntStream.range(0, runs).parallel().forEach(run -> {
+            SplittableRandom rng = new SplittableRandom(seed(5, 0.05, run));
+            SequentialKpiTest test = new SequentialKpiTest(config);
+            long sc = 0;
+            long sb = 0;
+            for (int second = 1; second <= HORIZON_SECONDS; second++) {
+                sc += draw(cdfC, rng);
+                sb += draw(cdfB, rng);
+                long nc = (long) perSecondC * second;
+                long nb = (long) perSecondB * second;
+                KpiStats c = new KpiStats("conversion", nc, sc, sc);
+                KpiStats b = new KpiStats("conversion", nb, sb, sb);
+                KpiTestResult r = test.look(c, b);
+                if (sequential[run] == 0 && r.rejected()) {
+                    sequential[run] = second;
+                }
+                if (unpooled[run] == 0 && r.evaluated()) {
+                    // the same look with each arm's own rate in its variance (Wald) instead of the null-boundary rates
+                    double pc = (double) sc / nc;
+                    double pb = (double) sb / nb;
+                    double v = pc * (1 - pc) / nc + pb * (1 - pb) / nb;
+                    double tau = r.mixtureScale();
+                    if (v > 0 && NormalMixture.logLikelihoodRatio(r.contrast(), v, tau * tau) >= target) {
+                        unpooled[run] = second;
+                    }
+                }
+                if (repeated[run] == 0
+                        && FixedHorizonKpiTests.zTest(KpiKind.PROPORTION, config.threshold(), c, b).rejectedAt(ALPHA)) {
+                    repeated[run] = second;
+                }
+            }
+        });
+        double fpr = share(sequential, HORIZON_SECONDS);
+        double wald = share(unpooled, HORIZON_SECONDS);
+        double naive = share(repeated, HORIZON_SECONDS);
+        System.out.printf(Locale.ROOT, "KPI A/A  conversion 5 %%, 1 + 19 req/s: %d runs x %d looks: always-valid FPR %.4f"
+                + " (with per-arm Wald variances %.4f), repeated z-test FPR %.4f%n", runs, HORIZON_SECONDS, fpr, wald, naive);
+        assertThat(fpr).isLessThanOrEqualTo(ALPHA + 3.0 * Math.sqrt(ALPHA * (1 - ALPHA) / runs));
+        assertThat(wald).as("why proportions use the null-boundary rates").isGreaterThan(ALPHA);
+        assertThat(naive).isGreaterThan(2 * ALPHA);
     }
 
     @Test
@@ -140,6 +218,11 @@ class KpiSequentialSimulationTest {
      *         test, [1] repeated fixed-horizon z-tests (only with {@code naive})
      */
     private static int[][] simulateConversion(double weight, double candidateRate, int runs, boolean naive, int scenario) {
+        return simulateConversion(CONVERSION, weight, candidateRate, runs, naive, scenario);
+    }
+
+    private static int[][] simulateConversion(KpiTestConfig config, double weight, double candidateRate, int runs,
+            boolean naive, int scenario) {
         int perSecondC = (int) Math.round(REQUESTS_PER_SECOND * weight);
         int perSecondB = REQUESTS_PER_SECOND - perSecondC;
         double[] cdfC = binomialCdf(perSecondC, candidateRate);
@@ -148,7 +231,7 @@ class KpiSequentialSimulationTest {
         int[] repeated = new int[runs];
         IntStream.range(0, runs).parallel().forEach(run -> {
             SplittableRandom rng = new SplittableRandom(seed(scenario, weight, run));
-            SequentialKpiTest test = new SequentialKpiTest(CONVERSION);
+            SequentialKpiTest test = new SequentialKpiTest(config);
             long successesC = 0;
             long successesB = 0;
             for (int second = 1; second <= HORIZON_SECONDS; second++) {

@@ -35,8 +35,8 @@ public record PsiConfig(int bins, double epsilon, DriftThresholds thresholds) {
      * @param bins       the number of reference-quantile bins, {@value #MIN_BINS}..{@value #MAX_BINS} (default 10:
      *                   deciles)
      * @param epsilon    the least share a bin counts with: {@code max(share, epsilon)} replaces each share, so that a
-     *                   bin empty in one distribution adds a large but finite term; strictly between 0 and {@value
-     *                   #MAX_EPSILON} (default {@value #DEFAULT_EPSILON})
+     *                   bin empty in one distribution adds a large but finite term; strictly between 0 and
+     *                   {@value #MAX_EPSILON} (default {@value #DEFAULT_EPSILON})
      * @param thresholds warn and act thresholds (default {@link DriftThresholds#PSI_DEFAULT}: 0.1 and 0.25)
      * @throws IllegalArgumentException naming the component, its value and its allowed range
      */

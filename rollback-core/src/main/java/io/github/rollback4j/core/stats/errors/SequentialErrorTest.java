@@ -80,12 +80,10 @@ public final class SequentialErrorTest {
          * Validates every component.
          *
          * @param alpha         the significance level, strictly between 0 and 1 (default {@value #DEFAULT_ALPHA})
-         * @param margin        the relative margin {@code m}: the null allows a candidate error rate up to {@code (1
-         *                      + m)} times the baseline's; 0..{@value #MAX_MARGIN} (default 0)
-         * @param priorStrength {@code k}, the Beta prior's {@code a + b}, in pseudo-errors; {@value
-         *                      #MIN_PRIOR_STRENGTH}..{@value #MAX_PRIOR_STRENGTH} (default 10). Smaller values favour
-         *                      large effects, larger ones small effects. The constructor refuses a component out of
-         *                      its range with an {@code IllegalArgumentException} naming it, its value and the range.
+         * @param margin        the relative margin {@code m}: the null allows a candidate error rate up to
+         *                      {@code (1 + m)} times the baseline's; 0..{@value #MAX_MARGIN} (default 0)
+         * @param priorStrength {@code k}, the Beta prior's {@code a + b}, in pseudo-errors;
+         *                      {@value #MIN_PRIOR_STRENGTH}..{@value #MAX_PRIOR_STRENGTH} (default 10)
          * @throws IllegalArgumentException naming the component, its value and its allowed range
          */
         public Config {
