@@ -191,25 +191,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         if (slot.breaker != null && slot != current.lastKnownGood) {
             return callGuarded(slot, current.lastKnownGood, input, stats, null);
         }
-        if (stats == null) {
-            return slot.model.predict(input);
-        }
-        long start = time.nanoTime();
-        O output;
-        try {
-            output = slot.model.predict(input);
-        } catch (Exception e) {
-            long end = time.nanoTime();
-            stats.recordCall(telemetry.millis(end), end - start, outcomeOf(e));
-            throw e;
-        }
-        long end = time.nanoTime();
-        long now = telemetry.millis(end);
-        stats.recordCall(now, end - start, Outcome.SUCCESS);
-        if (telemetry.sample()) {
-            stats.profile(now, input, output);
-        }
-        return output;
+        return call(slot, stats, input);
     }
 
     @Override
@@ -224,8 +206,13 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
             ReleaseSlot<I, O> served = fellBack[0] ? current.lastKnownGood : slot;
             return new Decision<>(output, served.id, request.segment(), fellBack[0]);
         }
+        return new Decision<>(call(slot, stats, input), slot.id, request.segment(), false);
+    }
+
+    /** Calls the routed release, timing the call and recording it when telemetry is on. */
+    private O call(ReleaseSlot<I, O> slot, CallStats<I, O> stats, I input) throws Exception {
         if (stats == null) {
-            return new Decision<>(slot.model.predict(input), slot.id, request.segment(), false);
+            return slot.model.predict(input);
         }
         long start = time.nanoTime();
         O output;
@@ -236,13 +223,17 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
             stats.recordCall(telemetry.millis(end), end - start, outcomeOf(e));
             throw e;
         }
+        recordSuccess(stats, start, input, output);
+        return output;
+    }
+
+    private void recordSuccess(CallStats<I, O> stats, long start, I input, O output) {
         long end = time.nanoTime();
         long now = telemetry.millis(end);
         stats.recordCall(now, end - start, Outcome.SUCCESS);
         if (telemetry.sample()) {
             stats.profile(now, input, output);
         }
-        return new Decision<>(output, slot.id, request.segment(), false);
     }
 
     /**
@@ -285,14 +276,9 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
             breaker.releasePermission();
             throw e;
         }
-        long end = time.nanoTime();
-        breaker.onResult(end - start, TimeUnit.NANOSECONDS, output);
+        breaker.onResult(time.nanoTime() - start, TimeUnit.NANOSECONDS, output);
         if (stats != null) {
-            long now = telemetry.millis(end);
-            stats.recordCall(now, end - start, Outcome.SUCCESS);
-            if (telemetry.sample()) {
-                stats.profile(now, input, output);
-            }
+            recordSuccess(stats, start, input, output);
         }
         return output;
     }
