@@ -85,21 +85,7 @@ final class TelemetrySnapshots {
         int profileWindows = subWindows(config.profileWindow(), window);
         List<ReleaseTelemetry> bySegment = new ArrayList<>();
         List<ReleaseTelemetry> totals = new ArrayList<>();
-        for (ReleaseSlot<I, O> slot : slots) {
-            Part total = null;
-            for (CallStats<I, O> stats : TelemetryHub.distinct(slot)) {
-                Part part = read(stats, nowMillis, callWindows, kpiWindows, profileWindows);
-                if (part.isEmpty()) {
-                    continue;
-                }
-                bySegment.add(part.toTelemetry());
-                total = total == null ? part : total.plus(part);
-            }
-            if (total != null) {
-                totals.add(new Part(total.release(), null, total.latency(), total.outcomes(), total.kpis(), total.scores(),
-                        total.inputs(), total.schema()).toTelemetry());
-            }
-        }
+        collect(slots, stats -> read(stats, nowMillis, callWindows, kpiWindows, profileWindows), bySegment, totals);
         long from = (Math.floorDiv(nowMillis, config.callWindow().subWindowMillis()) - callWindows + 1)
                 * config.callWindow().subWindowMillis();
         return new TelemetrySnapshot(router, Instant.ofEpochMilli(from), Instant.ofEpochMilli(nowMillis),
@@ -109,17 +95,27 @@ final class TelemetrySnapshots {
     static <I, O> TelemetrySnapshot sinceStart(String router, List<ReleaseSlot<I, O>> slots, long startMillis, long nowMillis) {
         List<ReleaseTelemetry> bySegment = new ArrayList<>();
         List<ReleaseTelemetry> totals = new ArrayList<>();
+        collect(slots, stats -> {
+            Map<Outcome, Long> outcomes = new EnumMap<>(Outcome.class);
+            for (Outcome outcome : Outcome.values()) {
+                outcomes.put(outcome, stats.totalOutcomes[outcome.ordinal()].sum());
+            }
+            Map<String, KpiStats> kpis = new LinkedHashMap<>();
+            stats.kpis.forEach((name, window) -> kpis.put(name, window.total()));
+            return new Part(stats.release, stats.segment, LatencyDistribution.empty(), outcomes, kpis, null, Map.of(),
+                    SchemaStats.NONE);
+        }, bySegment, totals);
+        return new TelemetrySnapshot(router, Instant.ofEpochMilli(startMillis), Instant.ofEpochMilli(nowMillis),
+                List.copyOf(bySegment), List.copyOf(totals));
+    }
+
+    /** Reads every release × segment with {@code reader}, keeps the non-empty ones and sums them per release. */
+    private static <I, O> void collect(List<ReleaseSlot<I, O>> slots, java.util.function.Function<CallStats<I, O>, Part> reader,
+                                       List<ReleaseTelemetry> bySegment, List<ReleaseTelemetry> totals) {
         for (ReleaseSlot<I, O> slot : slots) {
             Part total = null;
             for (CallStats<I, O> stats : TelemetryHub.distinct(slot)) {
-                Map<Outcome, Long> outcomes = new EnumMap<>(Outcome.class);
-                for (Outcome outcome : Outcome.values()) {
-                    outcomes.put(outcome, stats.totalOutcomes[outcome.ordinal()].sum());
-                }
-                Map<String, KpiStats> kpis = new LinkedHashMap<>();
-                stats.kpis.forEach((name, window) -> kpis.put(name, window.total()));
-                Part part = new Part(stats.release, stats.segment, LatencyDistribution.empty(), outcomes, kpis, null, Map.of(),
-                        SchemaStats.NONE);
+                Part part = reader.apply(stats);
                 if (part.isEmpty()) {
                     continue;
                 }
@@ -131,8 +127,6 @@ final class TelemetrySnapshots {
                         total.inputs(), total.schema()).toTelemetry());
             }
         }
-        return new TelemetrySnapshot(router, Instant.ofEpochMilli(startMillis), Instant.ofEpochMilli(nowMillis),
-                List.copyOf(bySegment), List.copyOf(totals));
     }
 
     private static <I, O> Part read(CallStats<I, O> stats, long now, int callWindows, int kpiWindows, int profileWindows) {
