@@ -221,16 +221,22 @@ final class Evaluators {
 
     // ------------------------------------------------------------------ data quality
 
+    /**
+     * The null rate of an input field, absolute or against a reference: the fixed reference profile of
+     * the field when the engine has one (captured or loaded), else the last-known-good in the same window.
+     */
     private static RawResult nullRate(TriggerSpec spec, Metric.InputNullRate metric, Arm arm, EvaluationContext ctx) {
         TelemetrySnapshot snapshot = ctx.window(spec.window());
         FieldProfile c = field(snapshot, arm.candidate(), arm, metric.field());
-        FieldProfile b = field(snapshot, arm.baseline(), arm, metric.field());
+        io.github.rollback4j.core.stats.drift.ReferenceProfile reference = ctx.references.get(metric.field());
+        FieldProfile b = reference == null ? field(snapshot, arm.baseline(), arm, metric.field()) : null;
         long cn = c == null ? 0 : c.observed();
-        long bn = b == null ? 0 : b.observed();
+        long bn = reference != null ? reference.observed() : b == null ? 0 : b.observed();
         double cv = c == null ? Double.NaN : c.missingRate();
-        double bv = b == null ? Double.NaN : b.missingRate();
+        double bv = reference != null ? reference.missingRate() : b == null ? Double.NaN : b.missingRate();
         Threshold threshold = spec.threshold();
-        Evidence.Builder evidence = Evidence.builder("input null rate of '" + metric.field() + "'", threshold).values(cv, bv)
+        Evidence.Builder evidence = Evidence.builder("input null rate of '" + metric.field() + "'"
+                        + (reference != null ? " vs its reference profile" : ""), threshold).values(cv, bv)
                 .limit(threshold.limit(bv)).samples(cn, bn).statistic("null rate", cv).window(snapshot.from(), snapshot.to());
         if (cn < spec.minSamples() || (threshold.kind().relativeToBaseline() && bn < spec.minSamples())) {
             return new RawResult(RawResult.State.INCONCLUSIVE, evidence.note("not enough sampled inputs: " + cn + " on the candidate, "

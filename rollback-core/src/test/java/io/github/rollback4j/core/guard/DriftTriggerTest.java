@@ -117,6 +117,35 @@ class DriftTriggerTest {
     }
 
     @Test
+    void nullRateSpikesAgainstTheCapturedReference() throws Exception {
+        try (ManagedModelRouter<double[], Double> router = ModelRouters
+                .builder("nulls", ReleaseSpec.<double[], Double>builder(v1, in -> in[0]).sampleInputs(List.of(new double[] {1, 1})).build())
+                .release(ReleaseSpec.<double[], Double>builder(v2, in -> in[0]).sampleInputs(List.of(new double[] {1, 1})).build())
+                .timeSource(clock).probeExecutor(Runnable::run)
+                .telemetry(TelemetryConfig.custom().sampleRate(1.0).build())
+                .inputProfile(InputProfile.<double[]>builder().numeric("amount", in -> in[1] > 0.5 ? null : in[0]).build())
+                .build()) {
+            router.setWeights(Segment.DEFAULT, Map.of(v1.id(), 5000, v2.id(), 5000), Cause.operator("t", "canary"));
+            for (int i = 0; i < 2000; i++) {
+                router.invoke(new double[] {i, random.nextDouble() < 0.02 ? 1 : 0}, RequestContext.of("u" + i));
+            }
+            TriggerEngine engine = TriggerEngine.builder(router).timeSource(clock).trigger(TriggerSpec.builder("amount-nulls")
+                    .metric(new Metric.InputNullRate("amount")).threshold(Threshold.Kind.INCREASE, 1.0)
+                    .window(Duration.ofMinutes(10)).severity(Severity.DRY_RUN).build()).build();
+            engine.captureReferences(Duration.ofMinutes(10));
+            clock.advance(Duration.ofHours(1));
+            for (int i = 0; i < 2000; i++) {
+                router.invoke(new double[] {i, random.nextDouble() < 0.10 ? 1 : 0}, RequestContext.of("u" + i));
+            }
+            Verdict verdict = engine.evaluate().get(0);
+            assertThat(verdict.level()).isEqualTo(VerdictLevel.DRY_RUN_BREACH);
+            assertThat(verdict.evidence().metric()).contains("reference profile");
+            assertThat(verdict.evidence().baselineValue()).isBetween(0.01, 0.03);
+            assertThat(verdict.evidence().candidateValue()).isBetween(0.07, 0.13);
+        }
+    }
+
+    @Test
     void aBrokenReferenceFileIsRefusedWithItsName(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("bad.json");
         Files.writeString(file, "[{\"field\": \"amount\", \"kind\": \"NUMERIC\", \"capturedAtEpochMillis\": 0, \"missing\": 0,"
