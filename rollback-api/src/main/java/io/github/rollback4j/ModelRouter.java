@@ -133,6 +133,20 @@ public interface ModelRouter<I, O> {
     void rollbackToLastKnownGood(Cause cause);
 
     /**
+     * Sends all traffic of one segment to the last-known-good in one atomic swap; the other segments
+     * keep their routing. A segment without routing of its own gets one (all on the last-known-good)
+     * while the others keep following the default. The releases that lost the segment's traffic are not
+     * quarantined (they may still serve elsewhere); a release left with no traffic anywhere is
+     * quarantined and its flags turned off, as by a full rollback. Refused like a full rollback when
+     * the last-known-good is cold or unhealthy.
+     *
+     * @param segment the segment to roll back
+     * @param cause who and why
+     * @throws RollbackRefusedException when the last-known-good is cold or unhealthy; nothing changed
+     */
+    void rollbackSegment(Segment segment, Cause cause);
+
+    /**
      * Lets a quarantined release receive traffic again. Audited.
      *
      * @param release the quarantined release

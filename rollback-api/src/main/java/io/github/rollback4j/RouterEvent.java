@@ -65,6 +65,22 @@ public sealed interface RouterEvent {
     }
 
     /**
+     * One segment's traffic went back to the last-known-good in one atomic swap; other segments kept theirs.
+     *
+     * @param router the router's name
+     * @param time when
+     * @param segment the segment rolled back
+     * @param lastKnownGood the release that now takes all of the segment's traffic
+     * @param rolledBack the releases that lost the segment's traffic
+     * @param quarantined those of them left with no traffic anywhere, now quarantined
+     * @param generation the routing generation after the change
+     * @param cause who and why
+     */
+    record SegmentRolledBack(String router, Instant time, Segment segment, ReleaseId lastKnownGood, Set<ReleaseId> rolledBack,
+                             Set<ReleaseId> quarantined, long generation, Cause cause) implements RouterEvent {
+    }
+
+    /**
      * A rollback was refused because the last-known-good cannot serve; nothing changed.
      *
      * @param router the router's name

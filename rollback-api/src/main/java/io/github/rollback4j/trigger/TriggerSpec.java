@@ -34,7 +34,9 @@ import java.util.regex.Pattern;
  *   is inconclusive, never a breach. For latency it counts tail samples: n·(1 − quantile).</li>
  *   <li>{@code severity} (default {@link Severity#SEVERE}).</li>
  *   <li>{@code perSegment} (default {@code false}): evaluate each request segment on its own instead
- *   of all traffic together.</li>
+ *   of all traffic together; a SEVERE breach in one segment rolls back that segment only.</li>
+ *   <li>{@code global} (default {@code false}): with {@code perSegment}, a SEVERE breach in any
+ *   segment rolls back every segment.</li>
  * </ul>
  *
  * <p>Immutable and thread-safe.
@@ -62,6 +64,7 @@ public final class TriggerSpec {
     private final long minSamples;
     private final Severity severity;
     private final boolean perSegment;
+    private final boolean global;
 
     private TriggerSpec(Builder b) {
         this.name = b.name;
@@ -73,6 +76,7 @@ public final class TriggerSpec {
         this.minSamples = b.minSamples;
         this.severity = b.severity;
         this.perSegment = b.perSegment;
+        this.global = b.global;
     }
 
     /**
@@ -133,6 +137,11 @@ public final class TriggerSpec {
         return perSegment;
     }
 
+    /** @return whether a SEVERE breach in one segment rolls back every segment */
+    public boolean global() {
+        return global;
+    }
+
     /** @return one line, e.g. {@code p95-latency: latency p95 increase 0.3 for PT5M (SEVERE)} */
     public String describe() {
         String what = metric instanceof Metric.Latency l ? "latency p" + Math.round(l.quantile() * 1000) / 10.0
@@ -142,7 +151,8 @@ public final class TriggerSpec {
                 : metric.kind();
         return name + ": " + what + (threshold == null ? "" : " " + threshold.kind().key() + " " + threshold.value())
                 + (significance == null ? "" : " significance " + significance)
-                + " window " + window + (sustain.isZero() ? "" : " for " + sustain) + " (" + severity + ")";
+                + " window " + window + (sustain.isZero() ? "" : " for " + sustain)
+                + (perSegment ? (global ? " per segment, global" : " per segment") : "") + " (" + severity + ")";
     }
 
     @Override
@@ -161,6 +171,7 @@ public final class TriggerSpec {
         private long minSamples = DEFAULT_MIN_SAMPLES;
         private Severity severity = Severity.SEVERE;
         private boolean perSegment;
+        private boolean global;
 
         private Builder(String name) {
             this.name = name;
@@ -249,6 +260,15 @@ public final class TriggerSpec {
         }
 
         /**
+         * @param global with {@code perSegment}: a SEVERE breach in one segment rolls back every segment
+         * @return this builder
+         */
+        public Builder global(boolean global) {
+            this.global = global;
+            return this;
+        }
+
+        /**
          * @return the trigger
          * @throws IllegalArgumentException naming the field, the value and the allowed range
          */
@@ -277,6 +297,10 @@ public final class TriggerSpec {
             if (significance != null && !(significance > 0 && significance <= 0.5)) {
                 throw new IllegalArgumentException(where + "significance must be greater than 0 and at most 0.5 (alpha, e.g. 0.05),"
                         + " but was " + significance);
+            }
+            if (global && !perSegment) {
+                throw new IllegalArgumentException(where + "global applies to perSegment triggers only (a trigger over all"
+                        + " traffic always rolls back everything); set perSegment: true or remove global");
             }
             checkThreshold(where);
             return new TriggerSpec(this);

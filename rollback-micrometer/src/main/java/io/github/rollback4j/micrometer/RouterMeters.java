@@ -169,21 +169,29 @@ final class RouterMeters implements CallObserverFactory {
                 }
             }
         } else if (event instanceof RouterEvent.RolledBack rolledBack) {
-            Counter rollbacks;
-            synchronized (lock) {
-                if (closed) {
-                    return;
-                }
-                rollbacks = Counter.builder(names.rollbacks())
-                        .description("Rollbacks to the last-known-good, by the trigger and severity that caused them")
-                        .tags(routerTags)
-                        .tag(RollbackMeterNames.TAG_TRIGGER, rolledBack.cause().trigger())
-                        .tag(RollbackMeterNames.TAG_SEVERITY, rolledBack.cause().severity())
-                        .register(registry);
-                routerWide.put(rollbacks.getId(), rollbacks);
-            }
-            rollbacks.increment();
+            countRollback(rolledBack.cause());
+        } else if (event instanceof RouterEvent.SegmentRolledBack segmentRolledBack) {
+            countRollback(segmentRolledBack.cause());
         }
+    }
+
+    /** A full or a one-segment rollback, counted by the trigger and severity of its cause. */
+    private void countRollback(io.github.rollback4j.Cause cause) {
+        Counter rollbacks;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            rollbacks = Counter.builder(names.rollbacks())
+                    .description("Rollbacks to the last-known-good (of every segment, or of one), by the trigger and"
+                            + " severity that caused them")
+                    .tags(routerTags)
+                    .tag(RollbackMeterNames.TAG_TRIGGER, cause.trigger())
+                    .tag(RollbackMeterNames.TAG_SEVERITY, cause.severity())
+                    .register(registry);
+            routerWide.put(rollbacks.getId(), rollbacks);
+        }
+        rollbacks.increment();
     }
 
     // ---- weight gauges ----

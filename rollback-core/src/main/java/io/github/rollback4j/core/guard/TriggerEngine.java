@@ -236,14 +236,27 @@ public final class TriggerEngine implements AutoCloseable {
         }
     }
 
-    /** SEVERE rolls back (once per candidate still serving); MILD waits for approval; DRY_RUN only reports. */
+    /**
+     * SEVERE rolls back (once per candidate still serving): the breached segment only for a
+     * per-segment trigger, everything otherwise or when the trigger is global; MILD waits for
+     * approval; DRY_RUN only reports.
+     */
     private void act(List<Verdict> verdicts) {
+        Map<String, TriggerSpec> byName = new HashMap<>();
+        triggers.forEach(t -> byName.put(t.name(), t));
         for (Verdict verdict : verdicts) {
-            if (verdict.level() == VerdictLevel.SEVERE_BREACH && stillServing(verdict.candidate())) {
+            boolean segmentOnly = verdict.segment() != null && !byName.get(verdict.trigger()).global();
+            if (verdict.level() == VerdictLevel.SEVERE_BREACH
+                    && stillServing(verdict.candidate(), segmentOnly ? verdict.segment() : null)) {
                 Cause cause = Cause.trigger(verdict.trigger(), Severity.SEVERE.name(), verdict.summary());
                 try {
-                    router.rollbackToLastKnownGood(cause);
-                    LOG.warn("router '{}': rolled back on trigger {}", router.name(), verdict.summary());
+                    if (segmentOnly) {
+                        router.rollbackSegment(verdict.segment(), cause);
+                    } else {
+                        router.rollbackToLastKnownGood(cause);
+                    }
+                    LOG.warn("router '{}': rolled back {} on trigger {}", router.name(),
+                            segmentOnly ? "segment " + verdict.segment() : "every segment", verdict.summary());
                 } catch (RollbackRefusedException e) {
                     LOG.error("router '{}': trigger '{}' asked for a rollback that was refused: {}", router.name(),
                             verdict.trigger(), e.getMessage());
@@ -257,9 +270,13 @@ public final class TriggerEngine implements AutoCloseable {
         }
     }
 
-    private boolean stillServing(ReleaseId candidate) {
-        return router.state().allocations().values().stream()
-                .anyMatch(ranges -> ranges.stream().anyMatch(r -> r.release().equals(candidate)));
+    /** Whether the candidate still has weight in the segment (or anywhere, for {@code null}). */
+    private boolean stillServing(ReleaseId candidate, Segment segment) {
+        if (segment == null) {
+            return router.state().allocations().values().stream()
+                    .anyMatch(ranges -> ranges.stream().anyMatch(r -> r.release().equals(candidate)));
+        }
+        return router.weights(segment).containsKey(candidate);
     }
 
     private void publish(Verdict verdict) {

@@ -495,19 +495,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
             RoutingTable<I, O> before = table;
             RolloutState base = before.state;
             ReleaseSlot<I, O> lkg = before.lastKnownGood;
-            ReleaseHealth lkgHealth = lkg.health(false);
-            if (!lkg.isReady()) {
-                String message = "router '" + name + "': rollback refused: the last-known-good " + lkg.id + " (" + lkg.release.label()
-                        + ") is " + lkg.state + (lkg.lastFailure != null ? " (" + lkg.lastFailure + ")" : "")
-                        + "; rolling back onto a release that cannot serve would trade one outage for another. Fix or warm the"
-                        + " last-known-good (warmUp/checkHealth), or promote a healthy release, then roll back";
-                record("rollback-refused", cause, message);
-                LOG.error(message);
-                if (events.hasListeners()) {
-                    events.publish(new RouterEvent.RollbackRefused(name, time.now(), lkgHealth, cause));
-                }
-                throw new RollbackRefusedException(message, lkgHealth);
-            }
+            refuseUnlessServable(lkg, cause);
             Set<ReleaseId> rolledBack = new LinkedHashSet<>();
             base.allocations().values().forEach(ranges -> ranges.forEach(r -> {
                 if (!r.release().equals(lkg.id)) {
@@ -519,7 +507,17 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
             RolloutState next = allTo(base, lkg.id, lkg.id, quarantine);
             // The swap: from here on no new call reaches a rolled-back release.
             table = compile(next);
-            RolloutState stored = persistRollback(base, next, lkg.id, rolledBack);
+            RolloutState stored = persistRollback(base, next, rolledBack, latest -> {
+                // Releases the newer state gave traffic to lose it too, so they are rolled back and quarantined as well.
+                latest.allocations().values().forEach(ranges -> ranges.forEach(r -> {
+                    if (!r.release().equals(lkg.id)) {
+                        rolledBack.add(r.release());
+                    }
+                }));
+                Set<ReleaseId> again = new LinkedHashSet<>(latest.quarantined());
+                again.addAll(rolledBack);
+                return allTo(latest, lkg.id, lkg.id, again);
+            });
             Set<String> disabled = disableFlags(rolledBack, lkg);
             record("rolled-back", cause, "all traffic to " + lkg.id + " (" + lkg.release.label() + "); quarantined " + rolledBack
                     + "; flags off " + disabled);
@@ -534,8 +532,30 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         }
     }
 
-    /** Stores a rollback that is already routing; re-applies it on top of a newer state if another writer won. */
-    private RolloutState persistRollback(RolloutState base, RolloutState next, ReleaseId lkg, Set<ReleaseId> rolledBack) {
+    /** Refuses, loudly, a rollback onto a last-known-good that cannot serve. */
+    private void refuseUnlessServable(ReleaseSlot<I, O> lkg, Cause cause) {
+        if (lkg.isReady()) {
+            return;
+        }
+        ReleaseHealth lkgHealth = lkg.health(false);
+        String message = "router '" + name + "': rollback refused: the last-known-good " + lkg.id + " (" + lkg.release.label()
+                + ") is " + lkg.state + (lkg.lastFailure != null ? " (" + lkg.lastFailure + ")" : "")
+                + "; rolling back onto a release that cannot serve would trade one outage for another. Fix or warm the"
+                + " last-known-good (warmUp/checkHealth), or promote a healthy release, then roll back";
+        record("rollback-refused", cause, message);
+        LOG.error(message);
+        if (events.hasListeners()) {
+            events.publish(new RouterEvent.RollbackRefused(name, time.now(), lkgHealth, cause));
+        }
+        throw new RollbackRefusedException(message, lkgHealth);
+    }
+
+    /**
+     * Stores a rollback that is already routing; when another writer won, re-applies it on top of the
+     * newer state (and routes by that) until the store accepts it or the retries run out.
+     */
+    private RolloutState persistRollback(RolloutState base, RolloutState next, Set<ReleaseId> rolledBack,
+                                         UnaryOperator<RolloutState> reapply) {
         RolloutState expected = base;
         RolloutState candidate = next;
         for (int attempt = 0; attempt <= config.stateStoreRetries(); attempt++) {
@@ -547,20 +567,65 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
                 break;
             }
             expected = latest.get();
-            // Releases the newer state gave traffic to lose it too, so they are rolled back and quarantined as well.
-            expected.allocations().values().forEach(ranges -> ranges.forEach(r -> {
-                if (!r.release().equals(lkg)) {
-                    rolledBack.add(r.release());
-                }
-            }));
-            Set<ReleaseId> quarantine = new LinkedHashSet<>(expected.quarantined());
-            quarantine.addAll(rolledBack);
-            candidate = allTo(expected, lkg, lkg, quarantine);
+            candidate = reapply.apply(expected);
             table = compile(candidate);
         }
         LOG.error("router '{}': rolled back locally, but the state store did not accept the rollback after {} attempts;"
                 + " other replicas may still route to {}", name, config.stateStoreRetries() + 1, rolledBack);
         return candidate;
+    }
+
+    @Override
+    public void rollbackSegment(Segment segment, Cause cause) {
+        Objects.requireNonNull(segment, "rollbackSegment: segment must not be null");
+        Objects.requireNonNull(cause, "rollbackSegment: cause must not be null");
+        control.lock();
+        try {
+            RolloutState base = table.state;
+            ReleaseSlot<I, O> lkg = table.lastKnownGood;
+            refuseUnlessServable(lkg, cause);
+            Set<ReleaseId> lost = new LinkedHashSet<>();
+            base.allocations().getOrDefault(segment.name(), base.allocations().get(RolloutState.DEFAULT_SEGMENT))
+                    .forEach(r -> {
+                        if (!r.release().equals(lkg.id)) {
+                            lost.add(r.release());
+                        }
+                    });
+            Set<ReleaseId> orphaned = new LinkedHashSet<>();
+            RolloutState next = segmentToLastKnownGood(base, segment, lkg.id, lost, orphaned);
+            // The swap: from here on no new call of this segment reaches the releases it lost.
+            table = compile(next);
+            RolloutState stored = persistRollback(base, next, lost,
+                    latest -> segmentToLastKnownGood(latest, segment, lkg.id, lost, orphaned));
+            Set<String> disabled = disableFlags(orphaned, lkg);
+            record("segment-rolled-back", cause, segment + ": all traffic to " + lkg.id + "; lost by " + lost
+                    + (orphaned.isEmpty() ? "" : "; quarantined " + orphaned + "; flags off " + disabled));
+            LOG.warn("router '{}': segment {} rolled back to {}; {} lost its traffic; cause: {} ({})",
+                    name, segment, lkg.id, lost, cause.reason(), cause.actor());
+            if (events.hasListeners()) {
+                events.publish(new RouterEvent.SegmentRolledBack(name, time.now(), segment, lkg.id, Set.copyOf(lost),
+                        Set.copyOf(orphaned), stored.generation(), cause));
+            }
+        } finally {
+            control.unlock();
+        }
+    }
+
+    /** The state with one segment all on the LKG; releases left with no traffic anywhere are added to {@code orphaned} and quarantined. */
+    private RolloutState segmentToLastKnownGood(RolloutState s, Segment segment, ReleaseId lkg, Set<ReleaseId> lost,
+                                                Set<ReleaseId> orphaned) {
+        Map<String, List<BucketRange>> allocations = new LinkedHashMap<>(s.allocations());
+        allocations.put(segment.name(), BucketAllocator.all(lkg));
+        Set<ReleaseId> serving = new LinkedHashSet<>();
+        allocations.values().forEach(ranges -> ranges.forEach(r -> serving.add(r.release())));
+        for (ReleaseId release : lost) {
+            if (!serving.contains(release)) {
+                orphaned.add(release);
+            }
+        }
+        Set<ReleaseId> quarantine = new LinkedHashSet<>(s.quarantined());
+        quarantine.addAll(orphaned);
+        return new RolloutState(name, s.generation() + 1, s.lastKnownGood(), allocations, quarantine);
     }
 
     @Override

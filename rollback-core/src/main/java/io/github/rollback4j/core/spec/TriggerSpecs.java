@@ -44,7 +44,7 @@ import java.util.Set;
  * kpi, input_null_rate, schema_violation_rate, drift), one threshold key ({@code above},
  * {@code below}, {@code increase}, {@code drop}, {@code increaseBy}, {@code dropBy}; numbers or
  * percentages), {@code significance}, {@code window}, {@code sustain}, {@code minSamples},
- * {@code severity} (severe, mild, dry_run), {@code perSegment}. Per metric: latency {@code quantile};
+ * {@code severity} (severe, mild, dry_run), {@code perSegment}, {@code global}. Per metric: latency {@code quantile};
  * kpi {@code kpi}, {@code kind} (proportion, mean); input_null_rate {@code field}; drift
  * {@code field} (or {@code score}), {@code statistic} (psi, jensen_shannon, wasserstein); burn_rate
  * {@code slo}, {@code windows} (list of {@code {long, short, factor}}). Durations: {@code 500ms},
@@ -185,7 +185,8 @@ public final class TriggerSpecs {
                 .sustain(node.duration("sustain", Duration.ZERO))
                 .minSamples(node.integer("minSamples", TriggerSpec.DEFAULT_MIN_SAMPLES))
                 .severity(node.enumValue("severity", Severity.class, Severity.SEVERE))
-                .perSegment(node.bool("perSegment", false));
+                .perSegment(node.bool("perSegment", false))
+                .global(node.bool("global", false));
         node.requireNoOtherFields();
         return node.validated(builder::build);
     }

@@ -245,6 +245,46 @@ class TriggerEngineTest {
     }
 
     @Test
+    void aBreachInOneSegmentRollsBackThatSegmentOnlyUnlessTheTriggerIsGlobal() {
+        Segment eu = Segment.of("eu-west");
+        Segment us = Segment.of("us-east");
+        for (boolean global : new boolean[] {false, true}) {
+            rollbacks.clear();
+            List<RouterEvent.SegmentRolledBack> segmentRollbacks = new ArrayList<>();
+            SplittableRandom r = new SplittableRandom(3);
+            ManagedModelRouter<String, String> router = ModelRouters
+                    .builder("per-segment-" + global, ReleaseSpec.builder(v1, Traffic.model(clock, r, "v1", 100, 0.01))
+                            .sampleInputs(List.of("probe")).build())
+                    .release(ReleaseSpec.<String, String>builder(v2, in -> {
+                        if (in.startsWith("probe")) {
+                            return "v2";
+                        }
+                        throw new IllegalStateException("v2 fails in eu");
+                    }).sampleInputs(List.of("probe")).build())
+                    .timeSource(clock).probeExecutor(Runnable::run).build();
+            // v2 serves eu-west (where it fails) and us-east (where it is not even called: no traffic there).
+            try (router) {
+                router.eventPublisher().onEvent(RouterEvent.RolledBack.class, rollbacks::add);
+                router.eventPublisher().onEvent(RouterEvent.SegmentRolledBack.class, segmentRollbacks::add);
+                router.setWeights(eu, Map.of(v1.id(), 5000, v2.id(), 5000), Cause.operator("t", "canary eu"));
+                router.setWeights(us, Map.of(v1.id(), 5000, v2.id(), 5000), Cause.operator("t", "canary us"));
+                TriggerEngine engine = engine(router, TriggerSpec.builder("error-rate").metric(new Metric.ErrorRate())
+                        .threshold(Threshold.Kind.ABOVE, 0.05).perSegment(true).global(global).build());
+                Traffic.drive(router, engine, clock, r, 60, 100, 10, new Segment[] {eu}, null);
+                if (global) {
+                    assertThat(rollbacks).hasSize(1);
+                    assertThat(router.weights(us)).doesNotContainKey(v2.id());
+                } else {
+                    assertThat(rollbacks).isEmpty();
+                    assertThat(segmentRollbacks).hasSize(1).first().satisfies(e -> assertThat(e.segment()).isEqualTo(eu));
+                    assertThat(router.weights(eu)).doesNotContainKey(v2.id());
+                    assertThat(router.weights(us)).containsEntry(v2.id(), 5000);
+                }
+            }
+        }
+    }
+
+    @Test
     void burnRateGuardFiresWhenBothWindowsBurnTooFast() {
         try (ManagedModelRouter<String, String> router = router(100, 0.05, 5000)) {
             TriggerEngine engine = engine(router, TriggerSpec.builder("budget").metric(new Metric.BurnRate(0.999,
