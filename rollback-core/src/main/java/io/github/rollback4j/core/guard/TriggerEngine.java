@@ -133,11 +133,9 @@ public final class TriggerEngine implements AutoCloseable {
             }
             for (Verdict verdict : verdicts) {
                 keep(verdict);
-            }
-            act(verdicts);
-            for (Verdict verdict : verdicts) {
                 publish(verdict);
             }
+            act(verdicts);
             return verdicts;
         } finally {
             evaluating.unlock();

@@ -326,6 +326,24 @@ public final class SpecNode {
         return has(field) ? enumValue(field, type) : fallback;
     }
 
+    /** @return the names of this object node's fields, in file order (marked as read) */
+    public List<String> fieldNames() {
+        List<String> names = new ArrayList<>();
+        if (node.isObject()) {
+            names.addAll(node.propertyNames());
+        }
+        read.addAll(names);
+        return names;
+    }
+
+    /** @return this value's text (a number or boolean as written) */
+    public String asText() {
+        if (node.isMissingNode() || node.isNull() || node.isContainer()) {
+            throw new SpecException(path, "must be a text value, but was " + describe(node));
+        }
+        return node.asString();
+    }
+
     /**
      * Refuses fields this node has that no reader asked for (misspelt or unknown keys).
      *

@@ -1,0 +1,332 @@
+package io.github.rollback4j.core.gameday;
+
+import io.github.rollback4j.Decision;
+import io.github.rollback4j.FeatureVersion;
+import io.github.rollback4j.Model;
+import io.github.rollback4j.ModelVersion;
+import io.github.rollback4j.Release;
+import io.github.rollback4j.ReleaseId;
+import io.github.rollback4j.RequestContext;
+import io.github.rollback4j.RouterEvent;
+import io.github.rollback4j.Segment;
+import io.github.rollback4j.core.InMemoryFeatureFlags;
+import io.github.rollback4j.core.ManagedModelRouter;
+import io.github.rollback4j.core.ModelRouters;
+import io.github.rollback4j.core.ReleaseSpec;
+import io.github.rollback4j.core.RouterConfig;
+import io.github.rollback4j.core.TelemetryConfig;
+import io.github.rollback4j.core.VirtualTimeSource;
+import io.github.rollback4j.core.guard.TriggerEngine;
+import io.github.rollback4j.core.strategy.CanaryPlan;
+import io.github.rollback4j.core.strategy.CanaryRollout;
+import io.github.rollback4j.core.strategy.Rollout;
+import io.github.rollback4j.core.strategy.RolloutPhase;
+import io.github.rollback4j.trigger.Verdict;
+import io.github.rollback4j.trigger.VerdictLevel;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Runs a {@link Scenario} against the real router, telemetry, triggers and strategy on a virtual
+ * clock: hours of traffic in seconds, the same result for the same seed.
+ *
+ * <pre>{@code
+ * GameDayResult result = GameDay.run(Scenarios.load(Path.of("examples/scenarios/canary-latency-regression.yaml")));
+ * assertThat(result.outcome()).isEqualTo("rolled_back");
+ * }</pre>
+ *
+ * <p>Each simulated second sends the scenario's requests (its rate shaped by the diurnal pattern,
+ * spread over the segments, sticky per user), reports the KPI for each served request, then moves
+ * the clock one second; every {@code tick} the strategy ticks (and with it the trigger engine). The
+ * synthetic models spend their latency on the calling thread's clock only
+ * ({@link VirtualTimeSource#spend}), so the router measures it without moving the shared time.
+ *
+ * <p>Stateless and thread-safe: each run builds its own router.
+ */
+public final class GameDay {
+
+    private GameDay() {
+    }
+
+    /**
+     * @param scenario the scenario
+     * @return the result, with the scenario's own seed
+     */
+    public static GameDayResult run(Scenario scenario) {
+        return run(scenario, scenario.seed());
+    }
+
+    /**
+     * @param scenario the scenario
+     * @param seed the random seed
+     * @return the result
+     */
+    public static GameDayResult run(Scenario scenario, long seed) {
+        return new Run(scenario, seed).execute();
+    }
+
+    /** One synthetic request: what the model sees. */
+    record Request(String segment, int hourOfDay, double signal) {
+    }
+
+    private static final class Run {
+        private final Scenario scenario;
+        private final long seed;
+        private final VirtualTimeSource clock;
+        private final SplittableRandom traffic;
+        private final List<GameDayResult.Event> events = new ArrayList<>();
+        private final Map<ReleaseId, String> names = new LinkedHashMap<>();
+        private final Map<String, SyntheticRelease> byName = new LinkedHashMap<>();
+        private final List<Verdict> verdicts = new ArrayList<>();
+        private final Map<String, Verdict> lastVerdicts = new LinkedHashMap<>();
+        private Instant candidateSince;
+        private double detection = Double.NaN;
+        private long requests;
+
+        Run(Scenario scenario, long seed) {
+            this.scenario = scenario;
+            this.seed = seed;
+            this.clock = VirtualTimeSource.startingAt(scenario.start());
+            this.traffic = new SplittableRandom(seed);
+        }
+
+        GameDayResult execute() {
+            Map<String, Release> releases = new LinkedHashMap<>();
+            for (SyntheticRelease r : scenario.releases()) {
+                Release release = release(r);
+                releases.put(r.name(), release);
+                names.put(release.id(), r.name());
+                byName.put(r.name(), r);
+            }
+            SyntheticRelease lkg = scenario.releases().stream().filter(SyntheticRelease::lastKnownGood).findFirst().orElseThrow();
+            SplittableRandom modelRandom = new SplittableRandom(seed ^ 0x5DEECE66DL);
+            ModelRouters.Builder<Request, Double> builder = ModelRouters
+                    .builder("gameday-" + scenario.name().replaceAll("[^A-Za-z0-9._-]", "-"),
+                            spec(releases.get(lkg.name()), lkg, modelRandom))
+                    .timeSource(clock)
+                    .probeExecutor(Runnable::run)
+                    .featureFlags(new InMemoryFeatureFlags())
+                    .config(RouterConfig.custom().salt((int) seed).build())
+                    .randomBuckets(() -> traffic.nextInt(10_000))
+                    .telemetry(TelemetryConfig.custom().sampleRate(0.1).build())
+                    .scoreExtractor(score -> score);
+            for (SyntheticRelease r : scenario.releases()) {
+                if (!r.lastKnownGood()) {
+                    builder.release(spec(releases.get(r.name()), r, modelRandom));
+                }
+            }
+            try (ManagedModelRouter<Request, Double> router = builder.build()) {
+                router.eventPublisher().onEvent(this::onRouterEvent);
+                ReleaseId candidate = releases.get(scenario.strategy().candidate()).id();
+                TriggerEngine engine = TriggerEngine.builder(router).triggers(scenario.triggers()).timeSource(clock).build();
+                engine.onVerdict(this::onVerdict);
+                Rollout rollout = rollout(router, candidate, engine);
+                rollout.onTransition(t -> event("rollout", t.from().label() + " -> " + t.to().label() + ": " + t.reason()));
+                event("start", "last-known-good " + lkg.name() + ", candidate " + scenario.strategy().candidate() + " by "
+                        + scenario.strategy().kind() + ", " + scenario.triggers().size() + " triggers");
+                long seconds = scenario.duration().toSeconds();
+                long tickSeconds = Math.max(1, scenario.tick().toSeconds());
+                rollout.tick();
+                for (long s = 0; s < seconds && !rollout.status().phase().isTerminal(); s++) {
+                    sendOneSecond(router, s);
+                    clock.settle();
+                    clock.advance(Duration.ofSeconds(1));
+                    if ((s + 1) % tickSeconds == 0) {
+                        rollout.tick();
+                    }
+                }
+                String outcome = outcome(rollout.status().phase());
+                event("end", "outcome " + outcome + " (" + rollout.status().label() + ")");
+                List<Verdict> kept = new ArrayList<>(verdicts);
+                kept.addAll(lastVerdicts.values());
+                return new GameDayResult(scenario.name(), seed, outcome, List.copyOf(events), routing(router), List.copyOf(kept),
+                        detection, requests);
+            }
+        }
+
+        private Rollout rollout(ManagedModelRouter<Request, Double> router, ReleaseId candidate, TriggerEngine engine) {
+            Scenario.StrategySpec strategy = scenario.strategy();
+            CanaryPlan.Builder plan = CanaryPlan.builder();
+            for (Scenario.Step step : strategy.steps()) {
+                if (strategy.stepDeadline() != null) {
+                    plan.step(step.weightBasisPoints(), step.bake(), strategy.stepDeadline());
+                } else {
+                    plan.step(step.weightBasisPoints(), step.bake());
+                }
+            }
+            return switch (strategy.kind()) {
+                case "canary" -> CanaryRollout.builder(router, candidate, engine, plan.build()).clock(clock).build();
+                default -> throw new IllegalArgumentException("strategy." + strategy.kind() + " is not run by this version of the"
+                        + " game day yet; use canary");
+            };
+        }
+
+        private void sendOneSecond(ManagedModelRouter<Request, Double> router, long second) {
+            Scenario.Traffic t = scenario.traffic();
+            Instant now = clock.now();
+            int hour = now.atZone(ZoneOffset.UTC).getHour();
+            double rate = t.rate() * (1 + t.diurnalAmplitude() * Math.cos(2 * Math.PI * (hour - t.peakHour()) / 24.0));
+            long n = (long) rate + (traffic.nextDouble() < rate - Math.floor(rate) ? 1 : 0);
+            List<Map.Entry<String, Double>> segments = new ArrayList<>(t.segments().entrySet());
+            for (long i = 0; i < n; i++) {
+                clock.settle();
+                String segment = pick(segments);
+                RequestContext ctx = RequestContext.of("user-" + traffic.nextInt(t.users()), Segment.of(segment));
+                requests++;
+                try {
+                    Decision<Double> decision = router.decide(new Request(segment, hour, traffic.nextDouble()), ctx);
+                    if (t.kpi() != null) {
+                        SyntheticRelease served = byName.get(names.get(decision.release()));
+                        double rateNow = served.behaviourAt(elapsed()).kpiRate();
+                        router.telemetry().reportKpi(t.kpi(), decision, traffic.nextDouble() < rateNow ? 1 : 0);
+                    }
+                } catch (Exception modelFailure) {
+                    // the synthetic model's error: counted by the router's telemetry, seen by the caller as usual
+                }
+            }
+        }
+
+        private String pick(List<Map.Entry<String, Double>> segments) {
+            double u = traffic.nextDouble();
+            for (Map.Entry<String, Double> e : segments) {
+                u -= e.getValue();
+                if (u < 0) {
+                    return e.getKey();
+                }
+            }
+            return segments.get(segments.size() - 1).getKey();
+        }
+
+        private ReleaseSpec<Request, Double> spec(Release release, SyntheticRelease synthetic, SplittableRandom random) {
+            Model<Request, Double> model = request -> {
+                if (request.segment() == null) {
+                    return 0.5; // warm-up and health probes
+                }
+                SyntheticRelease.Behaviour b = synthetic.behaviourAt(elapsed());
+                double latencyMillis = b.medianLatency().toNanos() / 1e6 * Math.exp(b.latencySigma() * gaussian(random));
+                clock.spend(Duration.ofNanos((long) (latencyMillis * 1_000_000)));
+                if (random.nextDouble() < b.errorRate()) {
+                    throw new IllegalStateException(synthetic.name() + ": synthetic model error");
+                }
+                double score = request.signal();
+                int[] hours = b.distortion().get(request.segment());
+                if (hours != null && inHours(request.hourOfDay(), hours)) {
+                    score += b.outputShift();
+                }
+                return score;
+            };
+            return ReleaseSpec.builder(release, model).sampleInputs(List.of(new Request(null, 0, 0.5))).warmupCalls(5).build();
+        }
+
+        private static boolean inHours(int hour, int[] range) {
+            return range[0] <= range[1] ? hour >= range[0] && hour < range[1] : hour >= range[0] || hour < range[1];
+        }
+
+        private Release release(SyntheticRelease r) {
+            ModelVersion.Builder model = ModelVersion.builder(r.model()).version(r.version()).digest(digest(r.model() + ":" + r.version()));
+            r.features().forEach((feature, version) -> model.compatibleWith(feature, version));
+            Release.Builder release = Release.builder(model.build());
+            r.features().forEach((feature, version) -> release.feature(FeatureVersion.of(feature, version, digest(feature + ":" + version))));
+            r.flags().forEach(release::featureFlag);
+            return release.build();
+        }
+
+        private static String digest(String text) {
+            try {
+                return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                        .digest(("gameday:" + text).getBytes(StandardCharsets.UTF_8)));
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        private void onRouterEvent(RouterEvent e) {
+            if (e instanceof RouterEvent.WeightsChanged w) {
+                if (candidateSince == null && w.after().keySet().stream().anyMatch(id -> !byName.get(names.get(id)).lastKnownGood())) {
+                    candidateSince = w.time();
+                }
+                event("weights-changed", w.segment() + ": " + named(w.after()) + " (" + w.cause().reason() + ")");
+            } else if (e instanceof RouterEvent.RolledBack r) {
+                detect(r.time());
+                event("rolled-back", "all traffic to " + names.get(r.lastKnownGood()) + "; quarantined " + r.rolledBack().stream()
+                        .map(names::get).toList() + "; flags off " + r.flagsDisabled() + "; trigger " + r.cause().trigger()
+                        + " (" + r.cause().severity() + ")");
+            } else if (e instanceof RouterEvent.SegmentRolledBack r) {
+                detect(r.time());
+                event("segment-rolled-back", r.segment() + " to " + names.get(r.lastKnownGood()) + "; trigger " + r.cause().trigger());
+            } else if (e instanceof RouterEvent.Promoted p) {
+                event("promoted", names.get(p.promoted()) + " is the last-known-good");
+            } else if (e instanceof RouterEvent.RollbackRefused r) {
+                event("rollback-refused", r.lastKnownGood().release() + " is " + r.lastKnownGood().state());
+            }
+        }
+
+        private void onVerdict(Verdict v) {
+            String key = v.trigger() + "|" + v.candidate() + "|" + v.segment();
+            lastVerdicts.put(key, v);
+            if (v.level().isBreach() && verdicts.stream().noneMatch(k -> (k.trigger() + "|" + k.candidate() + "|" + k.segment()).equals(key))) {
+                verdicts.add(v);
+                event("breach", v.summary());
+            } else if (v.level() == VerdictLevel.INCONCLUSIVE && v.evidence().breachingSince() != null
+                    && v.evidence().breachingSince().equals(v.time())) {
+                event("breaching", v.trigger() + " starts breaching: " + v.evidence().note());
+            }
+        }
+
+        private void detect(Instant at) {
+            if (Double.isNaN(detection) && candidateSince != null) {
+                detection = Duration.between(candidateSince, at).toMillis() / 1000.0;
+            }
+        }
+
+        private String named(Map<ReleaseId, Integer> weights) {
+            Map<String, Integer> out = new LinkedHashMap<>();
+            weights.forEach((id, w) -> out.put(names.get(id), w));
+            return out.toString();
+        }
+
+        private Map<String, Map<String, Integer>> routing(ManagedModelRouter<Request, Double> router) {
+            Map<String, Map<String, Integer>> routing = new LinkedHashMap<>();
+            for (String segment : router.state().allocations().keySet()) {
+                Map<String, Integer> weights = new LinkedHashMap<>();
+                router.weights(Segment.of(segment)).forEach((id, w) -> weights.put(names.get(id), w));
+                routing.put(segment, weights);
+            }
+            return routing;
+        }
+
+        private void event(String type, String detail) {
+            events.add(new GameDayResult.Event(elapsed().toMillis() / 1000.0, type, detail));
+        }
+
+        private Duration elapsed() {
+            return Duration.ofMillis(clock.currentTimeMillis() - scenario.start().toEpochMilli());
+        }
+
+        private static String outcome(RolloutPhase phase) {
+            return switch (phase) {
+                case PROMOTED -> "promoted";
+                case ROLLED_BACK, ABORTED -> "rolled_back";
+                case PAUSED -> "paused";
+                case REFUSED -> "blocked";
+                default -> "running";
+            };
+        }
+
+        private static double gaussian(SplittableRandom random) {
+            double u = 1 - random.nextDouble();
+            return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random.nextDouble());
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.github.rollback4j.core.gameday;
+
+import io.github.rollback4j.trigger.Verdict;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a game day ended with: the outcome, the timeline of events, the final routing and the
+ * verdicts that mattered.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param scenario the scenario's name
+ * @param seed the random seed of this run
+ * @param outcome {@code promoted}, {@code rolled_back}, {@code paused}, {@code blocked} or {@code running}
+ * @param events the timeline, in time order
+ * @param routing segment → release name → weight in basis points, at the end
+ * @param verdicts the breaches (first of each trigger and candidate) and the last verdict of each trigger
+ * @param detectionSeconds seconds from the candidate's first traffic to the first breach that acted (or
+ *                         to the gate's block); {@code NaN} when nothing was detected
+ * @param requests requests sent
+ */
+public record GameDayResult(String scenario, long seed, String outcome, List<Event> events,
+                            Map<String, Map<String, Integer>> routing, List<Verdict> verdicts, double detectionSeconds,
+                            long requests) {
+
+    /**
+     * One line of the timeline.
+     *
+     * @param t seconds since the start of the run
+     * @param type what happened, e.g. {@code weights-changed}, {@code rolled-back}, {@code breach}
+     * @param detail one readable sentence
+     */
+    public record Event(double t, String type, String detail) {
+    }
+
+    /** @return the timeline as readable lines, e.g. {@code +00:06:10  rolled-back  ...} */
+    public String timeline() {
+        StringBuilder out = new StringBuilder();
+        out.append("Game day '").append(scenario).append("' (seed ").append(seed).append(")\n");
+        for (Event e : events) {
+            long s = (long) e.t();
+            out.append(String.format("  +%02d:%02d:%02d  %-18s %s%n", s / 3600, (s / 60) % 60, s % 60, e.type(), e.detail()));
+        }
+        out.append("Outcome: ").append(outcome);
+        if (!Double.isNaN(detectionSeconds)) {
+            out.append(String.format(" (detected after %.0f s)", detectionSeconds));
+        }
+        out.append(", ").append(requests).append(" requests\n");
+        out.append("Routing at the end: ").append(routing).append('\n');
+        return out.toString();
+    }
+
+    /**
+     * @param type an event type
+     * @return the first event of that type, if any
+     */
+    public java.util.Optional<Event> first(String type) {
+        return events.stream().filter(e -> e.type().equals(type)).findFirst();
+    }
+}

@@ -1,0 +1,297 @@
+package io.github.rollback4j.core.gameday;
+
+import io.github.rollback4j.core.spec.SpecException;
+import io.github.rollback4j.core.spec.SpecNode;
+import io.github.rollback4j.core.spec.TriggerSpecs;
+import io.github.rollback4j.trigger.TriggerSpec;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Loads {@link Scenario}s from YAML or JSON. A bad file is refused whole with the field path, the
+ * value and what is allowed ({@link SpecException}). The format is documented field by field in
+ * {@code docs/scenarios.md}.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class Scenarios {
+
+    private static final Set<String> OUTCOMES = Set.of("promoted", "rolled_back", "paused", "blocked", "running");
+
+    private Scenarios() {
+    }
+
+    /**
+     * @param file a {@code .json} file, or YAML otherwise
+     * @return the scenario
+     * @throws SpecException naming the file, the field path, the value and what is allowed
+     */
+    public static Scenario load(Path file) {
+        return read(SpecNode.file(file));
+    }
+
+    /**
+     * @param yaml the scenario as YAML
+     * @return the scenario
+     * @throws SpecException naming the field path, the value and what is allowed
+     */
+    public static Scenario fromYaml(String yaml) {
+        return read(SpecNode.yaml(yaml, "<scenario>"));
+    }
+
+    static Scenario read(SpecNode root) {
+        root.requireObject();
+        String name = root.string("name");
+        String description = root.string("description", "");
+        Instant start = instant(root, "start", Instant.parse("2026-01-01T00:00:00Z"));
+        Duration duration = positive(root, "duration", null, Duration.ofDays(7));
+        Duration tick = root.has("tick") ? positive(root, "tick", null, Duration.ofHours(1)) : Duration.ofSeconds(1);
+        long seed = root.integer("seed", 1);
+        String expect = root.has("expect") ? root.string("expect").trim().toLowerCase() : null;
+        if (expect != null && !OUTCOMES.contains(expect)) {
+            throw new SpecException(root.path() + ".expect", "'" + expect + "' is not one of " + OUTCOMES);
+        }
+        Scenario.Traffic traffic = traffic(root.child("traffic").requireObject());
+        List<SyntheticRelease> releases = new ArrayList<>();
+        for (SpecNode node : root.list("releases")) {
+            releases.add(release(node));
+        }
+        long lkgs = releases.stream().filter(SyntheticRelease::lastKnownGood).count();
+        if (lkgs != 1) {
+            throw new SpecException(root.path() + ".releases", "exactly one release must have lastKnownGood: true, but "
+                    + lkgs + " have");
+        }
+        Set<String> names = new java.util.HashSet<>();
+        for (SyntheticRelease r : releases) {
+            if (!names.add(r.name())) {
+                throw new SpecException(root.path() + ".releases", "release name '" + r.name() + "' is used twice");
+            }
+        }
+        Scenario.StrategySpec strategy = strategy(root.child("strategy").requireObject(), names);
+        List<TriggerSpec> triggers = root.has("triggers") ? TriggerSpecs.readList(root.list("triggers")) : List.of();
+        root.requireNoOtherFields();
+        return new Scenario(name, description, start, duration, tick, seed, traffic, List.copyOf(releases), strategy,
+                triggers, expect);
+    }
+
+    private static Scenario.Traffic traffic(SpecNode node) {
+        double rate = node.number("rate");
+        if (!(rate > 0 && rate <= 100_000)) {
+            throw new SpecException(node.path() + ".rate", "must be between 0 (exclusive) and 100000 requests per second, but was "
+                    + rate);
+        }
+        Map<String, Double> segments = new LinkedHashMap<>();
+        if (node.has("segments")) {
+            SpecNode s = node.child("segments").requireObject();
+            double sum = 0;
+            for (String segment : fieldNames(s)) {
+                double share = s.number(segment);
+                if (!(share > 0 && share <= 1)) {
+                    throw new SpecException(s.path() + "." + segment, "must be a share between 0 (exclusive) and 1, but was " + share);
+                }
+                io.github.rollback4j.Segment.of(segment);
+                segments.put(segment, share);
+                sum += share;
+            }
+            if (Math.abs(sum - 1) > 1e-6) {
+                throw new SpecException(s.path(), "shares must sum to 1, but sum to " + sum);
+            }
+        } else {
+            segments.put("default", 1.0);
+        }
+        double amplitude = 0;
+        int peak = 14;
+        if (node.has("diurnal")) {
+            SpecNode d = node.child("diurnal").requireObject();
+            amplitude = d.number("amplitude", 0);
+            peak = (int) d.integer("peakHour", 14);
+            d.requireNoOtherFields();
+            if (!(amplitude >= 0 && amplitude <= 1)) {
+                throw new SpecException(d.path() + ".amplitude", "must be between 0 and 1, but was " + amplitude);
+            }
+            if (peak < 0 || peak > 23) {
+                throw new SpecException(d.path() + ".peakHour", "must be between 0 and 23, but was " + peak);
+            }
+        }
+        long users = node.integer("users", 100_000);
+        if (users < 1 || users > 100_000_000) {
+            throw new SpecException(node.path() + ".users", "must be between 1 and 100000000, but was " + users);
+        }
+        String kpi = node.string("kpi", null);
+        node.requireNoOtherFields();
+        return new Scenario.Traffic(rate, Map.copyOf(segments), amplitude, peak, (int) users, kpi);
+    }
+
+    private static SyntheticRelease release(SpecNode node) {
+        node.requireObject();
+        String name = node.string("name");
+        String model = node.string("model", "model");
+        String version = node.string("version");
+        Map<String, String> features = new LinkedHashMap<>();
+        if (node.has("features")) {
+            SpecNode f = node.child("features").requireObject();
+            for (String feature : fieldNames(f)) {
+                features.put(feature, f.string(feature));
+            }
+        }
+        List<String> flags = new ArrayList<>();
+        if (node.has("flags")) {
+            for (SpecNode flag : node.list("flags")) {
+                flags.add(flag.asText());
+            }
+        }
+        boolean lkg = node.bool("lastKnownGood", false);
+        SyntheticRelease.Behaviour base = behaviour(node, new SyntheticRelease.Behaviour(Duration.ofMillis(100), 0.25, 0.0, 0.0, 0.0,
+                Map.of()));
+        List<SyntheticRelease.Change> changes = new ArrayList<>();
+        if (node.has("changes")) {
+            SyntheticRelease.Behaviour previous = base;
+            Duration last = Duration.ZERO;
+            for (SpecNode change : node.list("changes")) {
+                change.requireObject();
+                Duration at = change.duration("at");
+                if (at.compareTo(last) < 0) {
+                    throw new SpecException(change.path() + ".at", "changes must be in time order, but " + at + " follows " + last);
+                }
+                last = at;
+                previous = behaviour(change, previous);
+                change.requireNoOtherFields();
+                changes.add(new SyntheticRelease.Change(at, previous));
+            }
+        }
+        node.requireNoOtherFields();
+        return new SyntheticRelease(name, model, version, Map.copyOf(features), List.copyOf(flags), lkg, base, List.copyOf(changes));
+    }
+
+    /** Reads the behaviour keys present on {@code node}, keeping {@code previous} for the absent ones. */
+    private static SyntheticRelease.Behaviour behaviour(SpecNode node, SyntheticRelease.Behaviour previous) {
+        Duration median = previous.medianLatency();
+        double sigma = previous.latencySigma();
+        if (node.has("latency")) {
+            SpecNode l = node.child("latency").requireObject();
+            median = positive(l, "median", median, Duration.ofMinutes(10));
+            sigma = l.number("sigma", sigma);
+            l.requireNoOtherFields();
+            if (!(sigma >= 0 && sigma <= 3)) {
+                throw new SpecException(l.path() + ".sigma", "must be between 0 and 3, but was " + sigma);
+            }
+        }
+        double errorRate = fraction(node, "errorRate", previous.errorRate());
+        double kpiRate = fraction(node, "kpiRate", previous.kpiRate());
+        double shift = previous.outputShift();
+        Map<String, int[]> distortion = previous.distortion();
+        if (node.has("distortion")) {
+            SpecNode d = node.child("distortion").requireObject();
+            shift = d.number("outputShift");
+            Map<String, int[]> bySegment = new LinkedHashMap<>();
+            SpecNode segments = d.child("segments").requireObject();
+            for (String segment : fieldNames(segments)) {
+                List<SpecNode> hours = segments.list(segment);
+                if (hours.size() != 2) {
+                    throw new SpecException(segments.path() + "." + segment, "must be [fromHour, toHour], e.g. [22, 6]");
+                }
+                int from = (int) hours.get(0).asNumber();
+                int to = (int) hours.get(1).asNumber();
+                if (from < 0 || from > 23 || to < 0 || to > 24) {
+                    throw new SpecException(segments.path() + "." + segment, "hours must be within 0..24, but were [" + from + ", "
+                            + to + "]");
+                }
+                bySegment.put(segment, new int[] {from, to});
+            }
+            d.requireNoOtherFields();
+            distortion = Map.copyOf(bySegment);
+        }
+        return new SyntheticRelease.Behaviour(median, sigma, errorRate, kpiRate, shift, distortion);
+    }
+
+    private static Scenario.StrategySpec strategy(SpecNode node, Set<String> releases) {
+        List<String> kinds = fieldNames(node);
+        if (kinds.size() != 1 || !Set.of("canary", "blueGreen", "shadow").contains(kinds.get(0))) {
+            throw new SpecException(node.path(), "must hold exactly one of canary, blueGreen, shadow, but holds " + kinds);
+        }
+        String kind = kinds.get(0);
+        SpecNode s = node.child(kind).requireObject();
+        String candidate = s.string("candidate");
+        if (!releases.contains(candidate)) {
+            throw new SpecException(s.path() + ".candidate", "'" + candidate + "' is not a release of this scenario; releases are "
+                    + releases);
+        }
+        List<Scenario.Step> steps = new ArrayList<>();
+        Duration deadline = null;
+        double share = 0;
+        double threshold = 0;
+        double tolerance = 0;
+        switch (kind) {
+            case "canary" -> {
+                for (SpecNode step : s.list("steps")) {
+                    step.requireObject();
+                    double weight = step.number("weight");
+                    if (!(weight > 0 && weight <= 1)) {
+                        throw new SpecException(step.path() + ".weight", "must be a share between 0 (exclusive) and 100 %, but was "
+                                + weight);
+                    }
+                    steps.add(new Scenario.Step((int) Math.round(weight * 10_000), positive(step, "bake", null, Duration.ofDays(1))));
+                    step.requireNoOtherFields();
+                }
+                if (s.has("stepDeadline")) {
+                    deadline = positive(s, "stepDeadline", null, Duration.ofDays(1));
+                }
+            }
+            case "blueGreen" -> steps.add(new Scenario.Step(10_000, positive(s, "bake", null, Duration.ofDays(1))));
+            default -> {
+                share = s.number("share");
+                threshold = s.number("threshold");
+                tolerance = s.number("tolerance", 0.0);
+                if (!(share > 0 && share <= 1)) {
+                    throw new SpecException(s.path() + ".share", "must be between 0 (exclusive) and 100 %, but was " + share);
+                }
+                if (!(threshold >= 0 && threshold <= 1)) {
+                    throw new SpecException(s.path() + ".threshold", "must be a mismatch rate between 0 and 1, but was " + threshold);
+                }
+            }
+        }
+        s.requireNoOtherFields();
+        node.requireNoOtherFields();
+        return new Scenario.StrategySpec(kind, candidate, List.copyOf(steps), deadline, share, threshold, tolerance);
+    }
+
+    private static double fraction(SpecNode node, String field, double fallback) {
+        double value = node.number(field, fallback);
+        if (!(value >= 0 && value <= 1)) {
+            throw new SpecException(node.path() + "." + field, "must be between 0 and 1 (or 0 %..100 %), but was " + value);
+        }
+        return value;
+    }
+
+    private static Duration positive(SpecNode node, String field, Duration fallback, Duration max) {
+        Duration value = fallback == null ? node.duration(field) : node.duration(field, fallback);
+        if (value.isNegative() || value.isZero() || value.compareTo(max) > 0) {
+            throw new SpecException(node.path() + "." + field, "must be longer than 0 and at most " + max + ", but was " + value);
+        }
+        return value;
+    }
+
+    private static Instant instant(SpecNode node, String field, Instant fallback) {
+        if (!node.has(field)) {
+            return fallback;
+        }
+        String text = node.string(field);
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new SpecException(node.path() + "." + field, "'" + text + "' is not an instant; write e.g. 2026-01-01T00:00:00Z");
+        }
+    }
+
+    private static List<String> fieldNames(SpecNode node) {
+        return node.fieldNames();
+    }
+}

@@ -1,0 +1,517 @@
+package io.github.rollback4j.core.shadow;
+
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.timelimiter.TimeLimiter;
+import io.github.resilience4j.timelimiter.TimeLimiterConfig;
+import io.github.rollback4j.Model;
+import io.github.rollback4j.RequestContext;
+import io.github.rollback4j.TimeSource;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Mirrors a share of calls to a candidate ("shadow") model off the request path and compares its
+ * output with the primary output the caller received.
+ *
+ * <p>{@link #offer(Object, Object, RequestContext, long)} returns at once: it samples the call, takes
+ * a permit of a Resilience4j {@link Bulkhead} without waiting, and hands the work to the shadow
+ * executor. When the bulkhead or the executor is full, the call is dropped and counted
+ * ({@link #dropped()}; the router reports it as {@code Outcome.SHADOW_DROPPED}). The candidate runs
+ * under a Resilience4j {@link TimeLimiter}; its exceptions and timeouts are counted, never
+ * propagated. The primary output is only read (by the comparator), never changed or replaced.
+ *
+ * <p>Noise cancellation: with a baseline (last-known-good) model and a noise rate above 0, a share
+ * of shadowed calls also runs the baseline a second time on the same input and compares it with the
+ * primary output, measuring the baseline's own nondeterminism; the report's
+ * {@code excessMismatchRate} is the candidate's mismatch rate minus that noise, never below 0.
+ *
+ * <p>Settings and defaults (see {@link Builder}): sample rate 0.1, noise rate 0 (off), comparator
+ * {@link ShadowComparator#exact()}, 4 concurrent shadow calls, timeout 1 s, hourly time-of-day
+ * buckets in UTC, 1 h over-time intervals, no attribute breakdown.
+ *
+ * <p>Thread-safe: {@code offer} may be called from any number of request threads. Close the runner
+ * to stop the threads it owns (an injected executor or scheduler is never shut down by it).
+ *
+ * @param <I> the model input type
+ * @param <O> the model output type
+ */
+public final class ShadowRunner<I, O> implements AutoCloseable {
+
+    private static final long UNIT = 1L << 53;
+
+    private final String name;
+    private final Model<I, O> candidate;
+    private final Model<I, O> baseline;
+    private final ShadowComparator<O> comparator;
+    private final long sampleThreshold;
+    private final long noiseThreshold;
+    private final long seed;
+    private final long timeoutNanos;
+    private final Executor executor;
+    private final ScheduledExecutorService scheduler;
+    private final boolean ownsExecutor;
+    private final boolean ownsScheduler;
+    private final TimeSource clock;
+    private final Bulkhead bulkhead;
+    private final TimeLimiter timeLimiter;
+    private final ShadowStats stats;
+    private final AtomicLong sequence = new AtomicLong();
+    private volatile boolean closed;
+
+    private ShadowRunner(Builder<I, O> b) {
+        this.name = b.name;
+        this.candidate = b.candidate;
+        this.baseline = b.baseline;
+        this.comparator = b.comparator;
+        this.sampleThreshold = threshold(b.sampleRate);
+        this.noiseThreshold = threshold(b.noiseRate);
+        this.seed = b.seed;
+        this.timeoutNanos = b.timeout.toNanos();
+        this.clock = b.timeSource;
+        this.bulkhead = Bulkhead.of("rollback4j-shadow-" + name, BulkheadConfig.custom()
+                .maxConcurrentCalls(b.maxConcurrentCalls).maxWaitDuration(Duration.ZERO).build());
+        this.timeLimiter = TimeLimiter.of("rollback4j-shadow-" + name, TimeLimiterConfig.custom()
+                .timeoutDuration(b.timeout).cancelRunningFuture(false).build());
+        this.ownsExecutor = b.executor == null;
+        this.executor = ownsExecutor ? defaultExecutor(name, b.maxConcurrentCalls) : b.executor;
+        this.ownsScheduler = b.timeoutScheduler == null;
+        this.scheduler = ownsScheduler ? defaultScheduler(name) : b.timeoutScheduler;
+        this.stats = new ShadowStats(b.attributeName, b.maxAttributeValues, b.timeOfDay, b.interval.toMillis(), b.maxIntervals);
+    }
+
+    /**
+     * @param candidate the shadow (candidate) model
+     * @param <I> input type
+     * @param <O> output type
+     * @return a builder
+     */
+    public static <I, O> Builder<I, O> builder(Model<I, O> candidate) {
+        return new Builder<>(candidate);
+    }
+
+    /**
+     * Offers one served call for shadowing. Never blocks, never throws, never changes
+     * {@code primaryOutput}.
+     *
+     * @param input the input the primary model saw
+     * @param primaryOutput the output the caller received
+     * @param ctx the request context (segment and attributes are used for the breakdown)
+     * @param nowMillis when the call was served (epoch millis): picks the time-of-day bucket and the
+     *                  over-time interval
+     * @return {@code true} when the call was handed to the shadow executor; {@code false} when it was
+     *         not sampled, dropped (executor full) or the runner is closed
+     */
+    public boolean offer(I input, O primaryOutput, RequestContext ctx, long nowMillis) {
+        if (closed) {
+            return false;
+        }
+        try {
+            stats.offered.increment();
+            long seq = sequence.getAndIncrement();
+            if (!pick(seq, sampleThreshold, 0)) {
+                return false;
+            }
+            stats.sampled.increment();
+            RequestContext context = ctx == null ? RequestContext.EMPTY : ctx;
+            if (!bulkhead.tryAcquirePermission()) {
+                stats.record(context, nowMillis, ShadowStats.Kind.DROP, null, null);
+                return false;
+            }
+            boolean noise = baseline != null && pick(seq, noiseThreshold, 0x9E3779B97F4A7C15L);
+            CompletableFuture<Result> work = new CompletableFuture<>();
+            try {
+                executor.execute(() -> {
+                    try {
+                        work.complete(run(input, primaryOutput, noise));
+                    } catch (Throwable t) {
+                        work.complete(new Result(ShadowStats.Kind.ERROR, null, null));
+                    } finally {
+                        bulkhead.onComplete();
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                bulkhead.onComplete();
+                stats.record(context, nowMillis, ShadowStats.Kind.DROP, null, null);
+                return false;
+            }
+            timeLimiter.executeCompletionStage(scheduler, () -> work).whenComplete((result, failure) -> {
+                if (failure == null) {
+                    stats.record(context, nowMillis, result.kind, result.comparison, result.noise);
+                } else {
+                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                    stats.record(context, nowMillis,
+                            cause instanceof TimeoutException ? ShadowStats.Kind.TIMEOUT : ShadowStats.Kind.ERROR, null, null);
+                }
+            });
+            return true;
+        } catch (RuntimeException | Error e) {
+            return false;
+        }
+    }
+
+    private Result run(I input, O primaryOutput, boolean measureNoise) {
+        ShadowComparison noise = null;
+        if (measureNoise) {
+            try {
+                O again = baseline.predict(input);
+                noise = comparator.compare(primaryOutput, again);
+            } catch (Exception e) {
+                noise = null; // the baseline's own failure says nothing about noise
+            }
+        }
+        long t0 = clock.nanoTime();
+        O shadow;
+        try {
+            shadow = candidate.predict(input);
+        } catch (TimeoutException e) {
+            return new Result(ShadowStats.Kind.TIMEOUT, null, noise);
+        } catch (Exception e) {
+            return new Result(ShadowStats.Kind.ERROR, null, noise);
+        }
+        if (clock.nanoTime() - t0 > timeoutNanos) {
+            return new Result(ShadowStats.Kind.TIMEOUT, null, noise);
+        }
+        try {
+            ShadowComparison c = comparator.compare(primaryOutput, shadow);
+            if (c == null) {
+                return new Result(ShadowStats.Kind.ERROR, null, noise);
+            }
+            return new Result(ShadowStats.Kind.COMPARED, c, noise);
+        } catch (RuntimeException e) {
+            return new Result(ShadowStats.Kind.ERROR, null, noise);
+        }
+    }
+
+    private boolean pick(long seq, long threshold, long salt) {
+        if (threshold >= UNIT) {
+            return true;
+        }
+        if (threshold <= 0) {
+            return false;
+        }
+        return (mix64(seed ^ salt ^ (seq * 0xBF58476D1CE4E5B9L)) >>> 11) < threshold;
+    }
+
+    private static long mix64(long z) {
+        z += 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    private static long threshold(double rate) {
+        return rate >= 1.0 ? UNIT : (long) (rate * UNIT);
+    }
+
+    /** @return a snapshot of everything measured so far */
+    public ShadowReport report() {
+        return stats.snapshot(name, clock.currentTimeMillis());
+    }
+
+    /** @return sampled calls dropped because the shadow executor was full (Outcome.SHADOW_DROPPED) */
+    public long dropped() {
+        return stats.totalDrops();
+    }
+
+    /** @return shadow calls whose candidate or comparator threw */
+    public long errors() {
+        return stats.totalErrors();
+    }
+
+    /** @return shadow calls that exceeded the timeout */
+    public long timeouts() {
+        return stats.totalTimeouts();
+    }
+
+    /** @return shadow calls whose output was compared */
+    public long compared() {
+        return stats.totalCompared();
+    }
+
+    /** @return shadow calls running or queued now */
+    public int inFlight() {
+        return bulkhead.getBulkheadConfig().getMaxConcurrentCalls() - bulkhead.getMetrics().getAvailableConcurrentCalls();
+    }
+
+    /** @return the runner's name */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Stops accepting calls and shuts down the executor and scheduler the runner created itself
+     * (running shadow calls are not interrupted). Idempotent.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        if (ownsExecutor) {
+            ((ExecutorService) executor).shutdown();
+        }
+        if (ownsScheduler) {
+            scheduler.shutdown();
+        }
+    }
+
+    private record Result(ShadowStats.Kind kind, ShadowComparison comparison, ShadowComparison noise) {
+    }
+
+    private static ThreadFactory daemon(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private static ExecutorService defaultExecutor(String name, int threads) {
+        // The bulkhead admits at most `threads` calls, so this queue never fills.
+        return new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(threads),
+                daemon("rollback4j-shadow-" + name), new ThreadPoolExecutor.AbortPolicy());
+    }
+
+    private static ScheduledExecutorService defaultScheduler(String name) {
+        ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, daemon("rollback4j-shadow-timeout-" + name));
+        s.setRemoveOnCancelPolicy(true);
+        return s;
+    }
+
+    /**
+     * Configures a {@link ShadowRunner}; not thread-safe. Every setter validates its value and throws
+     * {@link IllegalArgumentException} naming the field, the value and the allowed range.
+     *
+     * @param <I> input type
+     * @param <O> output type
+     */
+    public static final class Builder<I, O> {
+        private final Model<I, O> candidate;
+        private String name = "shadow";
+        private Model<I, O> baseline;
+        private ShadowComparator<O> comparator = ShadowComparator.exact();
+        private double sampleRate = 0.1;
+        private double noiseRate = 0.0;
+        private long seed = 0x5EEDL;
+        private int maxConcurrentCalls = 4;
+        private Duration timeout = Duration.ofSeconds(1);
+        private Executor executor;
+        private ScheduledExecutorService timeoutScheduler;
+        private TimeSource timeSource = TimeSource.system();
+        private String attributeName;
+        private int maxAttributeValues = 100;
+        private TimeOfDayBuckets timeOfDay = TimeOfDayBuckets.hourlyUtc();
+        private Duration interval = Duration.ofHours(1);
+        private int maxIntervals = 2_000;
+
+        private Builder(Model<I, O> candidate) {
+            this.candidate = Objects.requireNonNull(candidate, "ShadowRunner.candidate must not be null");
+        }
+
+        /**
+         * @param name used in thread names and the report; 1 to 64 characters; default {@code shadow}
+         * @return this builder
+         */
+        public Builder<I, O> name(String name) {
+            if (name == null || name.isBlank() || name.length() > 64) {
+                throw new IllegalArgumentException("ShadowRunner.name must be 1 to 64 non-blank characters, but was '" + name + "'");
+            }
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * @param baseline the last-known-good model, run a second time for noise cancellation; default none
+         * @return this builder
+         */
+        public Builder<I, O> baseline(Model<I, O> baseline) {
+            this.baseline = baseline;
+            return this;
+        }
+
+        /**
+         * @param comparator how outputs are compared; default {@link ShadowComparator#exact()}
+         * @return this builder
+         */
+        public Builder<I, O> comparator(ShadowComparator<O> comparator) {
+            this.comparator = Objects.requireNonNull(comparator, "ShadowRunner.comparator must not be null");
+            return this;
+        }
+
+        /**
+         * @param rate share of offered calls mirrored to the candidate, in [0.0, 1.0]; default 0.1
+         * @return this builder
+         */
+        public Builder<I, O> sampleRate(double rate) {
+            this.sampleRate = rate("sampleRate", rate);
+            return this;
+        }
+
+        /**
+         * @param rate share of mirrored calls that also run the baseline a second time to measure its
+         *             noise, in [0.0, 1.0]; default 0.0 (off); above 0 needs a {@link #baseline(Model)}
+         * @return this builder
+         */
+        public Builder<I, O> noiseRate(double rate) {
+            this.noiseRate = rate("noiseRate", rate);
+            return this;
+        }
+
+        /**
+         * @param seed seed of the deterministic sampling sequence; default 0x5EED
+         * @return this builder
+         */
+        public Builder<I, O> seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /**
+         * @param calls shadow calls running or queued at once (bulkhead size, and the default
+         *              executor's thread count), in [1, 1024]; default 4
+         * @return this builder
+         */
+        public Builder<I, O> maxConcurrentCalls(int calls) {
+            if (calls < 1 || calls > 1024) {
+                throw new IllegalArgumentException("ShadowRunner.maxConcurrentCalls must be in [1, 1024], but was " + calls);
+            }
+            this.maxConcurrentCalls = calls;
+            return this;
+        }
+
+        /**
+         * @param timeout longest a candidate call may take, in (0, 1 h]; default 1 s. Enforced by
+         *                the time limiter (real time) and by the time source's nano-time.
+         * @return this builder
+         */
+        public Builder<I, O> timeout(Duration timeout) {
+            if (timeout == null || timeout.isZero() || timeout.isNegative() || timeout.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("ShadowRunner.timeout must be in (0, PT1H], but was " + timeout);
+            }
+            this.timeout = timeout;
+            return this;
+        }
+
+        /**
+         * @param executor runs shadow calls; default a pool of {@code maxConcurrentCalls} daemon
+         *                 threads owned by the runner. An executor that throws
+         *                 {@link RejectedExecutionException} makes the call a drop.
+         * @return this builder
+         */
+        public Builder<I, O> executor(Executor executor) {
+            this.executor = Objects.requireNonNull(executor, "ShadowRunner.executor must not be null");
+            return this;
+        }
+
+        /**
+         * @param scheduler fires the time limiter's timeouts; default one daemon thread owned by the runner
+         * @return this builder
+         */
+        public Builder<I, O> timeoutScheduler(ScheduledExecutorService scheduler) {
+            this.timeoutScheduler = Objects.requireNonNull(scheduler, "ShadowRunner.timeoutScheduler must not be null");
+            return this;
+        }
+
+        /**
+         * @param timeSource measures candidate latency and stamps reports; default {@link TimeSource#system()}
+         * @return this builder
+         */
+        public Builder<I, O> timeSource(TimeSource timeSource) {
+            this.timeSource = Objects.requireNonNull(timeSource, "ShadowRunner.timeSource must not be null");
+            return this;
+        }
+
+        /**
+         * @param attributeName a {@link RequestContext#attributes()} key to break mismatches down by
+         *                      (e.g. {@code tenant}); default none
+         * @return this builder
+         */
+        public Builder<I, O> attribute(String attributeName) {
+            if (attributeName != null && attributeName.isBlank()) {
+                throw new IllegalArgumentException("ShadowRunner.attribute must be null or non-blank, but was '" + attributeName + "'");
+            }
+            this.attributeName = attributeName;
+            return this;
+        }
+
+        /**
+         * @param max distinct attribute values tracked, in [1, 10000]; later values count as
+         *            {@code (other)}; default 100
+         * @return this builder
+         */
+        public Builder<I, O> maxAttributeValues(int max) {
+            if (max < 1 || max > 10_000) {
+                throw new IllegalArgumentException("ShadowRunner.maxAttributeValues must be in [1, 10000], but was " + max);
+            }
+            this.maxAttributeValues = max;
+            return this;
+        }
+
+        /**
+         * @param buckets time-of-day buckets; default {@link TimeOfDayBuckets#hourlyUtc()}
+         * @return this builder
+         */
+        public Builder<I, O> timeOfDay(TimeOfDayBuckets buckets) {
+            this.timeOfDay = Objects.requireNonNull(buckets, "ShadowRunner.timeOfDay must not be null");
+            return this;
+        }
+
+        /**
+         * @param interval width of an over-time point, in [1 s, 1 d], whole milliseconds; default 1 h
+         * @return this builder
+         */
+        public Builder<I, O> interval(Duration interval) {
+            if (interval == null || interval.compareTo(Duration.ofSeconds(1)) < 0 || interval.compareTo(Duration.ofDays(1)) > 0) {
+                throw new IllegalArgumentException("ShadowRunner.interval must be in [PT1S, PT24H], but was " + interval);
+            }
+            this.interval = interval;
+            return this;
+        }
+
+        /**
+         * @param max over-time intervals kept (oldest dropped first), in [1, 1000000]; default 2000
+         * @return this builder
+         */
+        public Builder<I, O> maxIntervals(int max) {
+            if (max < 1 || max > 1_000_000) {
+                throw new IllegalArgumentException("ShadowRunner.maxIntervals must be in [1, 1000000], but was " + max);
+            }
+            this.maxIntervals = max;
+            return this;
+        }
+
+        /**
+         * @return the runner
+         * @throws IllegalArgumentException when noiseRate &gt; 0 without a baseline
+         */
+        public ShadowRunner<I, O> build() {
+            if (noiseRate > 0 && baseline == null) {
+                throw new IllegalArgumentException("ShadowRunner.noiseRate is " + noiseRate
+                        + " but no baseline model is set; set baseline(...) or use noiseRate 0.0");
+            }
+            return new ShadowRunner<>(this);
+        }
+
+        private static double rate(String field, double rate) {
+            if (!(rate >= 0.0 && rate <= 1.0)) {
+                throw new IllegalArgumentException("ShadowRunner." + field + " must be in [0.0, 1.0], but was " + rate);
+            }
+            return rate;
+        }
+    }
+}

@@ -1,0 +1,458 @@
+package io.github.rollback4j.core.strategy;
+
+import io.github.rollback4j.Cause;
+import io.github.rollback4j.ModelRouter;
+import io.github.rollback4j.ReleaseId;
+import io.github.rollback4j.RouterEvent;
+import io.github.rollback4j.RouterEventPublisher;
+import io.github.rollback4j.Segment;
+import io.github.rollback4j.TimeSource;
+import io.github.rollback4j.core.guard.TriggerEngine;
+import io.github.rollback4j.trigger.Severity;
+import io.github.rollback4j.trigger.TriggerSpec;
+import io.github.rollback4j.trigger.Verdict;
+import io.github.rollback4j.trigger.VerdictLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/** What canary and blue/green share: timeline, listeners, router observation, verdict gates, manual operations. */
+abstract class AbstractRollout implements Rollout {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AbstractRollout.class);
+
+    final String kind;
+    final ModelRouter<?, ?> router;
+    final ReleaseId candidate;
+    final TriggerEngine engine;
+    final TimeSource clock;
+    final Segment segment;
+    final boolean evaluateTriggers;
+    final Duration keepPreviousWarm;
+    final ReentrantLock lock = new ReentrantLock();
+    final Set<String> approvedMild = new HashSet<>();
+    boolean hadTraffic;
+
+    private RolloutStatus status = new RolloutStatus(RolloutPhase.PENDING, -1, 0, "created");
+    private final List<RolloutTransition> timeline = new ArrayList<>();
+    private final CopyOnWriteArrayList<Consumer<? super RolloutTransition>> listeners = new CopyOnWriteArrayList<>();
+    private final RouterEventPublisher.Registration routerRegistration;
+    private volatile RouterEvent.RolledBack lastRollback;
+    private volatile RouterEvent.Promoted lastPromotion;
+    private ReleaseId previous;
+    private Instant promotedAt;
+    private boolean previousDone;
+    private ScheduledFuture<?> schedule;
+
+    AbstractRollout(String kind, ModelRouter<?, ?> router, ReleaseId candidate, TriggerEngine engine, TimeSource clock,
+                    Segment segment, boolean evaluateTriggers, Duration keepPreviousWarm) {
+        this.kind = kind;
+        this.router = Objects.requireNonNull(router, kind + ": router must not be null");
+        this.candidate = Objects.requireNonNull(candidate, kind + ": candidate must not be null");
+        this.engine = Objects.requireNonNull(engine, kind + ": engine must not be null");
+        this.clock = Objects.requireNonNull(clock, kind + ": clock must not be null");
+        this.segment = Objects.requireNonNull(segment, kind + ": segment must not be null");
+        this.evaluateTriggers = evaluateTriggers;
+        this.keepPreviousWarm = keepPreviousWarm;
+        router.health(candidate); // throws IllegalArgumentException for an unknown release
+        if (router.lastKnownGood().id().equals(candidate)) {
+            throw new IllegalArgumentException(kind + ": candidate " + candidate + " is already the last-known-good of router '"
+                    + router.name() + "'; roll out a different release");
+        }
+        this.routerRegistration = router.eventPublisher().onEvent(event -> {
+            if (event instanceof RouterEvent.RolledBack rb && rb.rolledBack().contains(candidate)) {
+                lastRollback = rb;
+            } else if (event instanceof RouterEvent.Promoted p && p.promoted().equals(candidate)) {
+                lastPromotion = p;
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ public API
+
+    @Override
+    public ReleaseId candidate() {
+        return candidate;
+    }
+
+    @Override
+    public RolloutStatus status() {
+        lock.lock();
+        try {
+            return status;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public List<RolloutTransition> timeline() {
+        lock.lock();
+        try {
+            return List.copyOf(timeline);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public RouterEventPublisher.Registration onTransition(Consumer<? super RolloutTransition> listener) {
+        Objects.requireNonNull(listener, "onTransition: listener must not be null");
+        Consumer<RolloutTransition> entry = listener::accept;
+        listeners.add(entry);
+        return () -> listeners.remove(entry);
+    }
+
+    @Override
+    public final RolloutStatus tick() {
+        lock.lock();
+        try {
+            Instant now = clock.now();
+            if (status.phase() == RolloutPhase.PROMOTED) {
+                retirePreviousIfDue(now);
+            } else if (!status.phase().isTerminal()) {
+                advance(now);
+            }
+            return status;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void promote(Cause cause) {
+        Objects.requireNonNull(cause, "promote: cause must not be null");
+        lock.lock();
+        try {
+            requireNotOver("promote");
+            ReleaseId before = router.lastKnownGood().id();
+            router.promote(candidate, cause);
+            markPromoted(clock.now(), before, cause, "promoted by " + cause.actor() + ": " + cause.reason());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void approve(Cause cause) {
+        Objects.requireNonNull(cause, "approve: cause must not be null");
+        lock.lock();
+        try {
+            requirePaused("approve");
+            List<Verdict> pending = pendingMild();
+            engine.approve(cause);
+            pending.forEach(v -> approvedMild.add(v.trigger()));
+            Instant now = clock.now();
+            restartClocks(now);
+            transition(now, new RolloutStatus(RolloutPhase.PROGRESSING, status.step(), status.weightBasisPoints(),
+                    "approved by " + cause.actor() + (pending.isEmpty() ? "" : " despite " + pending.stream()
+                            .map(Verdict::trigger).distinct().collect(Collectors.joining(", ")))
+                            + ": " + cause.reason()), cause);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void resume(Cause cause) {
+        Objects.requireNonNull(cause, "resume: cause must not be null");
+        lock.lock();
+        try {
+            requirePaused("resume");
+            Instant now = clock.now();
+            restartClocks(now);
+            transition(now, new RolloutStatus(RolloutPhase.PROGRESSING, status.step(), status.weightBasisPoints(),
+                    "resumed by " + cause.actor() + ": " + cause.reason()), cause);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void abort(Cause cause) {
+        Objects.requireNonNull(cause, "abort: cause must not be null");
+        lock.lock();
+        try {
+            requireNotOver("abort");
+            boolean serving = hadTraffic || candidateWeight() > 0;
+            if (serving) {
+                router.rollbackToLastKnownGood(cause);
+            }
+            transition(clock.now(), new RolloutStatus(RolloutPhase.ABORTED, status.step(), 0, "aborted by " + cause.actor()
+                    + (serving ? ", all traffic back to the last-known-good" : " before the candidate got traffic")
+                    + ": " + cause.reason()), cause);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public synchronized void start(ScheduledExecutorService scheduler, Duration interval) {
+        Objects.requireNonNull(scheduler, "start: scheduler must not be null");
+        if (interval == null || interval.compareTo(Duration.ofMillis(10)) < 0 || interval.compareTo(Duration.ofHours(1)) > 0) {
+            throw new IllegalArgumentException(kind + ": start interval must be between 10ms and 1h, but was " + interval);
+        }
+        if (schedule != null) {
+            schedule.cancel(false);
+        }
+        long millis = interval.toMillis();
+        schedule = scheduler.scheduleAtFixedRate(() -> {
+            try {
+                tick();
+                if (finished()) {
+                    stopSchedule();
+                }
+            } catch (RuntimeException e) {
+                LOG.error("{} of {} on router '{}': tick failed", kind, candidate, router.name(), e);
+            }
+        }, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        stopSchedule();
+        routerRegistration.close();
+    }
+
+    private synchronized void stopSchedule() {
+        if (schedule != null) {
+            schedule.cancel(false);
+            schedule = null;
+        }
+    }
+
+    private boolean finished() {
+        lock.lock();
+        try {
+            return status.phase().isTerminal() && (status.phase() != RolloutPhase.PROMOTED || previousDone);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean previousRetired() {
+        lock.lock();
+        try {
+            return previousDone;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ for subclasses (lock held)
+
+    /** One step of the state machine; not called once the rollout is over. */
+    abstract void advance(Instant now);
+
+    /** Starts the current step's clocks and the progress clock over (approve/resume). */
+    abstract void restartClocks(Instant now);
+
+    RolloutStatus current() {
+        return status;
+    }
+
+    void transition(Instant now, RolloutStatus to, Cause cause) {
+        RolloutTransition t = new RolloutTransition(now, status, to, to.reason(), cause);
+        status = to;
+        timeline.add(t);
+        if (to.phase() == RolloutPhase.ROLLED_BACK || to.phase() == RolloutPhase.ABORTED || to.phase() == RolloutPhase.REFUSED
+                || to.phase() == RolloutPhase.PAUSED) {
+            LOG.warn("{} of {} on router '{}': {}", kind, candidate, router.name(), t.summary());
+        } else {
+            LOG.info("{} of {} on router '{}': {}", kind, candidate, router.name(), t.summary());
+        }
+        for (Consumer<? super RolloutTransition> listener : listeners) {
+            try {
+                listener.accept(t);
+            } catch (RuntimeException e) {
+                LOG.warn("rollout listener {} threw on {}; the other listeners still got it", listener, t.summary(), e);
+            }
+        }
+    }
+
+    void pause(Instant now, String reason) {
+        transition(now, new RolloutStatus(RolloutPhase.PAUSED, status.step(), status.weightBasisPoints(), reason),
+                Cause.automatic(reason));
+    }
+
+    int candidateWeight() {
+        return router.weights(segment).getOrDefault(candidate, 0);
+    }
+
+    /**
+     * Notices what happened to the candidate outside this rollout (a trigger's rollback, an operator's
+     * promotion or weight change).
+     *
+     * @return whether the rollout is now over
+     */
+    boolean observeRouter(Instant now) {
+        if (router.lastKnownGood().id().equals(candidate)) {
+            RouterEvent.Promoted p = lastPromotion;
+            markPromoted(now, p == null ? null : p.previous(), p == null ? Cause.automatic("promoted outside the rollout") : p.cause(),
+                    "promoted outside the rollout" + (p == null ? "" : " by " + p.cause().actor() + ": " + p.cause().reason()));
+            return true;
+        }
+        if (!hadTraffic) {
+            return false;
+        }
+        boolean quarantined = router.state().quarantined().contains(candidate);
+        if (!quarantined && candidateWeight() > 0) {
+            return false;
+        }
+        RouterEvent.RolledBack rb = lastRollback;
+        if (rb != null) {
+            Cause c = rb.cause();
+            String by = Cause.NONE.equals(c.trigger()) ? c.actor() : "trigger '" + c.trigger() + "' (" + c.severity() + ")";
+            transition(now, new RolloutStatus(RolloutPhase.ROLLED_BACK, status.step(), 0, "rolled back by " + by + ": " + c.reason()), c);
+        } else if (quarantined) {
+            Cause c = Cause.automatic("the candidate was quarantined outside the rollout");
+            transition(now, new RolloutStatus(RolloutPhase.ROLLED_BACK, status.step(), 0, c.reason()), c);
+        } else {
+            Cause c = Cause.automatic("the candidate lost its weight in segment " + segment + " outside the rollout");
+            transition(now, new RolloutStatus(RolloutPhase.ABORTED, status.step(), 0, c.reason()), c);
+        }
+        return true;
+    }
+
+    /** Runs one evaluation (or reads the latest verdicts) and keeps this candidate's non-dry-run verdicts. */
+    List<Verdict> verdicts() {
+        List<Verdict> all = evaluateTriggers ? engine.evaluate() : engine.latest();
+        List<Verdict> mine = new ArrayList<>();
+        for (Verdict v : all) {
+            if (v.candidate().equals(candidate) && v.severity() != Severity.DRY_RUN) {
+                mine.add(v);
+            }
+        }
+        return mine;
+    }
+
+    List<Verdict> pendingMild() {
+        return engine.pendingApprovals().stream()
+                .filter(v -> v.candidate().equals(candidate) && !approvedMild.contains(v.trigger()))
+                .toList();
+    }
+
+    /**
+     * @return why the rollout must pause now (an unapproved mild breach, or a severe breach whose
+     *         rollback was refused), or {@code null}
+     */
+    String holdReason(List<Verdict> verdicts) {
+        List<Verdict> mild = pendingMild();
+        if (!mild.isEmpty()) {
+            return "mild breach awaiting approval: " + mild.get(0).summary();
+        }
+        for (Verdict v : verdicts) {
+            if (v.level() == VerdictLevel.SEVERE_BREACH) {
+                return "severe breach, but the rollback was refused (the last-known-good cannot serve): " + v.summary();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * @return whether every non-dry-run trigger has a verdict for the candidate since {@code since}
+     *         and all of them are healthy (or approved mild breaches)
+     */
+    boolean allHealthy(List<Verdict> verdicts, Instant since) {
+        for (TriggerSpec t : engine.triggers()) {
+            if (t.severity() == Severity.DRY_RUN) {
+                continue;
+            }
+            boolean any = false;
+            for (Verdict v : verdicts) {
+                if (!v.trigger().equals(t.name()) || v.time().isBefore(since)) {
+                    continue;
+                }
+                any = true;
+                boolean ok = v.level() == VerdictLevel.HEALTHY
+                        || (v.level() == VerdictLevel.MILD_BREACH && approvedMild.contains(v.trigger()));
+                if (!ok) {
+                    return false;
+                }
+            }
+            if (!any) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The gate at full weight, where comparative triggers lack a baseline: no breach and no breach
+     * building up (an inconclusive verdict whose evidence has {@code breachingSince}).
+     */
+    boolean noBreach(List<Verdict> verdicts) {
+        for (Verdict v : verdicts) {
+            boolean approved = approvedMild.contains(v.trigger());
+            if (v.level() == VerdictLevel.SEVERE_BREACH || (v.level() == VerdictLevel.MILD_BREACH && !approved)) {
+                return false;
+            }
+            if (v.level() == VerdictLevel.INCONCLUSIVE && v.evidence().breachingSince() != null && !approved) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static String undecided(List<Verdict> verdicts) {
+        List<String> lines = verdicts.stream().filter(v -> v.level() != VerdictLevel.HEALTHY).map(Verdict::summary).toList();
+        return lines.isEmpty() ? "no verdict yet" : String.join(" | ", lines);
+    }
+
+    void markPromoted(Instant now, ReleaseId before, Cause cause, String reason) {
+        previous = before != null && !before.equals(candidate) ? before : null;
+        promotedAt = now;
+        previousDone = previous == null;
+        transition(now, new RolloutStatus(RolloutPhase.PROMOTED, status.step(), 10_000, reason), cause);
+        retirePreviousIfDue(now);
+    }
+
+    private void retirePreviousIfDue(Instant now) {
+        if (previousDone || now.isBefore(promotedAt.plus(keepPreviousWarm))) {
+            return;
+        }
+        previousDone = true;
+        boolean registered = router.releases().stream().anyMatch(r -> r.id().equals(previous));
+        if (!registered || router.lastKnownGood().id().equals(previous)) {
+            return;
+        }
+        Cause cause = Cause.automatic("the previous last-known-good " + previous + " was kept warm for " + keepPreviousWarm
+                + " after " + candidate + " was promoted");
+        try {
+            router.retire(previous, cause);
+            transition(now, new RolloutStatus(RolloutPhase.PROMOTED, status.step(), status.weightBasisPoints(),
+                    "retired the previous last-known-good " + previous + " after keeping it warm for " + keepPreviousWarm), cause);
+        } catch (RuntimeException e) {
+            LOG.warn("{} of {} on router '{}': could not retire the previous last-known-good {}: {}", kind, candidate,
+                    router.name(), previous, e.getMessage());
+        }
+    }
+
+    private void requireNotOver(String operation) {
+        if (status.phase().isTerminal()) {
+            throw new IllegalStateException(operation + ": the " + kind + " of " + candidate + " is already over (" + status + ")");
+        }
+    }
+
+    private void requirePaused(String operation) {
+        if (status.phase() != RolloutPhase.PAUSED) {
+            throw new IllegalStateException(operation + ": the " + kind + " of " + candidate + " is not paused (" + status + ")");
+        }
+    }
+
+}

@@ -1,0 +1,48 @@
+package io.github.rollback4j.core.gameday;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class GameDayTest {
+
+    private static final Path SCENARIOS = Path.of("..", "examples", "scenarios");
+
+    @Test
+    void theSeedsCanaryExampleRollsBackAfterTheBreachHeldFiveMinutes() {
+        Scenario scenario = Scenarios.load(SCENARIOS.resolve("canary-latency-regression.yaml"));
+        GameDayResult result = GameDay.run(scenario);
+        System.out.println(result.timeline());
+        assertThat(result.outcome()).isEqualTo("rolled_back");
+        GameDayResult.Event rolledBack = result.first("rolled-back").orElseThrow();
+        GameDayResult.Event canary = result.first("weights-changed").orElseThrow();
+        double minutes = (rolledBack.t() - canary.t()) / 60;
+        assertThat(minutes).as("the breach must hold 5 minutes after the 2-minute window filled").isBetween(5.0, 9.0);
+        assertThat(rolledBack.detail()).contains("trigger p95-latency (SEVERE)").contains("quarantined [v2]");
+        assertThat(result.routing().get("default")).containsExactly(java.util.Map.entry("v1", 10_000));
+        assertThat(result.verdicts()).anySatisfy(v -> {
+            assertThat(v.trigger()).isEqualTo("p95-latency");
+            assertThat(v.evidence().candidateValue() / v.evidence().baselineValue()).isBetween(1.3, 1.5);
+        });
+    }
+
+    @Test
+    void anIdenticalCandidateIsPromotedThroughEveryStep() {
+        GameDayResult result = GameDay.run(Scenarios.load(SCENARIOS.resolve("aa-no-regression.yaml")));
+        assertThat(result.outcome()).isEqualTo("promoted");
+        assertThat(result.events()).filteredOn(e -> e.type().equals("weights-changed")).hasSize(4);
+        assertThat(result.first("rolled-back")).isEmpty();
+        assertThat(result.routing().get("default")).containsExactly(java.util.Map.entry("v2", 10_000));
+    }
+
+    @Test
+    void theSameSeedGivesTheSameRun() {
+        Scenario scenario = Scenarios.load(SCENARIOS.resolve("canary-latency-regression.yaml"));
+        GameDayResult a = GameDay.run(scenario, 7);
+        GameDayResult b = GameDay.run(scenario, 7);
+        assertThat(a.events()).isEqualTo(b.events());
+        assertThat(a.requests()).isEqualTo(b.requests());
+    }
+}

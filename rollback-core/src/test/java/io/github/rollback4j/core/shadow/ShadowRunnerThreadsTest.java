@@ -1,0 +1,71 @@
+package io.github.rollback4j.core.shadow;
+
+import io.github.rollback4j.RequestContext;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Real threads: the runner's own pool and time limiter. Waits with Awaitility, never sleeps. */
+class ShadowRunnerThreadsTest {
+
+    @Test
+    void offerNeverBlocksWhenTheShadowPoolIsSaturatedAndCountsDrops() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger running = new AtomicInteger();
+        try (ShadowRunner<Integer, Integer> r = ShadowRunner.<Integer, Integer>builder(x -> {
+                    running.incrementAndGet();
+                    release.await();
+                    return x;
+                }).sampleRate(1.0).maxConcurrentCalls(2).timeout(Duration.ofSeconds(30)).build()) {
+            Integer primary = 7;
+            assertThat(r.offer(1, primary, RequestContext.EMPTY, 0)).isTrue();
+            assertThat(r.offer(2, primary, RequestContext.EMPTY, 0)).isTrue();
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(running).hasValue(2));
+
+            long t0 = System.nanoTime();
+            int accepted = 0;
+            for (int i = 0; i < 1_000; i++) {
+                if (r.offer(i, primary, RequestContext.EMPTY, 0)) {
+                    accepted++;
+                }
+            }
+            long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            assertThat(accepted).isZero();
+            assertThat(r.dropped()).isEqualTo(1_000);
+            assertThat(elapsedMillis).as("1000 saturated offers must return at once").isLessThan(2_000);
+
+            release.countDown();
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                assertThat(r.compared()).isEqualTo(2);
+                assertThat(r.inFlight()).isZero();
+            });
+            assertThat(r.report().total().drops()).isEqualTo(1_000);
+            assertThat(r.offer(3, 3, RequestContext.EMPTY, 0)).isTrue();
+        }
+    }
+
+    @Test
+    void theTimeLimiterCountsAHungCandidateAsATimeoutAndKeepsItsPermitUntilItEnds() {
+        CountDownLatch release = new CountDownLatch(1);
+        try (ShadowRunner<Integer, Integer> r = ShadowRunner.<Integer, Integer>builder(x -> {
+                    release.await();
+                    return x;
+                }).sampleRate(1.0).maxConcurrentCalls(1).timeout(Duration.ofMillis(50)).build()) {
+            assertThat(r.offer(1, 1, RequestContext.EMPTY, 0)).isTrue();
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(r.timeouts()).isEqualTo(1));
+            // the hung call still holds the only thread: the next one is dropped, not queued behind it
+            assertThat(r.offer(2, 2, RequestContext.EMPTY, 0)).isFalse();
+            assertThat(r.dropped()).isEqualTo(1);
+            release.countDown();
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(r.inFlight()).isZero());
+            assertThat(r.compared()).isZero();
+            assertThat(r.timeouts()).isEqualTo(1);
+        }
+    }
+}
