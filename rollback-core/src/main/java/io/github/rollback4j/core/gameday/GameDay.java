@@ -17,6 +17,8 @@ import io.github.rollback4j.core.RouterConfig;
 import io.github.rollback4j.core.TelemetryConfig;
 import io.github.rollback4j.core.VirtualTimeSource;
 import io.github.rollback4j.core.guard.TriggerEngine;
+import io.github.rollback4j.core.strategy.BlueGreenPlan;
+import io.github.rollback4j.core.strategy.BlueGreenRollout;
 import io.github.rollback4j.core.strategy.CanaryPlan;
 import io.github.rollback4j.core.strategy.CanaryRollout;
 import io.github.rollback4j.core.strategy.Rollout;
@@ -137,12 +139,15 @@ public final class GameDay {
                         + scenario.strategy().kind() + ", " + scenario.triggers().size() + " triggers");
                 long seconds = scenario.duration().toSeconds();
                 long tickSeconds = Math.max(1, scenario.tick().toSeconds());
-                rollout.tick();
+                long startAfter = scenario.strategy().startAfter().toSeconds();
+                if (startAfter == 0) {
+                    rollout.tick();
+                }
                 for (long s = 0; s < seconds && !rollout.status().phase().isTerminal(); s++) {
                     sendOneSecond(router, s);
                     clock.settle();
                     clock.advance(Duration.ofSeconds(1));
-                    if ((s + 1) % tickSeconds == 0) {
+                    if (s + 1 >= startAfter && (s + 1 - startAfter) % tickSeconds == 0) {
                         rollout.tick();
                     }
                 }
@@ -167,8 +172,10 @@ public final class GameDay {
             }
             return switch (strategy.kind()) {
                 case "canary" -> CanaryRollout.builder(router, candidate, engine, plan.build()).clock(clock).build();
+                case "blueGreen" -> BlueGreenRollout.builder(router, candidate, engine,
+                        BlueGreenPlan.builder().bake(strategy.steps().get(0).bake()).build()).clock(clock).build();
                 default -> throw new IllegalArgumentException("strategy." + strategy.kind() + " is not run by this version of the"
-                        + " game day yet; use canary");
+                        + " game day yet; use canary or blueGreen");
             };
         }
 

@@ -54,9 +54,10 @@ public record Scenario(String name, String description, Instant start, Duration 
      * @param shadowShare share of traffic mirrored in shadow mode, 0..1
      * @param shadowThreshold mismatch rate above which a segment blocks the canary in shadow mode
      * @param shadowTolerance absolute tolerance of the numeric comparator in shadow mode
+     * @param startAfter how long the last-known-good serves alone before the rollout starts
      */
     public record StrategySpec(String kind, String candidate, List<Step> steps, Duration stepDeadline, double shadowShare,
-                               double shadowThreshold, double shadowTolerance) {
+                               double shadowThreshold, double shadowTolerance, Duration startAfter) {
     }
 
     /**

@@ -225,6 +225,10 @@ public final class Scenarios {
                     + releases);
         }
         List<Scenario.Step> steps = new ArrayList<>();
+        Duration startAfter = s.duration("startAfter", Duration.ZERO);
+        if (startAfter.isNegative() || startAfter.compareTo(Duration.ofDays(7)) > 0) {
+            throw new SpecException(s.path() + ".startAfter", "must be between 0 and 7 days, but was " + startAfter);
+        }
         Duration deadline = null;
         double share = 0;
         double threshold = 0;
@@ -260,7 +264,7 @@ public final class Scenarios {
         }
         s.requireNoOtherFields();
         node.requireNoOtherFields();
-        return new Scenario.StrategySpec(kind, candidate, List.copyOf(steps), deadline, share, threshold, tolerance);
+        return new Scenario.StrategySpec(kind, candidate, List.copyOf(steps), deadline, share, threshold, tolerance, startAfter);
     }
 
     private static double fraction(SpecNode node, String field, double fallback) {

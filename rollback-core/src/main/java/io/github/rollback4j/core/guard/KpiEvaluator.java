@@ -62,6 +62,12 @@ final class KpiEvaluator {
         }
         KpiStats c = Evaluators.minus(stats(ctx.sinceStart, arm, true, metric.name()), stats(epoch.origin(), arm, true, metric.name()));
         KpiStats b = Evaluators.minus(stats(ctx.sinceStart, arm, false, metric.name()), stats(epoch.origin(), arm, false, metric.name()));
+        // When the candidate took all traffic (a blue/green flip, the last canary step), the
+        // last-known-good reports nothing in this epoch: compare with what it reported before.
+        boolean before = b.count() == 0 && c.count() > 0;
+        if (before) {
+            b = stats(epoch.origin(), arm, false, metric.name());
+        }
         KpiTestResult r = test.look(c, b);
         Evidence.Builder evidence = Evidence.builder("kpi " + metric.name() + (metric.proportion() ? " (proportion)" : " (mean)"),
                 threshold).values(r.candidateMean(), r.baselineMean()).limit(threshold.limit(r.baselineMean()))
@@ -70,6 +76,9 @@ final class KpiEvaluator {
                         ? r.estimatedRelativeEffect() : r.estimatedEffect()) + ", bound " + Evaluators.trim(r.effectBound()) + ")",
                         r.statistic())
                 .p(r.pValue()).e(r.likelihoodRatio()).window(epoch.start(), ctx.now);
+        if (before) {
+            evidence.note("baseline: the last-known-good's KPI before the weights changed (it has no traffic now)");
+        }
         double drop = relative ? -r.estimatedRelativeEffect() : -r.estimatedEffect();
         if (r.rejected() && drop >= threshold.value()) {
             return new RawResult(RawResult.State.BREACH, evidence.note("significant drop (p " + Evaluators.trim(r.pValue())

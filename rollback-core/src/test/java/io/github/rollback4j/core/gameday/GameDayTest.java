@@ -29,6 +29,23 @@ class GameDayTest {
     }
 
     @Test
+    void theSeedsBlueGreenExampleFlipsBackToBlueAndTurnsTheNewEncoderOff() {
+        GameDayResult result = GameDay.run(Scenarios.load(SCENARIOS.resolve("bluegreen-kpi-drop.yaml")));
+        assertThat(result.outcome()).isEqualTo("rolled_back");
+        GameDayResult.Event flip = result.first("weights-changed").orElseThrow();
+        GameDayResult.Event back = result.first("rolled-back").orElseThrow();
+        assertThat(flip.detail()).contains("{green=10000}");
+        assertThat((back.t() - flip.t()) / 60).as("KPI -3 % found within 10 minutes of the flip").isLessThanOrEqualTo(10.0);
+        assertThat(back.detail()).contains("all traffic to blue").contains("flags off [encoder-v5]")
+                .contains("trigger conversion-drop (SEVERE)");
+        assertThat(result.routing().get("default")).containsExactly(java.util.Map.entry("blue", 10_000));
+        assertThat(result.verdicts()).anySatisfy(v -> {
+            assertThat(v.trigger()).isEqualTo("conversion-drop");
+            assertThat(v.evidence().pValue()).isLessThanOrEqualTo(0.05);
+        });
+    }
+
+    @Test
     void anIdenticalCandidateIsPromotedThroughEveryStep() {
         GameDayResult result = GameDay.run(Scenarios.load(SCENARIOS.resolve("aa-no-regression.yaml")));
         assertThat(result.outcome()).isEqualTo("promoted");
