@@ -1,7 +1,9 @@
 package io.github.rollback4j.core;
 
 import io.github.rollback4j.ModelRouter;
+import io.github.rollback4j.Cause;
 import io.github.rollback4j.ReleaseId;
+import io.github.rollback4j.core.shadow.ShadowRunner;
 
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -46,6 +48,65 @@ public interface ManagedModelRouter<I, O> extends ModelRouter<I, O>, AutoCloseab
      * by it, for replicas that share a store.
      */
     void reloadState();
+
+    /**
+     * Mirrors calls served by the last-known-good to a shadow runner: after the last-known-good
+     * returned normally to a call routed to it, the router hands the input, the output the caller
+     * gets, the request context and the time (epoch milliseconds on the router's time source) to
+     * {@link ShadowRunner#tryOffer}. The runner samples (its {@code sampleRate}), runs the candidate on
+     * its own bounded executor and compares; the caller's output is never changed, and the call is
+     * neither blocked nor slowed beyond the offer itself (no allocation when the call is not sampled).
+     * A call the runner drops because its executor is full is counted as
+     * {@link io.github.rollback4j.telemetry.Outcome#SHADOW_DROPPED} of {@code candidate} in the call's
+     * segment (telemetry and the Micrometer binding show it; it is not a request of the candidate).
+     * Calls routed to other releases, and calls the last-known-good served as a circuit-breaker
+     * fallback, are not mirrored.
+     *
+     * <p>Build the runner with the candidate release's model, e.g.
+     * {@code ShadowRunner.builder(candidateSpec.model())}. The router does not own the runner: it never
+     * closes it, and {@link #stopShadow()} and {@link #close()} leave it open. Starting again replaces
+     * the previous runner. Mirroring pauses while {@code candidate} is the last-known-good (after a
+     * promotion), and a shadowed release cannot be retired before {@link #stopShadow()}. Audited
+     * ({@code shadow-started}); no router event is published.
+     *
+     * <p>Thread-safe; takes effect for calls that read the routing after it returns.
+     *
+     * @param candidate a registered release, warm and healthy (READY), not the last-known-good
+     * @param runner the runner that mirrors calls to {@code candidate}
+     * @throws IllegalArgumentException when {@code candidate} is not registered or is the last-known-good
+     * @throws IllegalStateException when {@code candidate} is not READY (cold, warming or unhealthy)
+     */
+    default void startShadow(ReleaseId candidate, ShadowRunner<I, O> runner) {
+        startShadow(candidate, runner, Cause.automatic("startShadow(" + candidate + ") called"));
+    }
+
+    /**
+     * {@link #startShadow(ReleaseId, ShadowRunner)} with the cause that goes into the audit log.
+     *
+     * @param candidate a registered release, warm and healthy (READY), not the last-known-good
+     * @param runner the runner that mirrors calls to {@code candidate}
+     * @param cause who asked and why
+     * @throws IllegalArgumentException when {@code candidate} is not registered or is the last-known-good
+     * @throws IllegalStateException when {@code candidate} is not READY (cold, warming or unhealthy)
+     */
+    void startShadow(ReleaseId candidate, ShadowRunner<I, O> runner, Cause cause);
+
+    /**
+     * Stops mirroring: calls that read the routing after it returns are not offered to the runner.
+     * Shadow calls already handed over finish on the runner's executor and still reach its report.
+     * Does not close the runner. Audited ({@code shadow-stopped}) when a shadow was running; does
+     * nothing otherwise. Thread-safe.
+     */
+    default void stopShadow() {
+        stopShadow(Cause.automatic("stopShadow() called"));
+    }
+
+    /**
+     * {@link #stopShadow()} with the cause that goes into the audit log.
+     *
+     * @param cause who asked and why
+     */
+    void stopShadow(Cause cause);
 
     /** Stops the health-check schedule and the probe threads the router created itself. */
     @Override

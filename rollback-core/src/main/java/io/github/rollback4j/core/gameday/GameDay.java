@@ -17,6 +17,11 @@ import io.github.rollback4j.core.RouterConfig;
 import io.github.rollback4j.core.TelemetryConfig;
 import io.github.rollback4j.core.VirtualTimeSource;
 import io.github.rollback4j.core.guard.TriggerEngine;
+import io.github.rollback4j.core.shadow.ShadowComparator;
+import io.github.rollback4j.core.shadow.ShadowGate;
+import io.github.rollback4j.core.shadow.ShadowReport;
+import io.github.rollback4j.core.shadow.ShadowRunner;
+import io.github.rollback4j.core.shadow.TimeOfDayBuckets;
 import io.github.rollback4j.core.strategy.BlueGreenPlan;
 import io.github.rollback4j.core.strategy.BlueGreenRollout;
 import io.github.rollback4j.core.strategy.CanaryPlan;
@@ -131,6 +136,9 @@ public final class GameDay {
             try (ManagedModelRouter<Request, Double> router = builder.build()) {
                 router.eventPublisher().onEvent(this::onRouterEvent);
                 ReleaseId candidate = releases.get(scenario.strategy().candidate()).id();
+                if (scenario.strategy().kind().equals("shadow")) {
+                    return shadow(router, candidate, byName.get(scenario.strategy().candidate()), modelRandom, lkg);
+                }
                 TriggerEngine engine = TriggerEngine.builder(router).triggers(scenario.triggers()).timeSource(clock).build();
                 engine.onVerdict(this::onVerdict);
                 Rollout rollout = rollout(router, candidate, engine);
@@ -156,6 +164,65 @@ public final class GameDay {
                 List<Verdict> kept = new ArrayList<>(verdicts);
                 kept.addAll(lastVerdicts.values());
                 return new GameDayResult(scenario.name(), seed, outcome, List.copyOf(events), routing(router), List.copyOf(kept),
+                        detection, requests);
+            }
+        }
+
+        /**
+         * Shadow mode: the last-known-good serves everything while a share of its calls is mirrored
+         * to the candidate; at the end the promotion gate decides whether a canary may start.
+         */
+        private GameDayResult shadow(ManagedModelRouter<Request, Double> router, ReleaseId candidate, SyntheticRelease synthetic,
+                                     SplittableRandom modelRandom, SyntheticRelease lkg) {
+            Scenario.StrategySpec strategy = scenario.strategy();
+            ShadowRunner<Request, Double> runner = ShadowRunner.<Request, Double>builder(model(synthetic, modelRandom))
+                    .name(scenario.name())
+                    .comparator(ShadowComparator.numeric(strategy.shadowTolerance(), 0.0))
+                    .sampleRate(strategy.shadowShare())
+                    .seed(seed)
+                    .executor(Runnable::run)
+                    .timeSource(clock)
+                    .timeOfDay(TimeOfDayBuckets.named(ZoneOffset.UTC).bucket("night", 22, 6).otherwise("day").build())
+                    .build();
+            ShadowGate gate = ShadowGate.builder().defaultThreshold(strategy.shadowThreshold()).build();
+            event("start", "last-known-good " + lkg.name() + " serves all traffic; " + Math.round(strategy.shadowShare() * 100)
+                    + " % mirrored to " + synthetic.name() + " in shadow");
+            long seconds = scenario.duration().toSeconds();
+            long startAfter = strategy.startAfter().toSeconds();
+            try (runner) {
+                for (long s = 0; s < seconds; s++) {
+                    if (s == startAfter) {
+                        router.startShadow(candidate, runner);
+                        candidateSince = clock.now();
+                        event("shadow-started", synthetic.name() + " receives a copy of " + Math.round(strategy.shadowShare() * 100)
+                                + " % of the traffic");
+                    }
+                    sendOneSecond(router, s);
+                    clock.settle();
+                    clock.advance(Duration.ofSeconds(1));
+                }
+                router.stopShadow();
+                ShadowReport report = runner.report();
+                ShadowGate.Decision decision = gate.evaluate(report);
+                String outcome;
+                if (decision instanceof ShadowGate.Blocked blocked) {
+                    outcome = "blocked";
+                    detect(clock.now());
+                    for (ShadowGate.Breach breach : blocked.breaches()) {
+                        event("shadow-blocked", "segment " + breach.segment()
+                                + (breach.timeOfDay() == null ? "" : " at " + breach.timeOfDay())
+                                + String.format(": excess mismatch %.1f %% > %.1f %% over %d compared calls", breach.rate() * 100,
+                                breach.threshold() * 100, breach.compared()));
+                    }
+                } else {
+                    outcome = "running";
+                    event("shadow-gate", "gate " + decision.getClass().getSimpleName().toLowerCase()
+                            + ": the canary may start");
+                }
+                event("shadow-report", String.format("%d compared, %.2f %% mismatched overall; %d dropped",
+                        report.total().compared(), report.total().mismatchRate() * 100, report.total().drops()));
+                event("end", "outcome " + outcome);
+                return new GameDayResult(scenario.name(), seed, outcome, List.copyOf(events), routing(router), List.of(),
                         detection, requests);
             }
         }
@@ -216,7 +283,13 @@ public final class GameDay {
         }
 
         private ReleaseSpec<Request, Double> spec(Release release, SyntheticRelease synthetic, SplittableRandom random) {
-            Model<Request, Double> model = request -> {
+            return ReleaseSpec.builder(release, model(synthetic, random)).sampleInputs(List.of(new Request(null, 0, 0.5)))
+                    .warmupCalls(5).build();
+        }
+
+        /** The synthetic model of a release: latency spent on the calling thread's clock, errors, distorted scores. */
+        private Model<Request, Double> model(SyntheticRelease synthetic, SplittableRandom random) {
+            return request -> {
                 if (request.segment() == null) {
                     return 0.5; // warm-up and health probes
                 }
@@ -233,7 +306,6 @@ public final class GameDay {
                 }
                 return score;
             };
-            return ReleaseSpec.builder(release, model).sampleInputs(List.of(new Request(null, 0, 0.5))).warmupCalls(5).build();
         }
 
         private static boolean inHours(int hour, int[] range) {

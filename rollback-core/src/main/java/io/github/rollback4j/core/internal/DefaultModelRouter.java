@@ -20,6 +20,7 @@ import io.github.rollback4j.core.RouterConfig;
 import io.github.rollback4j.core.InputProfile;
 import io.github.rollback4j.core.StickyBuckets;
 import io.github.rollback4j.core.TelemetryConfig;
+import io.github.rollback4j.core.shadow.ShadowRunner;
 import io.github.rollback4j.spi.BucketRange;
 import io.github.rollback4j.spi.FeatureFlags;
 import io.github.rollback4j.spi.RolloutState;
@@ -89,6 +90,8 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
     private final TelemetryHub<I, O> telemetry;
     private final boolean telemetryOn;
     private ScheduledFuture<?> healthSchedule;
+    /** The shadow binding compiled into every table; guarded by {@link #control}. */
+    private RoutingTable.Shadow<I, O> shadow;
 
     private volatile RoutingTable<I, O> table;
 
@@ -191,7 +194,12 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         if (slot.breaker != null && slot != current.lastKnownGood) {
             return callGuarded(slot, current.lastKnownGood, input, stats, null);
         }
-        return call(slot, stats, input);
+        O output = call(slot, stats, input);
+        RoutingTable.Shadow<I, O> mirror = current.shadow;
+        if (mirror != null && slot == current.lastKnownGood) {
+            mirror(mirror, input, output, request);
+        }
+        return output;
     }
 
     @Override
@@ -206,7 +214,34 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
             ReleaseSlot<I, O> served = fellBack[0] ? current.lastKnownGood : slot;
             return new Decision<>(output, served.id, request.segment(), fellBack[0]);
         }
-        return new Decision<>(call(slot, stats, input), slot.id, request.segment(), false);
+        O output = call(slot, stats, input);
+        RoutingTable.Shadow<I, O> mirror = current.shadow;
+        if (mirror != null && slot == current.lastKnownGood) {
+            mirror(mirror, input, output, request);
+        }
+        return new Decision<>(output, slot.id, request.segment(), false);
+    }
+
+    /**
+     * Hands a call the last-known-good served to the shadow runner, which samples it. A drop (the
+     * shadow executor was full), or a runner that failed, is counted as {@link Outcome#SHADOW_DROPPED}
+     * of the candidate in the request's segment. Never throws; allocates nothing when not sampled.
+     */
+    private void mirror(RoutingTable.Shadow<I, O> mirror, I input, O output, RequestContext request) {
+        ShadowRunner.Offer offer;
+        long now = telemetry.nowMillis();
+        try {
+            offer = mirror.runner().tryOffer(input, output, request, now);
+        } catch (RuntimeException e) {
+            offer = ShadowRunner.Offer.FAILED; // tryOffer never throws; should it, the call counts as dropped
+        }
+        if ((offer == ShadowRunner.Offer.DROPPED || offer == ShadowRunner.Offer.FAILED) && telemetryOn) {
+            try {
+                mirror.candidate().stats(request.segment(), telemetry).recordOutcome(now, Outcome.SHADOW_DROPPED);
+            } catch (RuntimeException e) {
+                // counting must never reach the caller, whose call already succeeded
+            }
+        }
     }
 
     /** Calls the routed release, timing the call and recording it when telemetry is on. */
@@ -667,6 +702,10 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
                 throw new IllegalStateException("retire(" + release + "): the release is the last-known-good; promote"
                         + " another release first");
             }
+            if (shadow != null && shadow.candidate().id.equals(release)) {
+                throw new IllegalStateException("retire(" + release + "): the release is the shadow candidate; call"
+                        + " stopShadow() first");
+            }
             for (Map.Entry<String, List<BucketRange>> entry : state.allocations().entrySet()) {
                 for (BucketRange range : entry.getValue()) {
                     if (range.release().equals(release)) {
@@ -682,6 +721,50 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
             if (events.hasListeners()) {
                 events.publish(new RouterEvent.ReleaseRetired(name, time.now(), release, cause));
             }
+        } finally {
+            control.unlock();
+        }
+    }
+
+    @Override
+    public void startShadow(ReleaseId candidate, ShadowRunner<I, O> runner, Cause cause) {
+        Objects.requireNonNull(runner, "startShadow: runner must not be null");
+        Objects.requireNonNull(cause, "startShadow: cause must not be null");
+        ReleaseSlot<I, O> slot = slot(candidate, "startShadow");
+        control.lock();
+        try {
+            if (candidate.equals(table.state.lastKnownGood())) {
+                throw new IllegalArgumentException("startShadow(" + candidate + "): the release is the last-known-good, which"
+                        + " serves the calls that are mirrored; shadow a candidate release instead");
+            }
+            if (!slot.isReady()) {
+                throw new IllegalStateException("startShadow(" + candidate + "): the release is " + slot.state
+                        + "; it must be warm and healthy (READY) to be shadowed. Last failure: " + slot.lastFailure);
+            }
+            RoutingTable.Shadow<I, O> previous = shadow;
+            shadow = new RoutingTable.Shadow<>(slot, runner);
+            table = compile(table.state);
+            record("shadow-started", cause, "calls served by " + table.state.lastKnownGood() + " are offered to shadow runner '"
+                    + runner.name() + "' for " + candidate + " (" + slot.release.label() + ")"
+                    + (previous == null ? "" : "; replaces runner '" + previous.runner().name() + "' for " + previous.candidate().id));
+        } finally {
+            control.unlock();
+        }
+    }
+
+    @Override
+    public void stopShadow(Cause cause) {
+        Objects.requireNonNull(cause, "stopShadow: cause must not be null");
+        control.lock();
+        try {
+            RoutingTable.Shadow<I, O> previous = shadow;
+            if (previous == null) {
+                return;
+            }
+            shadow = null;
+            table = compile(table.state);
+            record("shadow-stopped", cause, "shadow runner '" + previous.runner().name() + "' for " + previous.candidate().id
+                    + " receives no more calls");
         } finally {
             control.unlock();
         }
@@ -775,7 +858,11 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         }
         ReleaseSlot<I, O>[][] indexed = new ReleaseSlot[maxIndex + 1][];
         bySegment.forEach((segment, owners) -> indexed[segment.index()] = owners);
-        return new RoutingTable<>(state, lkg, defaultOwners, indexed);
+        RoutingTable.Shadow<I, O> mirror = shadow;
+        if (mirror != null && (mirror.candidate() == lkg || slots.get(mirror.candidate().id) != mirror.candidate())) {
+            mirror = null; // the candidate became the last-known-good: nothing left to compare it with
+        }
+        return new RoutingTable<>(state, lkg, defaultOwners, indexed, mirror);
     }
 
     private void record(String action, Cause cause, String detail) {

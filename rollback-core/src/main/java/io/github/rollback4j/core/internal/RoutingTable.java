@@ -1,6 +1,7 @@
 package io.github.rollback4j.core.internal;
 
 import io.github.rollback4j.ReleaseId;
+import io.github.rollback4j.core.shadow.ShadowRunner;
 import io.github.rollback4j.spi.RolloutState;
 
 import java.util.LinkedHashMap;
@@ -10,21 +11,32 @@ import java.util.Map;
  * The compiled, immutable routing of one generation: per segment index, the release slot of every
  * bucket. Built on the control path from a {@link RolloutState} and the releases' health (buckets of a
  * release that cannot serve go to the last-known-good) and published with one volatile write; the
- * request path reads it with one volatile read and two array loads.
+ * request path reads it with one volatile read and two array loads. It also carries the shadow
+ * binding ({@link #shadow}), so that mirroring costs the request path no further volatile read.
  */
 final class RoutingTable<I, O> {
 
     final RolloutState state;
     final ReleaseSlot<I, O> lastKnownGood;
+    /** Where calls served by the last-known-good are mirrored, or {@code null} when shadowing is off. */
+    final Shadow<I, O> shadow;
     private final ReleaseSlot<I, O>[] defaultOwners;
     private final ReleaseSlot<I, O>[][] ownersBySegment;
 
     RoutingTable(RolloutState state, ReleaseSlot<I, O> lastKnownGood, ReleaseSlot<I, O>[] defaultOwners,
-                 ReleaseSlot<I, O>[][] ownersBySegment) {
+                 ReleaseSlot<I, O>[][] ownersBySegment, Shadow<I, O> shadow) {
         this.state = state;
         this.lastKnownGood = lastKnownGood;
         this.defaultOwners = defaultOwners;
         this.ownersBySegment = ownersBySegment;
+        this.shadow = shadow;
+    }
+
+    /**
+     * A shadow binding: the runner that mirrors calls served by the last-known-good, and the
+     * candidate release whose telemetry counts the runner's drops as {@code SHADOW_DROPPED}.
+     */
+    record Shadow<I, O>(ReleaseSlot<I, O> candidate, ShadowRunner<I, O> runner) {
     }
 
     /** The owner slots of a segment; segments without routing of their own use the default's. */

@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Mirrors a share of calls to a candidate ("shadow") model off the request path and compares its
  * output with the primary output the caller received.
  *
- * <p>{@link #offer(Object, Object, RequestContext, long)} returns at once: it samples the call, takes
+ * <p>{@link #offer(Object, Object, RequestContext, long)} (and {@link #tryOffer}, which also says
+ * whether a call was not sampled or dropped) returns at once: it samples the call, takes
  * a permit of a Resilience4j {@link Bulkhead} without waiting, and hands the work to the shadow
  * executor. When the bulkhead or the executor is full, the call is dropped and counted
  * ({@link #dropped()}; the router reports it as {@code Outcome.SHADOW_DROPPED}). The candidate runs
@@ -106,8 +107,24 @@ public final class ShadowRunner<I, O> implements AutoCloseable {
     }
 
     /**
+     * What became of one {@linkplain #tryOffer offered} call.
+     */
+    public enum Offer {
+        /** Sampled and handed to the shadow executor. */
+        HANDED_OVER,
+        /** Not picked by the sample rate (the common case; nothing was allocated). */
+        NOT_SAMPLED,
+        /** Sampled, but the bulkhead or the executor was full: dropped and counted ({@link #dropped()}). */
+        DROPPED,
+        /** The runner is closed. */
+        CLOSED,
+        /** The runner failed to take the call (an unexpected internal exception); nothing was run. */
+        FAILED
+    }
+
+    /**
      * Offers one served call for shadowing. Never blocks, never throws, never changes
-     * {@code primaryOutput}.
+     * {@code primaryOutput}. Same as {@link #tryOffer} but only says whether the call was handed over.
      *
      * @param input the input the primary model saw
      * @param primaryOutput the output the caller received
@@ -118,20 +135,36 @@ public final class ShadowRunner<I, O> implements AutoCloseable {
      *         not sampled, dropped (executor full) or the runner is closed
      */
     public boolean offer(I input, O primaryOutput, RequestContext ctx, long nowMillis) {
+        return tryOffer(input, primaryOutput, ctx, nowMillis) == Offer.HANDED_OVER;
+    }
+
+    /**
+     * Offers one served call for shadowing and says what became of it, so that a caller can tell a
+     * drop (executor full) from a call that simply was not sampled. Never blocks, never throws, never
+     * changes {@code primaryOutput}; allocates nothing when the call is not sampled.
+     *
+     * @param input the input the primary model saw
+     * @param primaryOutput the output the caller received
+     * @param ctx the request context (segment and attributes are used for the breakdown)
+     * @param nowMillis when the call was served (epoch millis): picks the time-of-day bucket and the
+     *                  over-time interval
+     * @return what became of the call; never {@code null}
+     */
+    public Offer tryOffer(I input, O primaryOutput, RequestContext ctx, long nowMillis) {
         if (closed) {
-            return false;
+            return Offer.CLOSED;
         }
         try {
             stats.offered.increment();
             long seq = sequence.getAndIncrement();
             if (!pick(seq, sampleThreshold, 0)) {
-                return false;
+                return Offer.NOT_SAMPLED;
             }
             stats.sampled.increment();
             RequestContext context = ctx == null ? RequestContext.EMPTY : ctx;
             if (!bulkhead.tryAcquirePermission()) {
                 stats.record(context, nowMillis, ShadowStats.Kind.DROP, null, null);
-                return false;
+                return Offer.DROPPED;
             }
             boolean noise = baseline != null && pick(seq, noiseThreshold, 0x9E3779B97F4A7C15L);
             CompletableFuture<Result> work = new CompletableFuture<>();
@@ -148,7 +181,7 @@ public final class ShadowRunner<I, O> implements AutoCloseable {
             } catch (RejectedExecutionException e) {
                 bulkhead.onComplete();
                 stats.record(context, nowMillis, ShadowStats.Kind.DROP, null, null);
-                return false;
+                return Offer.DROPPED;
             }
             timeLimiter.executeCompletionStage(scheduler, () -> work).whenComplete((result, failure) -> {
                 if (failure == null) {
@@ -159,9 +192,9 @@ public final class ShadowRunner<I, O> implements AutoCloseable {
                             cause instanceof TimeoutException ? ShadowStats.Kind.TIMEOUT : ShadowStats.Kind.ERROR, null, null);
                 }
             });
-            return true;
+            return Offer.HANDED_OVER;
         } catch (RuntimeException | Error e) {
-            return false;
+            return Offer.FAILED;
         }
     }
 

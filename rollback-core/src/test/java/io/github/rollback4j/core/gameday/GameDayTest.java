@@ -46,6 +46,19 @@ class GameDayTest {
     }
 
     @Test
+    void theSeedsShadowExampleBlocksTheCanaryOnTheNightSegmentOnly() {
+        GameDayResult result = GameDay.run(Scenarios.load(SCENARIOS.resolve("shadow-night-drift.yaml")));
+        assertThat(result.outcome()).isEqualTo("blocked");
+        assertThat(result.events()).filteredOn(e -> e.type().equals("shadow-blocked"))
+                .isNotEmpty()
+                .allSatisfy(e -> assertThat(e.detail()).startsWith("segment eu-west"))
+                .anySatisfy(e -> assertThat(e.detail()).contains("at night"));
+        assertThat(result.routing().get("default")).as("users never saw v2").containsExactly(java.util.Map.entry("v1", 10_000));
+        assertThat(result.first("shadow-report").orElseThrow().detail()).contains("0 dropped");
+        assertThat(result.events().get(result.events().size() - 1).t()).isEqualTo(24 * 3600.0);
+    }
+
+    @Test
     void anIdenticalCandidateIsPromotedThroughEveryStep() {
         GameDayResult result = GameDay.run(Scenarios.load(SCENARIOS.resolve("aa-no-regression.yaml")));
         assertThat(result.outcome()).isEqualTo("promoted");

@@ -1,0 +1,180 @@
+package io.github.rollback4j.benchmarks;
+
+import io.github.rollback4j.Model;
+import io.github.rollback4j.ModelVersion;
+import io.github.rollback4j.Release;
+import io.github.rollback4j.RequestContext;
+import io.github.rollback4j.core.ManagedModelRouter;
+import io.github.rollback4j.core.ModelRouters;
+import io.github.rollback4j.core.ReleaseSpec;
+import io.github.rollback4j.core.TelemetryConfig;
+import io.github.rollback4j.core.shadow.ShadowReport;
+import io.github.rollback4j.core.shadow.ShadowRunner;
+import io.github.rollback4j.telemetry.Outcome;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * What shadow traffic costs the primary call: the latency distribution ({@link Mode#SampleTime},
+ * so JMH reports p50, p90, p99, p99.9 ...) of {@code ModelRouter.invoke} served by the last-known-good,
+ * <ul>
+ *   <li>{@code shadowOff}: no shadow runner bound to the router;</li>
+ *   <li>{@code shadowOn}: {@code startShadow(candidate, runner)} with a runner that samples 10 % of
+ *   the calls onto its own bounded pool ({@code maxConcurrentCalls} threads, drops when full).</li>
+ * </ul>
+ * The primary model burns {@code primaryTokens} of {@link Blackhole#consumeCPU} (10,500 tokens is about
+ * 20 µs on the reference machine); the shadow (candidate) model burns ten times as many, so it is
+ * 10× slower ({@code shadowFactor}). Both routers have telemetry on (default config), so drops are counted as
+ * {@code SHADOW_DROPPED}. The teardown prints how many calls were sampled, handed over and dropped.
+ *
+ * <p>Run (after {@code mvn -B -q -pl benchmarks -am -Dmaven.test.skip=true package}):
+ * <pre>
+ * java -jar benchmarks/target/benchmarks.jar ShadowBenchmark -f 1 -wi 2 -i 3 -w 2s -r 2s
+ * </pre>
+ * Variants for analysis: {@code -p sampleRate=0.0} (runner bound, nothing sampled: the cost of the
+ * wiring alone), {@code -p shadowFactor=1} (hand-off cost without a CPU-hungry shadow model),
+ * {@code -p executor=polling} (hand-off without waking a parked thread).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 3, time = 2)
+@Fork(1)
+public class ShadowBenchmark {
+
+    /** Blackhole.consumeCPU tokens of the primary model; the shadow model takes ten times as many. */
+    @Param("10500")
+    public int primaryTokens;
+
+    /** Shadow calls running at once (the runner's bulkhead and pool size). */
+    @Param("1")
+    public int maxConcurrentCalls;
+
+    /** How many times slower the shadow model is than the primary (10 for the target; 1 isolates the hand-off). */
+    @Param("10")
+    public int shadowFactor;
+
+    /**
+     * The shadow executor: {@code pool}, the runner's own (a thread pool whose idle worker the caller
+     * wakes on every hand-off); or {@code polling}, for analysis only: one daemon thread that polls a
+     * lock-free queue and parks 50 µs when it is empty, so handing over never wakes a thread.
+     */
+    @Param("pool")
+    public String executor;
+
+    /** The runner's sample rate (0.10 for the target; 0.0 measures the router's wiring alone). */
+    @Param("0.10")
+    public double sampleRate;
+
+    /** A model that burns CPU for a fixed number of tokens and returns a value derived from its input. */
+    static final class BurnModel implements Model<Long, Long> {
+        private final long tokens;
+
+        BurnModel(long tokens) {
+            this.tokens = tokens;
+        }
+
+        @Override
+        public Long predict(Long input) {
+            Blackhole.consumeCPU(tokens);
+            return input * 31 + 7;
+        }
+    }
+
+    private ManagedModelRouter<Long, Long> plain;
+    private ManagedModelRouter<Long, Long> shadowed;
+    private ShadowRunner<Long, Long> runner;
+    private Release candidate;
+    private final Long input = 42L;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        Release lkg = Release.of(ModelVersion.of("bench", "1.0.0", "sha256:" + "a1".repeat(32)));
+        candidate = Release.of(ModelVersion.of("bench", "2.0.0", "sha256:" + "b2".repeat(32)));
+        BurnModel primary = new BurnModel(primaryTokens);
+        BurnModel shadow = new BurnModel((long) shadowFactor * primaryTokens);
+        plain = router("shadow-off", lkg, primary, shadow);
+        shadowed = router("shadow-on", lkg, primary, shadow);
+        ShadowRunner.Builder<Long, Long> builder = ShadowRunner.builder((Model<Long, Long>) shadow).name("bench")
+                .sampleRate(sampleRate).maxConcurrentCalls(maxConcurrentCalls).timeout(Duration.ofSeconds(1));
+        if (executor.equals("polling")) {
+            builder.executor(pollingExecutor());
+        } else if (!executor.equals("pool")) {
+            throw new IllegalArgumentException("executor must be 'pool' or 'polling', but was '" + executor + "'");
+        }
+        runner = builder.build();
+        shadowed.startShadow(candidate.id(), runner);
+    }
+
+    /** A single polling thread: the caller only enqueues (never unparks); the bulkhead bounds the queue. */
+    private static Executor pollingExecutor() {
+        ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
+        Thread worker = new Thread(() -> {
+            while (true) {
+                Runnable task = queue.poll();
+                if (task == null) {
+                    LockSupport.parkNanos(50_000);
+                } else {
+                    task.run();
+                }
+            }
+        }, "shadow-bench-polling");
+        worker.setDaemon(true);
+        worker.start();
+        return queue::add;
+    }
+
+    private ManagedModelRouter<Long, Long> router(String name, Release lkg, BurnModel primary, BurnModel shadow) {
+        return ModelRouters
+                .builder(name, ReleaseSpec.builder(lkg, (Model<Long, Long>) primary).sampleInputs(List.of(1L)).build())
+                .release(ReleaseSpec.builder(candidate, (Model<Long, Long>) shadow).sampleInputs(List.of(1L)).build())
+                .telemetry(TelemetryConfig.ofDefaults())
+                .build();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        ShadowReport report = runner.report();
+        long dropped = shadowed.telemetry().sinceStart().total(candidate.id())
+                .map(t -> t.count(Outcome.SHADOW_DROPPED)).orElse(0L);
+        if (report.offered() > 0) {
+            System.out.printf("%nshadow: offered %d, sampled %d, handed over %d, compared %d, dropped %d"
+                            + " (router SHADOW_DROPPED %d), timeouts %d%n", report.offered(), report.sampled(),
+                    report.sampled() - runner.dropped(), runner.compared(), runner.dropped(), dropped, runner.timeouts());
+        }
+        shadowed.stopShadow();
+        runner.close();
+        plain.close();
+        shadowed.close();
+    }
+
+    @Benchmark
+    public Long shadowOff() throws Exception {
+        return plain.invoke(input, RequestContext.EMPTY);
+    }
+
+    @Benchmark
+    public Long shadowOn() throws Exception {
+        return shadowed.invoke(input, RequestContext.EMPTY);
+    }
+}
