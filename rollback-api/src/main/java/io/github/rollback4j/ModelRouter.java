@@ -171,6 +171,18 @@ public interface ModelRouter<I, O> {
     /** @return the audit log, oldest first (bounded; the oldest entries are dropped first) */
     List<AuditEntry> auditLog();
 
+    /**
+     * Adds an entry to this router's audit log for a decision taken on the router's behalf by a
+     * strategy or a trigger engine (an approval, a pause, an abort), so that the log holds every
+     * routing decision with who and why. Thread-safe.
+     *
+     * @param action what happened, e.g. {@code approved}
+     * @param cause who and why
+     * @param detail what it concerned, in one line
+     * @throws IllegalArgumentException when the action is empty
+     */
+    void audit(String action, Cause cause, String detail);
+
     /** @return where to register event listeners */
     RouterEventPublisher eventPublisher();
 

@@ -373,17 +373,32 @@ public final class TriggerEngine implements AutoCloseable {
     }
 
     /**
-     * An operator approves going on despite the pending mild breaches; audited through the router's log.
+     * An operator approves going on despite every pending mild breach; written to the router's audit log.
      *
      * @param cause the operator and why
      * @return the verdicts approved
      */
     public List<Verdict> approve(Cause cause) {
+        return approve(null, cause);
+    }
+
+    /**
+     * An operator approves going on despite the pending mild breaches of one candidate; written to the
+     * router's audit log. A breach that still holds at the next evaluation asks again.
+     *
+     * @param candidate the candidate whose breaches are approved, or {@code null} for every candidate
+     * @param cause the operator and why
+     * @return the verdicts approved
+     */
+    public List<Verdict> approve(ReleaseId candidate, Cause cause) {
         Objects.requireNonNull(cause, "approve: cause must not be null");
         evaluating.lock();
         try {
-            List<Verdict> approved = List.copyOf(pendingApprovals);
-            pendingApprovals.clear();
+            List<Verdict> approved = pendingApprovals.stream()
+                    .filter(v -> candidate == null || v.candidate().equals(candidate)).toList();
+            pendingApprovals.removeAll(approved);
+            router.audit("approved", cause, approved.isEmpty() ? "nothing was pending"
+                    : approved.stream().map(Verdict::summary).collect(java.util.stream.Collectors.joining("; ")));
             LOG.info("router '{}': {} approved {} pending breach(es): {}", router.name(), cause.actor(), approved.size(), cause.reason());
             return approved;
         } finally {

@@ -391,6 +391,14 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
     }
 
     @Override
+    public void audit(String action, Cause cause, String detail) {
+        if (action == null || action.isBlank()) {
+            throw new IllegalArgumentException("audit: action must name what happened, e.g. 'approved'");
+        }
+        record(action, Objects.requireNonNull(cause, "audit: cause must not be null"), detail == null ? "" : detail);
+    }
+
+    @Override
     public RouterTelemetry telemetry() {
         return telemetry;
     }

@@ -154,7 +154,7 @@ abstract class AbstractRollout implements Rollout {
         try {
             requirePaused("approve");
             List<Verdict> pending = pendingMild();
-            engine.approve(cause);
+            engine.approve(candidate(), cause);
             pending.forEach(v -> approvedMild.add(v.trigger()));
             Instant now = clock.now();
             restartClocks(now);

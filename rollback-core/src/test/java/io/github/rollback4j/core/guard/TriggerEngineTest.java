@@ -150,8 +150,15 @@ class TriggerEngineTest {
             assertThat(engine.awaitingApproval()).isTrue();
             assertThat(engine.pendingApprovals()).hasSize(1).first()
                     .satisfies(v -> assertThat(v.level()).isEqualTo(VerdictLevel.MILD_BREACH));
-            assertThat(engine.approve(Cause.operator("ana", "known noisy upstream"))).hasSize(1);
+            assertThat(engine.approve(v1.id(), Cause.operator("ana", "wrong candidate"))).isEmpty();
+            assertThat(engine.awaitingApproval()).isTrue();
+            assertThat(engine.approve(v2.id(), Cause.operator("ana", "known noisy upstream"))).hasSize(1);
             assertThat(engine.awaitingApproval()).isFalse();
+            assertThat(router.auditLog()).last().satisfies(entry -> {
+                assertThat(entry.action()).isEqualTo("approved");
+                assertThat(entry.actor()).isEqualTo("ana");
+                assertThat(entry.detail()).contains("error-rate");
+            });
         }
     }
 
