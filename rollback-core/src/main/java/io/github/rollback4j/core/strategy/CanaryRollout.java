@@ -8,6 +8,8 @@ import io.github.rollback4j.ReleaseState;
 import io.github.rollback4j.Segment;
 import io.github.rollback4j.TimeSource;
 import io.github.rollback4j.core.guard.TriggerEngine;
+import io.github.rollback4j.core.shadow.ShadowGate;
+import io.github.rollback4j.core.shadow.ShadowReport;
 import io.github.rollback4j.trigger.Verdict;
 
 import java.time.Duration;
@@ -16,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Walks a candidate release through the weights of a {@link CanaryPlan} on one router, judged by
@@ -24,8 +27,10 @@ import java.util.Objects;
  * <h2>States</h2>
  * <ul>
  *   <li>{@link RolloutPhase#PENDING}: the first tick sets the first step's weight once the candidate
- *   is warm and healthy. A quarantined or unhealthy candidate, or one still cold when the progress
- *   deadline passes, ends {@link RolloutPhase#REFUSED}.</li>
+ *   is warm and healthy and, when the rollout has a shadow gate, the gate is open. A quarantined or
+ *   unhealthy candidate, a gate that blocks (a segment's shadow mismatch above its threshold), or a
+ *   candidate still cold or a gate still inconclusive when the progress deadline passes, ends
+ *   {@link RolloutPhase#REFUSED}.</li>
  *   <li>{@link RolloutPhase#PROGRESSING}: every tick evaluates the triggers. The rollout advances to
  *   the next step when the step's bake time has passed and every trigger's verdict for the candidate
  *   (dry-run triggers aside) is healthy, with enough data, since the step began. At a 100 % step the
@@ -47,6 +52,8 @@ import java.util.Objects;
 public final class CanaryRollout extends AbstractRollout {
 
     private final CanaryPlan plan;
+    private final ShadowGate gate;
+    private final Supplier<ShadowReport> shadowReport;
     private final Instant createdAt;
     private Instant stepStartedAt;
     private Instant progressStartedAt;
@@ -54,6 +61,8 @@ public final class CanaryRollout extends AbstractRollout {
     private CanaryRollout(Builder b) {
         super("canary", b.router, b.candidate, b.engine, b.clock, b.segment, b.evaluateTriggers, b.plan.keepPreviousWarm());
         this.plan = b.plan;
+        this.gate = b.gate;
+        this.shadowReport = b.shadowReport;
         this.createdAt = clock.now();
     }
 
@@ -130,6 +139,25 @@ public final class CanaryRollout extends AbstractRollout {
             }
             return;
         }
+        if (gate != null) {
+            ShadowGate.Decision decision = gate.evaluate(shadowReport.get());
+            if (decision instanceof ShadowGate.Blocked blocked) {
+                Cause c = Cause.automatic("blocked by the shadow gate: " + blocked.breaches().stream()
+                        .map(b -> b.segment() + (b.timeOfDay() == null ? "" : " at " + b.timeOfDay())
+                                + String.format(" %.1f %% > %.1f %%", b.rate() * 100, b.threshold() * 100))
+                        .collect(java.util.stream.Collectors.joining(", ")));
+                transition(now, new RolloutStatus(RolloutPhase.REFUSED, -1, 0, c.reason()), c);
+                return;
+            }
+            if (decision instanceof ShadowGate.Inconclusive) {
+                if (!now.isBefore(createdAt.plus(plan.progressDeadline()))) {
+                    Cause c = Cause.automatic("the shadow gate was still inconclusive (too few compared calls) when the progress"
+                            + " deadline of " + plan.progressDeadline() + " passed");
+                    transition(now, new RolloutStatus(RolloutPhase.REFUSED, -1, 0, c.reason()), c);
+                }
+                return;
+            }
+        }
         progressStartedAt = now;
         next(now, 0, Duration.ZERO);
     }
@@ -177,6 +205,8 @@ public final class CanaryRollout extends AbstractRollout {
 
     /** Builds a {@link CanaryRollout}; not thread-safe. */
     public static final class Builder {
+        private ShadowGate gate;
+        private Supplier<ShadowReport> shadowReport;
         private final ModelRouter<?, ?> router;
         private final ReleaseId candidate;
         private final TriggerEngine engine;
@@ -219,6 +249,20 @@ public final class CanaryRollout extends AbstractRollout {
          */
         public Builder evaluateTriggers(boolean evaluate) {
             this.evaluateTriggers = evaluate;
+            return this;
+        }
+
+        /**
+         * A promotion gate: the canary starts only when the gate is open on the shadow report (no
+         * segment's mismatch above its threshold), and is refused when it blocks.
+         *
+         * @param gate the gate
+         * @param report the current shadow report, e.g. {@code runner::report}
+         * @return this builder
+         */
+        public Builder shadowGate(ShadowGate gate, Supplier<ShadowReport> report) {
+            this.gate = Objects.requireNonNull(gate, "CanaryRollout.shadowGate must not be null");
+            this.shadowReport = Objects.requireNonNull(report, "CanaryRollout.shadowGate report must not be null");
             return this;
         }
 
