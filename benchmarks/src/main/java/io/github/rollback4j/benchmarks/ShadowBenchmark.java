@@ -39,7 +39,8 @@ import java.util.concurrent.locks.LockSupport;
  * <ul>
  *   <li>{@code shadowOff}: no shadow runner bound to the router;</li>
  *   <li>{@code shadowOn}: {@code startShadow(candidate, runner)} with a runner that samples 10 % of
- *   the calls onto its own bounded pool ({@code maxConcurrentCalls} threads, drops when full).</li>
+ *   the calls onto its own bounded workers ({@code maxConcurrentCalls} threads polling a pre-allocated
+ *   ring, no executor injected: the runner's default path; drops when full).</li>
  * </ul>
  * The primary model burns {@code primaryTokens} of {@link Blackhole#consumeCPU} (10,500 tokens is about
  * 20 µs on the reference machine); the shadow (candidate) model burns ten times as many, so it is
@@ -52,7 +53,8 @@ import java.util.concurrent.locks.LockSupport;
  * </pre>
  * Variants for analysis: {@code -p sampleRate=0.0} (runner bound, nothing sampled: the cost of the
  * wiring alone), {@code -p shadowFactor=1} (hand-off cost without a CPU-hungry shadow model),
- * {@code -p executor=polling} (hand-off without waking a parked thread).
+ * {@code -p executor=polling} (the runner's injected-executor path, with an executor that never wakes a
+ * parked thread).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -75,9 +77,11 @@ public class ShadowBenchmark {
     public int shadowFactor;
 
     /**
-     * The shadow executor: {@code pool}, the runner's own (a thread pool whose idle worker the caller
-     * wakes on every hand-off); or {@code polling}, for analysis only: one daemon thread that polls a
-     * lock-free queue and parks 50 µs when it is empty, so handing over never wakes a thread.
+     * The shadow executor: {@code pool}, the runner's default path (no executor injected: its own
+     * worker threads poll a pre-allocated ring, so handing over allocates nothing and wakes no thread);
+     * or {@code polling}, for analysis only: an injected executor (the runner's executor path, one task
+     * and one time-limiter timeout per call) whose single daemon thread polls a lock-free queue and
+     * parks 50 µs when it is empty.
      */
     @Param("pool")
     public String executor;

@@ -17,6 +17,8 @@ final class ArmState {
     private SequentialErrorTest errorTest;
     private Object kpiTest;
     private TotalsHistory history;
+    private Object lastBaseline;
+    private Instant lastBaselineAt;
 
     /** Whether the candidate's epoch changed since the last look (true at the first look); records the new one. */
     boolean epochChanged(Epoch current) {
@@ -41,6 +43,20 @@ final class ArmState {
             kpiTest = create.get();
         }
         return (T) kpiTest;
+    }
+
+    /** The baseline's last reading with enough samples (a distribution or a release's telemetry). */
+    void rememberBaseline(Object reading, Instant at) {
+        lastBaseline = reading;
+        lastBaselineAt = at;
+    }
+
+    Object lastBaseline() {
+        return lastBaseline;
+    }
+
+    Instant lastBaselineAt() {
+        return lastBaselineAt;
     }
 
     TotalsHistory history() {

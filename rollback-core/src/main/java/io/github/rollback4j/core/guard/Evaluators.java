@@ -41,10 +41,10 @@ final class Evaluators {
     static RawResult evaluate(TriggerSpec spec, Arm arm, EvaluationContext ctx, ArmState state) {
         Metric metric = spec.metric();
         if (metric instanceof Metric.Latency latency) {
-            return latency(spec, latency, arm, ctx);
+            return latency(spec, latency, arm, ctx, state);
         }
         if (metric instanceof Metric.ErrorRate || metric instanceof Metric.TimeoutRate) {
-            return spec.sequential() ? sequentialErrors(spec, arm, ctx, state) : rate(spec, arm, ctx);
+            return spec.sequential() ? sequentialErrors(spec, arm, ctx, state) : rate(spec, arm, ctx, state);
         }
         if (metric instanceof Metric.BurnRate burn) {
             return burnRate(spec, burn, arm, ctx, state);
@@ -71,11 +71,19 @@ final class Evaluators {
      * when each arm compared has at least {@code minSamples} samples beyond the quantile
      * ({@code n·(1 − q)}), so a tail is never judged on a handful of calls.
      */
-    private static RawResult latency(TriggerSpec spec, Metric.Latency metric, Arm arm, EvaluationContext ctx) {
+    private static RawResult latency(TriggerSpec spec, Metric.Latency metric, Arm arm, EvaluationContext ctx, ArmState state) {
         TelemetrySnapshot snapshot = ctx.window(spec.window());
         Distribution candidate = latencyOf(snapshot, arm, true);
         Distribution baseline = latencyOf(snapshot, arm, false);
         double q = metric.quantile();
+        String baselineNote = "";
+        if (baseline.count() * (1 - q) >= spec.minSamples()) {
+            state.rememberBaseline(baseline, snapshot.to());
+        } else if (state.lastBaseline() instanceof Distribution remembered && candidate.count() > 0) {
+            // The last-known-good serves nothing now (a flip, a 100 % step): judge against its last full window.
+            baseline = remembered;
+            baselineNote = "baseline: the last-known-good's last window with enough samples, up to " + state.lastBaselineAt();
+        }
         double cv = candidate.count() == 0 ? Double.NaN : candidate.quantile(q) / NANOS_PER_MILLI;
         double bv = baseline.count() == 0 ? Double.NaN : baseline.quantile(q) / NANOS_PER_MILLI;
         double candidateTail = candidate.count() * (1 - q);
@@ -86,7 +94,7 @@ final class Evaluators {
         double limit = threshold.limit(bv);
         Evidence.Builder evidence = Evidence.builder(name, threshold).values(cv, bv).limit(limit)
                 .samples(candidate.count(), baseline.count()).statistic("ratio", cv / bv)
-                .window(snapshot.from(), snapshot.to());
+                .window(snapshot.from(), snapshot.to()).note(baselineNote);
         if (candidateTail < spec.minSamples() || (needsBaseline && baselineTail < spec.minSamples())) {
             return new RawResult(RawResult.State.INCONCLUSIVE, evidence.note(String.format(
                     "not enough tail samples: n·(1-q) is %.0f for the candidate and %.0f for the baseline, %d needed per arm",
@@ -109,17 +117,25 @@ final class Evaluators {
     }
 
     /** A rate over the window against an absolute limit, or against the baseline's rate in the same window. */
-    private static RawResult rate(TriggerSpec spec, Arm arm, EvaluationContext ctx) {
+    private static RawResult rate(TriggerSpec spec, Arm arm, EvaluationContext ctx, ArmState state) {
         TelemetrySnapshot snapshot = ctx.window(spec.window());
         Optional<ReleaseTelemetry> c = EvaluationContext.of(snapshot, arm.candidate(), arm.segment());
         Optional<ReleaseTelemetry> b = EvaluationContext.of(snapshot, arm.baseline(), arm.segment());
+        String baselineNote = "";
+        if (b.map(ReleaseTelemetry::requests).orElse(0L) >= spec.minSamples()) {
+            state.rememberBaseline(b.get(), snapshot.to());
+        } else if (state.lastBaseline() instanceof ReleaseTelemetry remembered && c.isPresent()) {
+            // The last-known-good serves nothing now (a flip, a 100 % step): judge against its last full window.
+            b = Optional.of(remembered);
+            baselineNote = "baseline: the last-known-good's last window with enough requests, up to " + state.lastBaselineAt();
+        }
         long cn = c.map(ReleaseTelemetry::requests).orElse(0L);
         long bn = b.map(ReleaseTelemetry::requests).orElse(0L);
         double cv = cn == 0 ? Double.NaN : (double) c.map(t -> failures(t, spec.metric())).orElse(0L) / cn;
         double bv = bn == 0 ? Double.NaN : (double) b.map(t -> failures(t, spec.metric())).orElse(0L) / bn;
         Threshold threshold = spec.threshold();
         Evidence.Builder evidence = Evidence.builder(spec.metric().kind(), threshold).values(cv, bv).limit(threshold.limit(bv))
-                .samples(cn, bn).statistic("rate", cv).window(snapshot.from(), snapshot.to());
+                .samples(cn, bn).statistic("rate", cv).window(snapshot.from(), snapshot.to()).note(baselineNote);
         if (cn < spec.minSamples() || (threshold.kind().relativeToBaseline() && bn < spec.minSamples())) {
             return new RawResult(RawResult.State.INCONCLUSIVE, evidence.note("not enough requests: " + cn + " on the candidate, "
                     + bn + " on the baseline, " + spec.minSamples() + " needed per arm").build());

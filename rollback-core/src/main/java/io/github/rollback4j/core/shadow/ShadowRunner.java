@@ -13,17 +13,17 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Mirrors a share of calls to a candidate ("shadow") model off the request path and compares its
@@ -49,6 +49,38 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Thread-safe: {@code offer} may be called from any number of request threads. Close the runner
  * to stop the threads it owns (an injected executor or scheduler is never shut down by it).
  *
+ * <h2>Concurrency design</h2>
+ * <p>The hand-off runs on the caller's (request) thread, so it must be cheap. Two paths exist:
+ * <ul>
+ *   <li><b>Default (no {@link Builder#executor executor} given): a pre-allocated ring.</b> Admission is
+ *   the Resilience4j {@link Bulkhead}: a sampled call takes a permit with
+ *   {@link Bulkhead#tryAcquirePermission()} (never waits; no permit = drop, counted). The permit is held
+ *   until the candidate call has <em>ended</em> (even after a timeout), so at most
+ *   {@code maxConcurrentCalls} calls are queued or running. The call's data (input, primary output,
+ *   context, served-at millis, noise flag) is then written into a bounded multi-producer /
+ *   multi-consumer ring of pre-allocated slots (Vyukov's sequence-numbered array queue): one CAS on
+ *   the tail index claims a slot, plain stores fill it, one release store publishes it. No lock, no
+ *   allocation, no {@code unpark}: the caller never wakes a thread. The ring holds at least
+ *   {@code maxConcurrentCalls} slots, so with the bulkhead in front it cannot fill; if it ever did,
+ *   the call would be dropped and counted like any other drop. {@code maxConcurrentCalls} daemon
+ *   worker threads owned by the runner poll the ring (one CAS on the head index) and, when it is
+ *   empty, park with {@link LockSupport#parkNanos} for 50 µs, doubling to 1.6 ms while idle, so a
+ *   handed-over call waits at most about 1.6 ms before it starts and an idle worker wakes about 600
+ *   times a second. Timeouts use the
+ *   {@link TimeLimiter}'s configured duration, enforced by <em>one</em> periodic sweep on the timeout
+ *   scheduler (every timeout/10, clamped to [1 ms, 50 ms]) instead of one scheduled task per call.
+ *   Each worker publishes its current call in a versioned state word (odd = running); the sweeper
+ *   and the worker race with a CAS on that word, so a call is recorded exactly once: as a timeout
+ *   by the sweeper (and reported to the time limiter with {@link TimeLimiter#onError}), or as its
+ *   result by the worker ({@link TimeLimiter#onSuccess}). A late result after a timeout is discarded,
+ *   as with the time limiter's own futures; running candidate calls are never interrupted.</li>
+ *   <li><b>Injected executor</b> (tests use direct or controlled executors for determinism):
+ *   unchanged behaviour. Bulkhead permit, one task per call handed to the executor (a
+ *   {@link RejectedExecutionException} is a drop), and {@link TimeLimiter#executeCompletionStage} with
+ *   the timeout scheduler for the timeout.</li>
+ * </ul>
+ * <p>On {@link #close()}, the workers finish the calls already in the ring and then exit.
+ *
  * @param <I> the model input type
  * @param <O> the model output type
  */
@@ -66,13 +98,18 @@ public final class ShadowRunner<I, O> implements AutoCloseable {
     private final long timeoutNanos;
     private final Executor executor;
     private final ScheduledExecutorService scheduler;
-    private final boolean ownsExecutor;
     private final boolean ownsScheduler;
     private final TimeSource clock;
     private final Bulkhead bulkhead;
     private final TimeLimiter timeLimiter;
     private final ShadowStats stats;
     private final AtomicLong sequence = new AtomicLong();
+    /** Default path only (no injected executor), otherwise {@code null}. */
+    private final Ring ring;
+    /** Default path only, otherwise {@code null}. */
+    private final Worker[] workers;
+    /** Default path only: the periodic timeout sweep, otherwise {@code null}. */
+    private final ScheduledFuture<?> sweeper;
     private volatile boolean closed;
 
     private ShadowRunner(Builder<I, O> b) {
@@ -89,11 +126,30 @@ public final class ShadowRunner<I, O> implements AutoCloseable {
                 .maxConcurrentCalls(b.maxConcurrentCalls).maxWaitDuration(Duration.ZERO).build());
         this.timeLimiter = TimeLimiter.of("rollback4j-shadow-" + name, TimeLimiterConfig.custom()
                 .timeoutDuration(b.timeout).cancelRunningFuture(false).build());
-        this.ownsExecutor = b.executor == null;
-        this.executor = ownsExecutor ? defaultExecutor(name, b.maxConcurrentCalls) : b.executor;
+        this.executor = b.executor;
         this.ownsScheduler = b.timeoutScheduler == null;
         this.scheduler = ownsScheduler ? defaultScheduler(name) : b.timeoutScheduler;
         this.stats = new ShadowStats(b.attributeName, b.maxAttributeValues, b.timeOfDay, b.interval.toMillis(), b.maxIntervals);
+        if (b.executor == null) {
+            this.ring = new Ring(b.maxConcurrentCalls);
+            @SuppressWarnings("unchecked")
+            Worker[] own = (Worker[]) new ShadowRunner<?, ?>.Worker[b.maxConcurrentCalls];
+            for (int i = 0; i < own.length; i++) {
+                own[i] = new Worker();
+            }
+            this.workers = own;
+            long limitNanos = timeLimiter.getTimeLimiterConfig().getTimeoutDuration().toNanos();
+            long period = Math.max(1_000_000L, Math.min(50_000_000L, limitNanos / 10));
+            this.sweeper = scheduler.scheduleAtFixedRate(() -> sweep(limitNanos), period, period, TimeUnit.NANOSECONDS);
+            ThreadFactory threads = daemon("rollback4j-shadow-" + name);
+            for (Worker w : workers) {
+                threads.newThread(w).start();
+            }
+        } else {
+            this.ring = null;
+            this.workers = null;
+            this.sweeper = null;
+        }
     }
 
     /**
@@ -167,6 +223,14 @@ public final class ShadowRunner<I, O> implements AutoCloseable {
                 return Offer.DROPPED;
             }
             boolean noise = baseline != null && pick(seq, noiseThreshold, 0x9E3779B97F4A7C15L);
+            if (ring != null) {
+                if (!ring.offer(input, primaryOutput, context, nowMillis, noise)) {
+                    bulkhead.onComplete();
+                    stats.record(context, nowMillis, ShadowStats.Kind.DROP, null, null);
+                    return Offer.DROPPED;
+                }
+                return Offer.HANDED_OVER;
+            }
             CompletableFuture<Result> work = new CompletableFuture<>();
             try {
                 executor.execute(() -> {
@@ -195,6 +259,188 @@ public final class ShadowRunner<I, O> implements AutoCloseable {
             return Offer.HANDED_OVER;
         } catch (RuntimeException | Error e) {
             return Offer.FAILED;
+        }
+    }
+
+    /** Timeout sweep of the default path: runs on the timeout scheduler, one task for the runner. */
+    private void sweep(long limitNanos) {
+        try {
+            long now = System.nanoTime();
+            for (Worker w : workers) {
+                w.timeOutIfOverdue(now, limitNanos);
+            }
+        } catch (Throwable t) {
+            // never let the periodic sweep die
+        }
+    }
+
+    /**
+     * A bounded MPMC ring of pre-allocated slots (D. Vyukov's bounded queue): slot {@code i} is free
+     * for the producer at position {@code p} when {@code seq[i] == p}, and full for the consumer at
+     * position {@code p} when {@code seq[i] == p + 1}. Offering allocates nothing.
+     */
+    private static final class Ring {
+        private final int mask;
+        private final AtomicLongArray seq;
+        private final Object[] inputs;
+        private final Object[] outputs;
+        private final RequestContext[] contexts;
+        private final long[] times;
+        private final boolean[] noise;
+        private final AtomicLong tail = new AtomicLong();
+        private final AtomicLong head = new AtomicLong();
+
+        Ring(int minCapacity) {
+            int capacity = Integer.highestOneBit(Math.max(2, minCapacity) - 1) << 1;
+            this.mask = capacity - 1;
+            this.seq = new AtomicLongArray(capacity);
+            for (int i = 0; i < capacity; i++) {
+                seq.set(i, i);
+            }
+            this.inputs = new Object[capacity];
+            this.outputs = new Object[capacity];
+            this.contexts = new RequestContext[capacity];
+            this.times = new long[capacity];
+            this.noise = new boolean[capacity];
+        }
+
+        /** @return {@code false} when the ring is full */
+        boolean offer(Object input, Object output, RequestContext ctx, long nowMillis, boolean measureNoise) {
+            long pos = tail.get();
+            while (true) {
+                int i = (int) pos & mask;
+                long d = seq.getAcquire(i) - pos;
+                if (d == 0) {
+                    if (tail.compareAndSet(pos, pos + 1)) {
+                        inputs[i] = input;
+                        outputs[i] = output;
+                        contexts[i] = ctx;
+                        times[i] = nowMillis;
+                        noise[i] = measureNoise;
+                        seq.setRelease(i, pos + 1);
+                        return true;
+                    }
+                    pos = tail.get();
+                } else if (d < 0) {
+                    return false;
+                } else {
+                    pos = tail.get();
+                }
+            }
+        }
+
+        /** Moves the oldest call into {@code w}; {@code false} when the ring is empty. */
+        boolean poll(ShadowRunner<?, ?>.Worker w) {
+            long pos = head.get();
+            while (true) {
+                int i = (int) pos & mask;
+                long d = seq.getAcquire(i) - (pos + 1);
+                if (d == 0) {
+                    if (head.compareAndSet(pos, pos + 1)) {
+                        w.input = inputs[i];
+                        w.primary = outputs[i];
+                        w.ctx = contexts[i];
+                        w.nowMillis = times[i];
+                        w.measureNoise = noise[i];
+                        inputs[i] = null;
+                        outputs[i] = null;
+                        contexts[i] = null;
+                        seq.setRelease(i, pos + mask + 1);
+                        return true;
+                    }
+                    pos = head.get();
+                } else if (d < 0) {
+                    return false;
+                } else {
+                    pos = head.get();
+                }
+            }
+        }
+    }
+
+    /**
+     * One of the runner's own shadow threads (default path). {@code state} is even while idle and odd
+     * while a call runs; every call has its own odd value, so the sweeper's CAS from that value can
+     * only time out the call it inspected.
+     */
+    private final class Worker implements Runnable {
+        private final AtomicLong state = new AtomicLong();
+        volatile Object input;
+        volatile Object primary;
+        volatile RequestContext ctx;
+        volatile long nowMillis;
+        volatile boolean measureNoise;
+        private volatile long startNanos;
+
+        @Override
+        public void run() {
+            int idle = 0;
+            while (true) {
+                boolean got;
+                try {
+                    got = ring.poll(this);
+                } catch (Throwable t) {
+                    got = false;
+                }
+                if (!got) {
+                    if (closed) {
+                        return;
+                    }
+                    // 50 µs doubling to 1.6 ms while idle: under load a call waits little, an idle runner wakes ~600 times a second
+                    LockSupport.parkNanos(50_000L << Math.min(idle++, 5));
+                    continue;
+                }
+                idle = 0;
+                runOne();
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        private void runOne() {
+            try {
+                long running = state.get() + 1;
+                startNanos = System.nanoTime();
+                state.set(running);
+                Result result;
+                try {
+                    result = ShadowRunner.this.run((I) input, (O) primary, measureNoise);
+                } catch (Throwable t) {
+                    result = new Result(ShadowStats.Kind.ERROR, null, null);
+                }
+                if (state.compareAndSet(running, running + 1)) {
+                    try {
+                        timeLimiter.onSuccess();
+                    } catch (RuntimeException ignored) {
+                        // an event consumer's failure must not lose the result
+                    }
+                    stats.record(ctx, nowMillis, result.kind, result.comparison, result.noise);
+                } // else: the sweeper already counted it as a timeout; the late result is discarded
+            } catch (Throwable t) {
+                // never let a worker die
+            } finally {
+                input = null;
+                primary = null;
+                ctx = null;
+                bulkhead.onComplete();
+            }
+        }
+
+        void timeOutIfOverdue(long now, long limitNanos) {
+            long s = state.get();
+            if ((s & 1) == 0) {
+                return;
+            }
+            long start = startNanos;
+            RequestContext c = ctx;
+            long served = nowMillis;
+            if (now - start > limitNanos && state.compareAndSet(s, s + 1)) {
+                try {
+                    timeLimiter.onError(TimeLimiter.createdTimeoutExceptionWithName(timeLimiter.getName(), null));
+                } catch (RuntimeException ignored) {
+                    // an event consumer's failure must not lose the count
+                }
+                stats.record(c, served, ShadowStats.Kind.TIMEOUT, null, null);
+            }
         }
     }
 
@@ -288,14 +534,17 @@ public final class ShadowRunner<I, O> implements AutoCloseable {
     }
 
     /**
-     * Stops accepting calls and shuts down the executor and scheduler the runner created itself
-     * (running shadow calls are not interrupted). Idempotent.
+     * Stops accepting calls, stops the worker threads the runner created itself (after the calls
+     * already handed over) and shuts down the scheduler it created itself (running shadow calls are
+     * not interrupted). Idempotent.
      */
     @Override
     public void close() {
         closed = true;
-        if (ownsExecutor) {
-            ((ExecutorService) executor).shutdown();
+        // the default path's workers notice `closed` within one park (<= 200 µs), finish what is in
+        // the ring and exit
+        if (sweeper != null) {
+            sweeper.cancel(false);
         }
         if (ownsScheduler) {
             scheduler.shutdown();
@@ -312,12 +561,6 @@ public final class ShadowRunner<I, O> implements AutoCloseable {
             t.setDaemon(true);
             return t;
         };
-    }
-
-    private static ExecutorService defaultExecutor(String name, int threads) {
-        // The bulkhead admits at most `threads` calls, so this queue never fills.
-        return new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(threads),
-                daemon("rollback4j-shadow-" + name), new ThreadPoolExecutor.AbortPolicy());
     }
 
     private static ScheduledExecutorService defaultScheduler(String name) {
@@ -441,8 +684,9 @@ public final class ShadowRunner<I, O> implements AutoCloseable {
         }
 
         /**
-         * @param executor runs shadow calls; default a pool of {@code maxConcurrentCalls} daemon
-         *                 threads owned by the runner. An executor that throws
+         * @param executor runs shadow calls, one task per call; default none: {@code maxConcurrentCalls}
+         *                 daemon threads owned by the runner poll a pre-allocated ring (see the class
+         *                 comment), so handing a call over allocates nothing and wakes no thread. An executor that throws
          *                 {@link RejectedExecutionException} makes the call a drop.
          * @return this builder
          */
@@ -452,7 +696,9 @@ public final class ShadowRunner<I, O> implements AutoCloseable {
         }
 
         /**
-         * @param scheduler fires the time limiter's timeouts; default one daemon thread owned by the runner
+         * @param scheduler fires the time limiter's timeouts (with an injected executor: one task per
+         *                  call; by default: one periodic sweep for the runner); default one daemon
+         *                  thread owned by the runner
          * @return this builder
          */
         public Builder<I, O> timeoutScheduler(ScheduledExecutorService scheduler) {

@@ -88,6 +88,20 @@ class TriggerEngineTest {
     }
 
     @Test
+    void atFullWeightALatencyRegressionIsJudgedAgainstTheLastKnownGoodsLastFullWindow() {
+        try (ManagedModelRouter<String, String> router = router(140, 0.01, 5000)) {
+            TriggerEngine engine = engine(router, TriggerSpec.builder("p95-latency").metric(new Metric.Latency(0.95))
+                    .threshold(Threshold.Kind.INCREASE, 0.30).window(Duration.ofMinutes(1)).sustain(Duration.ofMinutes(2)).build());
+            Traffic.drive(router, engine, clock, random, 60, 100, 10, DEFAULT, null);
+            router.setWeights(Segment.DEFAULT, Map.of(v2.id(), 10_000), Cause.operator("t", "flip to v2"));
+            Traffic.drive(router, engine, clock, random, 240, 100, 10, DEFAULT, null);
+            assertThat(rollbacks).hasSize(1);
+            Verdict breach = engine.history().stream().filter(v -> v.level() == VerdictLevel.SEVERE_BREACH).findFirst().orElseThrow();
+            assertThat(breach.evidence().note()).contains("the last-known-good's last window");
+        }
+    }
+
+    @Test
     void aHealthyReleaseIsNeverRolledBackAndReportsHealthy() {
         try (ManagedModelRouter<String, String> router = router(100, 0.01, 5000)) {
             TriggerEngine engine = engine(router, p95PlusThirtyPercentForFiveMinutes(),
