@@ -28,6 +28,24 @@ final class Ranks {
     }
 
     /**
+     * The bucket holding the sample of a given rank, walking cumulative counts in ascending order.
+     *
+     * @param counts per-bucket counts, buckets in ascending order of value
+     * @param rank a 1-based rank, at most the sum of {@code counts}
+     * @return the bucket's index
+     */
+    static int bucketAtRank(long[] counts, long rank) {
+        long cumulative = 0;
+        for (int b = 0; b < counts.length; b++) {
+            cumulative += counts[b];
+            if (cumulative >= rank) {
+                return b;
+            }
+        }
+        throw new AssertionError("rank " + rank + " beyond the count " + cumulative);
+    }
+
+    /**
      * @param q the requested quantile
      * @throws IllegalArgumentException when q is not between 0.0 and 1.0 (NaN included)
      */

@@ -119,15 +119,8 @@ public final class ValueSnapshot implements Distribution {
         if (count == 0) {
             return Double.NaN;
         }
-        long rank = Ranks.nearestRank(q, count);
-        long cumulative = 0;
-        for (int b = 0; b < counts.length; b++) {
-            cumulative += counts[b];
-            if (cumulative >= rank) {
-                return buckets.representative(b);
-            }
-        }
-        throw new AssertionError("rank " + rank + " beyond count " + count);
+        int b = Ranks.bucketAtRank(counts, Ranks.nearestRank(q, count));
+        return buckets.representative(b);
     }
 
     /**
