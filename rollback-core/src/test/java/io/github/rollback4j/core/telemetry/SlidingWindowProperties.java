@@ -46,7 +46,7 @@ class SlidingWindowProperties {
         return Arbitraries.frequencyOf(Tuple.of(10, record), Tuple.of(1, jump), Tuple.of(3, query)).list().ofMaxSize(150);
     }
 
-    @Property(tries = 300)
+    @Property(tries = 300, seed = "20261127")
     void queryHoldsExactlyTheLatenciesOfTheLastKSlots(@ForAll("steps") List<Step> steps) {
         SlidingWindow window = SlidingWindow.of(SlidingWindowConfig.custom()
                 .subWindowLength(Duration.ofMillis(SUB_WINDOW_MILLIS)).subWindowCount(SUB_WINDOWS).build());
@@ -76,7 +76,7 @@ class SlidingWindowProperties {
         assertThat(window.droppedSamples()).isZero();
     }
 
-    @Property(tries = 2_000)
+    @Property(tries = 2_000, seed = "20261128")
     void nearestRankIsCeilingOfQTimesNInDecimal(@ForAll @DoubleRange(min = 0, max = 1) double rawQ,
                                                @ForAll @LongRange(min = 1, max = 10_000_000) long n) {
         // Quantiles are written with a few decimals (0.999, 0.07): those are where binary error bites.
