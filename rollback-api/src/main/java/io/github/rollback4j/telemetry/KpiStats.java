@@ -35,4 +35,12 @@ public record KpiStats(String kpi, long count, double sum, double sumOfSquares) 
     public KpiStats plus(KpiStats other) {
         return new KpiStats(kpi, count + other.count, sum + other.sum, sumOfSquares + other.sumOfSquares);
     }
+
+    /**
+     * @param earlier totals of the same KPI taken earlier from the same never-reset source
+     * @return what was observed after {@code earlier}
+     */
+    public KpiStats minus(KpiStats earlier) {
+        return new KpiStats(kpi, count - earlier.count, sum - earlier.sum, sumOfSquares - earlier.sumOfSquares);
+    }
 }

@@ -92,7 +92,7 @@ public final class Scenarios {
         if (node.has("segments")) {
             SpecNode s = node.child("segments").requireObject();
             double sum = 0;
-            for (String segment : fieldNames(s)) {
+            for (String segment : s.fieldNames()) {
                 double share = s.number(segment);
                 if (!(share > 0 && share <= 1)) {
                     throw new SpecException(s.path() + "." + segment, "must be a share between 0 (exclusive) and 1, but was " + share);
@@ -138,7 +138,7 @@ public final class Scenarios {
         Map<String, String> features = new LinkedHashMap<>();
         if (node.has("features")) {
             SpecNode f = node.child("features").requireObject();
-            for (String feature : fieldNames(f)) {
+            for (String feature : f.fieldNames()) {
                 features.put(feature, f.string(feature));
             }
         }
@@ -193,7 +193,7 @@ public final class Scenarios {
             shift = d.number("outputShift");
             Map<String, int[]> bySegment = new LinkedHashMap<>();
             SpecNode segments = d.child("segments").requireObject();
-            for (String segment : fieldNames(segments)) {
+            for (String segment : segments.fieldNames()) {
                 List<SpecNode> hours = segments.list(segment);
                 if (hours.size() != 2) {
                     throw new SpecException(segments.path() + "." + segment, "must be [fromHour, toHour], e.g. [22, 6]");
@@ -213,7 +213,7 @@ public final class Scenarios {
     }
 
     private static Scenario.StrategySpec strategy(SpecNode node, Set<String> releases) {
-        List<String> kinds = fieldNames(node);
+        List<String> kinds = node.fieldNames();
         if (kinds.size() != 1 || !Set.of("canary", "blueGreen", "shadow").contains(kinds.get(0))) {
             throw new SpecException(node.path(), "must hold exactly one of canary, blueGreen, shadow, but holds " + kinds);
         }
@@ -293,9 +293,5 @@ public final class Scenarios {
         } catch (DateTimeParseException e) {
             throw new SpecException(node.path() + "." + field, "'" + text + "' is not an instant; write e.g. 2026-01-01T00:00:00Z");
         }
-    }
-
-    private static List<String> fieldNames(SpecNode node) {
-        return node.fieldNames();
     }
 }

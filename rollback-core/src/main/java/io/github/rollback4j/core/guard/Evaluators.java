@@ -291,10 +291,4 @@ final class Evaluators {
         }
         return value == Math.rint(value) ? String.valueOf((long) value) : String.format("%.4g", value);
     }
-
-    /** Keeps {@link KpiStats} arithmetic in one place: the part of {@code now} gathered after {@code origin}. */
-    static KpiStats minus(KpiStats now, KpiStats origin) {
-        return new KpiStats(now.kpi(), now.count() - origin.count(), now.sum() - origin.sum(),
-                now.sumOfSquares() - origin.sumOfSquares());
-    }
 }

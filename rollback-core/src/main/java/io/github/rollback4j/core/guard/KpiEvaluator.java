@@ -60,8 +60,8 @@ final class KpiEvaluator {
         if (state.epochChanged(epoch)) {
             test.restart();
         }
-        KpiStats c = Evaluators.minus(stats(ctx.sinceStart, arm, true, metric.name()), stats(epoch.origin(), arm, true, metric.name()));
-        KpiStats b = Evaluators.minus(stats(ctx.sinceStart, arm, false, metric.name()), stats(epoch.origin(), arm, false, metric.name()));
+        KpiStats c = stats(ctx.sinceStart, arm, true, metric.name()).minus(stats(epoch.origin(), arm, true, metric.name()));
+        KpiStats b = stats(ctx.sinceStart, arm, false, metric.name()).minus(stats(epoch.origin(), arm, false, metric.name()));
         // When the candidate took all traffic (a blue/green flip, the last canary step), the
         // last-known-good reports nothing in this epoch: compare with what it reported before.
         boolean before = b.count() == 0 && c.count() > 0;

@@ -16,7 +16,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.IdentityHashMap;
@@ -64,10 +63,6 @@ final class TelemetryHub<I, O> implements RouterTelemetry {
         this.randomBuckets = randomBuckets;
         this.scoreExtractor = scoreExtractor;
         this.inputProfile = inputProfile;
-    }
-
-    boolean enabled() {
-        return config.enabled();
     }
 
     /** Wall time, in epoch millis, of a nano-time reading (see the class comment). */
@@ -248,9 +243,5 @@ final class TelemetryHub<I, O> implements RouterTelemetry {
             longest = config.profileWindow().span();
         }
         return longest;
-    }
-
-    Instant instant(long millis) {
-        return Instant.ofEpochMilli(millis);
     }
 }
