@@ -51,6 +51,7 @@ import java.util.concurrent.locks.LockSupport;
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar ShadowBenchmark -f 1 -wi 2 -i 3 -w 2s -r 2s
  * </pre>
+ * {@code shadowOffTwin} repeats {@code shadowOff} on an identical router: the A/A spread of the run.
  * Variants for analysis: {@code -p sampleRate=0.0} (runner bound, nothing sampled: the cost of the
  * wiring alone), {@code -p shadowFactor=1} (hand-off cost without a CPU-hungry shadow model),
  * {@code -p executor=polling} (the runner's injected-executor path, with an executor that never wakes a
@@ -86,6 +87,16 @@ public class ShadowBenchmark {
     @Param("pool")
     public String executor;
 
+    /**
+     * How the shadow model spends its time: {@code cpu} burns {@code shadowFactor} times the primary's
+     * CPU tokens on the shadow worker (a CPU-bound candidate sharing the machine's cores with the caller),
+     * {@code wait} parks the shadow worker for {@code shadowFactor} times the primary's measured duration
+     * (a candidate that is slow because it waits: a remote model server, a GPU queue), so the run measures
+     * the hand-off and the runner's threads without the candidate's own CPU demand.
+     */
+    @Param("cpu")
+    public String shadowWork;
+
     /** The runner's sample rate (0.10 for the target; 0.0 measures the router's wiring alone). */
     @Param("0.10")
     public double sampleRate;
@@ -105,7 +116,38 @@ public class ShadowBenchmark {
         }
     }
 
+    /** A model that waits (parks its thread) for a fixed time and returns a value derived from its input. */
+    static final class WaitModel implements Model<Long, Long> {
+        private final long nanos;
+
+        WaitModel(long nanos) {
+            this.nanos = nanos;
+        }
+
+        @Override
+        public Long predict(Long input) {
+            long deadline = System.nanoTime() + nanos;
+            for (long left = nanos; left > 0; left = deadline - System.nanoTime()) {
+                LockSupport.parkNanos(left);
+            }
+            return input * 31 + 7;
+        }
+    }
+
+    /** Nanoseconds one primary call's CPU burn takes on this machine (median of 2,000 timed calls). */
+    private static long primaryNanos(BurnModel primary) {
+        long[] times = new long[2_000];
+        for (int i = 0; i < times.length; i++) {
+            long t0 = System.nanoTime();
+            primary.predict(1L);
+            times[i] = System.nanoTime() - t0;
+        }
+        java.util.Arrays.sort(times);
+        return times[times.length / 2];
+    }
+
     private ManagedModelRouter<Long, Long> plain;
+    private ManagedModelRouter<Long, Long> plainTwin;
     private ManagedModelRouter<Long, Long> shadowed;
     private ShadowRunner<Long, Long> runner;
     private Release candidate;
@@ -116,10 +158,18 @@ public class ShadowBenchmark {
         Release lkg = Release.of(ModelVersion.of("bench", "1.0.0", "sha256:" + "a1".repeat(32)));
         candidate = Release.of(ModelVersion.of("bench", "2.0.0", "sha256:" + "b2".repeat(32)));
         BurnModel primary = new BurnModel(primaryTokens);
-        BurnModel shadow = new BurnModel((long) shadowFactor * primaryTokens);
+        Model<Long, Long> shadow;
+        if (shadowWork.equals("cpu")) {
+            shadow = new BurnModel((long) shadowFactor * primaryTokens);
+        } else if (shadowWork.equals("wait")) {
+            shadow = new WaitModel(shadowFactor * primaryNanos(primary));
+        } else {
+            throw new IllegalArgumentException("shadowWork must be 'cpu' or 'wait', but was '" + shadowWork + "'");
+        }
         plain = router("shadow-off", lkg, primary, shadow);
+        plainTwin = router("shadow-off-twin", lkg, primary, shadow);
         shadowed = router("shadow-on", lkg, primary, shadow);
-        ShadowRunner.Builder<Long, Long> builder = ShadowRunner.builder((Model<Long, Long>) shadow).name("bench")
+        ShadowRunner.Builder<Long, Long> builder = ShadowRunner.builder(shadow).name("bench")
                 .sampleRate(sampleRate).maxConcurrentCalls(maxConcurrentCalls).timeout(Duration.ofSeconds(1));
         if (executor.equals("polling")) {
             builder.executor(pollingExecutor());
@@ -148,10 +198,10 @@ public class ShadowBenchmark {
         return queue::add;
     }
 
-    private ManagedModelRouter<Long, Long> router(String name, Release lkg, BurnModel primary, BurnModel shadow) {
+    private ManagedModelRouter<Long, Long> router(String name, Release lkg, BurnModel primary, Model<Long, Long> shadow) {
         return ModelRouters
                 .builder(name, ReleaseSpec.builder(lkg, (Model<Long, Long>) primary).sampleInputs(List.of(1L)).build())
-                .release(ReleaseSpec.builder(candidate, (Model<Long, Long>) shadow).sampleInputs(List.of(1L)).build())
+                .release(ReleaseSpec.builder(candidate, shadow).sampleInputs(List.of(1L)).build())
                 .telemetry(TelemetryConfig.ofDefaults())
                 .build();
     }
@@ -169,12 +219,22 @@ public class ShadowBenchmark {
         shadowed.stopShadow();
         runner.close();
         plain.close();
+        plainTwin.close();
         shadowed.close();
     }
 
     @Benchmark
     public Long shadowOff() throws Exception {
         return plain.invoke(input, RequestContext.EMPTY);
+    }
+
+    /**
+     * The same as {@link #shadowOff()} on a second, identical router: the difference between the two is
+     * the run's noise floor (an A/A comparison), against which the shadow's cost is judged.
+     */
+    @Benchmark
+    public Long shadowOffTwin() throws Exception {
+        return plainTwin.invoke(input, RequestContext.EMPTY);
     }
 
     @Benchmark
