@@ -551,7 +551,8 @@ public final class GameDay {
                 event("breach", v.summary());
             } else if (v.level() == VerdictLevel.INCONCLUSIVE && v.evidence().breachingSince() != null
                     && v.evidence().breachingSince().equals(v.time())) {
-                event("breaching", v.trigger() + " starts breaching: " + v.evidence().note());
+                event("breaching", v.trigger() + " starts breaching" + (v.segment() == null ? "" : " in " + v.segment())
+                        + ": " + v.evidence().note());
             }
         }
 
