@@ -43,9 +43,9 @@ class CanaryShadowGateTest {
     }
 
     @Test
-    void aSegmentOverItsMismatchThresholdRefusesTheCanary() throws Exception {
+    void aSegmentOverItsMismatchThresholdBlocksTheCanary() throws Exception {
         CanaryRollout canary = canaryAfterShadow("different", Segment.of("eu-west"));
-        assertThat(canary.tick().phase()).isEqualTo(RolloutPhase.REFUSED);
+        assertThat(canary.tick().phase()).isEqualTo(RolloutPhase.BLOCKED);
         assertThat(canary.status().reason()).contains("blocked by the shadow gate").contains("eu-west");
     }
 

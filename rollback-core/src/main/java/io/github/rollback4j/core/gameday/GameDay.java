@@ -28,6 +28,7 @@ import io.github.rollback4j.core.strategy.CanaryPlan;
 import io.github.rollback4j.core.strategy.CanaryRollout;
 import io.github.rollback4j.core.strategy.Rollout;
 import io.github.rollback4j.core.strategy.RolloutPhase;
+import io.github.rollback4j.core.strategy.SegmentedRollout;
 import io.github.rollback4j.trigger.Verdict;
 import io.github.rollback4j.trigger.VerdictLevel;
 
@@ -41,6 +42,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -81,6 +83,22 @@ public final class GameDay {
      */
     public static GameDayResult run(Scenario scenario, long seed) {
         return new Run(scenario, seed).execute();
+    }
+
+    /**
+     * @param phase a rollout's phase
+     * @return the game-day outcome: {@code promoted}; {@code rolled_back} (rolled back or aborted);
+     *         {@code blocked} (held by the shadow gate, or refused before any traffic); {@code paused};
+     *         {@code running} (pending or progressing)
+     */
+    static String outcome(RolloutPhase phase) {
+        return switch (phase) {
+            case PROMOTED -> "promoted";
+            case ROLLED_BACK, ABORTED -> "rolled_back";
+            case PAUSED -> "paused";
+            case REFUSED, BLOCKED -> "blocked";
+            case PENDING, PROGRESSING -> "running";
+        };
     }
 
     /** One synthetic request: what the model sees. */
@@ -139,32 +157,73 @@ public final class GameDay {
                 if (scenario.strategy().kind().equals("shadow")) {
                     return shadow(router, candidate, byName.get(scenario.strategy().candidate()), modelRandom, lkg);
                 }
-                TriggerEngine engine = TriggerEngine.builder(router).triggers(scenario.triggers()).timeSource(clock).build();
-                engine.onVerdict(this::onVerdict);
-                Rollout rollout = rollout(router, candidate, engine);
-                rollout.onTransition(t -> event("rollout", t.from().label() + " -> " + t.to().label() + ": " + t.reason()));
-                event("start", "last-known-good " + lkg.name() + ", candidate " + scenario.strategy().candidate() + " by "
-                        + scenario.strategy().kind() + ", " + scenario.triggers().size() + " triggers");
-                long seconds = scenario.duration().toSeconds();
-                long tickSeconds = Math.max(1, scenario.tick().toSeconds());
-                long startAfter = scenario.strategy().startAfter().toSeconds();
-                if (startAfter == 0) {
-                    rollout.tick();
+                return rollout(router, candidate, modelRandom, lkg);
+            }
+        }
+
+        /**
+         * Canary (one plan or a plan per segment), blue/green, or shadow then canary: the strategy ticks
+         * every {@code tick} from {@code startAfter} (after the shadow's duration, for shadow then canary)
+         * until it is over or the run's duration has passed.
+         */
+        private GameDayResult rollout(ManagedModelRouter<Request, Double> router, ReleaseId candidate, SplittableRandom modelRandom,
+                                      SyntheticRelease lkg) {
+            Scenario.StrategySpec strategy = scenario.strategy();
+            TriggerEngine engine = TriggerEngine.builder(router).triggers(scenario.triggers()).timeSource(clock).build();
+            engine.onVerdict(this::onVerdict);
+            ShadowRunner<Request, Double> runner = strategy.shadow() == null ? null
+                    : shadowRunner(byName.get(strategy.candidate()), modelRandom, strategy.shadow());
+            long seconds = scenario.duration().toSeconds();
+            long tickSeconds = Math.max(1, scenario.tick().toSeconds());
+            long startAfter = strategy.startAfter().toSeconds();
+            long rolloutAfter = startAfter + (runner == null ? 0 : strategy.shadow().duration().toSeconds());
+            if (runner == null) {
+                event("start", "last-known-good " + lkg.name() + ", candidate " + strategy.candidate() + " by " + strategy.kind()
+                        + (strategy.perSegment() ? " per segment " + strategy.segments().keySet() : "") + ", "
+                        + scenario.triggers().size() + " triggers");
+            } else {
+                event("start", "last-known-good " + lkg.name() + " serves all traffic; " + percent(strategy.shadow().share())
+                        + " % mirrored to " + strategy.candidate() + " in shadow for " + strategy.shadow().duration()
+                        + ", then a canary" + (strategy.perSegment() ? " per segment " + strategy.segments().keySet() : "")
+                        + " gated on the shadow; " + scenario.triggers().size() + " triggers");
+            }
+            Driver driver = null;
+            try {
+                if (rolloutAfter == 0) {
+                    driver = driver(router, candidate, engine, runner);
+                    driver.tick();
                 }
-                for (long s = 0; s < seconds && !rollout.status().phase().isTerminal(); s++) {
+                for (long s = 0; s < seconds && (driver == null || !driver.over()); s++) {
+                    if (runner != null && s == startAfter) {
+                        startShadow(router, candidate, runner);
+                    }
                     sendOneSecond(router, s);
                     clock.settle();
                     clock.advance(Duration.ofSeconds(1));
-                    if (s + 1 >= startAfter && (s + 1 - startAfter) % tickSeconds == 0) {
-                        rollout.tick();
+                    if (s + 1 >= rolloutAfter && (s + 1 - rolloutAfter) % tickSeconds == 0) {
+                        if (driver == null) {
+                            driver = driver(router, candidate, engine, runner);
+                        }
+                        driver.tick();
                     }
                 }
-                String outcome = outcome(rollout.status().phase());
-                event("end", "outcome " + outcome + " (" + rollout.status().label() + ")");
+                if (runner != null) {
+                    router.stopShadow();
+                    shadowReport(runner.report());
+                }
+                String outcome = driver == null ? "running" : driver.outcome();
+                event("end", "outcome " + outcome + (driver == null ? " (the rollout never started)" : " (" + driver.label() + ")"));
                 List<Verdict> kept = new ArrayList<>(verdicts);
                 kept.addAll(lastVerdicts.values());
                 return new GameDayResult(scenario.name(), seed, outcome, List.copyOf(events), routing(router), List.copyOf(kept),
-                        detection, requests);
+                        detection, requests, driver == null ? Map.of() : driver.segmentOutcomes());
+            } finally {
+                if (driver != null) {
+                    driver.close();
+                }
+                if (runner != null) {
+                    runner.close();
+                }
             }
         }
 
@@ -175,27 +234,15 @@ public final class GameDay {
         private GameDayResult shadow(ManagedModelRouter<Request, Double> router, ReleaseId candidate, SyntheticRelease synthetic,
                                      SplittableRandom modelRandom, SyntheticRelease lkg) {
             Scenario.StrategySpec strategy = scenario.strategy();
-            ShadowRunner<Request, Double> runner = ShadowRunner.<Request, Double>builder(model(synthetic, modelRandom))
-                    .name(scenario.name())
-                    .comparator(ShadowComparator.numeric(strategy.shadowTolerance(), 0.0))
-                    .sampleRate(strategy.shadowShare())
-                    .seed(seed)
-                    .executor(Runnable::run)
-                    .timeSource(clock)
-                    .timeOfDay(TimeOfDayBuckets.named(ZoneOffset.UTC).bucket("night", 22, 6).otherwise("day").build())
-                    .build();
-            ShadowGate gate = ShadowGate.builder().defaultThreshold(strategy.shadowThreshold()).build();
-            event("start", "last-known-good " + lkg.name() + " serves all traffic; " + Math.round(strategy.shadowShare() * 100)
+            ShadowGate gate = gate(strategy.shadow());
+            event("start", "last-known-good " + lkg.name() + " serves all traffic; " + percent(strategy.shadow().share())
                     + " % mirrored to " + synthetic.name() + " in shadow");
             long seconds = scenario.duration().toSeconds();
             long startAfter = strategy.startAfter().toSeconds();
-            try (runner) {
+            try (ShadowRunner<Request, Double> runner = shadowRunner(synthetic, modelRandom, strategy.shadow())) {
                 for (long s = 0; s < seconds; s++) {
                     if (s == startAfter) {
-                        router.startShadow(candidate, runner);
-                        candidateSince = clock.now();
-                        event("shadow-started", synthetic.name() + " receives a copy of " + Math.round(strategy.shadowShare() * 100)
-                                + " % of the traffic");
+                        startShadow(router, candidate, runner);
                     }
                     sendOneSecond(router, s);
                     clock.settle();
@@ -208,42 +255,187 @@ public final class GameDay {
                 if (decision instanceof ShadowGate.Blocked blocked) {
                     outcome = "blocked";
                     detect(clock.now());
-                    for (ShadowGate.Breach breach : blocked.breaches()) {
-                        event("shadow-blocked", "segment " + breach.segment()
-                                + (breach.timeOfDay() == null ? "" : " at " + breach.timeOfDay())
-                                + String.format(": excess mismatch %.1f %% > %.1f %% over %d compared calls", breach.rate() * 100,
-                                breach.threshold() * 100, breach.compared()));
-                    }
+                    shadowBlocked(blocked);
                 } else {
                     outcome = "running";
-                    event("shadow-gate", "gate " + decision.getClass().getSimpleName().toLowerCase()
+                    event("shadow-gate", "gate " + decision.getClass().getSimpleName().toLowerCase(Locale.ROOT)
                             + ": the canary may start");
                 }
-                event("shadow-report", String.format("%d compared, %.2f %% mismatched overall; %d dropped",
-                        report.total().compared(), report.total().mismatchRate() * 100, report.total().drops()));
+                shadowReport(report);
                 event("end", "outcome " + outcome);
                 return new GameDayResult(scenario.name(), seed, outcome, List.copyOf(events), routing(router), List.of(),
-                        detection, requests);
+                        detection, requests, Map.of());
             }
         }
 
-        private Rollout rollout(ManagedModelRouter<Request, Double> router, ReleaseId candidate, TriggerEngine engine) {
+        private ShadowRunner<Request, Double> shadowRunner(SyntheticRelease synthetic, SplittableRandom modelRandom,
+                                                           Scenario.Shadow shadow) {
+            return ShadowRunner.<Request, Double>builder(model(synthetic, modelRandom))
+                    .name(scenario.name())
+                    .comparator(ShadowComparator.numeric(shadow.tolerance(), 0.0))
+                    .sampleRate(shadow.share())
+                    .seed(seed)
+                    .executor(Runnable::run)
+                    .timeSource(clock)
+                    .timeOfDay(TimeOfDayBuckets.named(ZoneOffset.UTC).bucket("night", 22, 6).otherwise("day").build())
+                    .build();
+        }
+
+        private static ShadowGate gate(Scenario.Shadow shadow) {
+            return ShadowGate.builder().defaultThreshold(shadow.threshold()).minCompared(shadow.minCompared()).build();
+        }
+
+        private void startShadow(ManagedModelRouter<Request, Double> router, ReleaseId candidate, ShadowRunner<Request, Double> runner) {
+            router.startShadow(candidate, runner);
+            candidateSince = clock.now();
+            event("shadow-started", scenario.strategy().candidate() + " receives a copy of " + percent(scenario.strategy().shadow().share())
+                    + " % of the traffic");
+        }
+
+        private void shadowBlocked(ShadowGate.Blocked blocked) {
+            for (ShadowGate.Breach breach : blocked.breaches()) {
+                event("shadow-blocked", "segment " + breach.segment()
+                        + (breach.timeOfDay() == null ? "" : " at " + breach.timeOfDay())
+                        + String.format(Locale.ROOT, ": excess mismatch %.1f %% > %.1f %% over %d compared calls", breach.rate() * 100,
+                        breach.threshold() * 100, breach.compared()));
+            }
+        }
+
+        private void shadowReport(ShadowReport report) {
+            event("shadow-report", String.format(Locale.ROOT, "%d compared, %.2f %% mismatched overall; %d dropped",
+                    report.total().compared(), report.total().mismatchRate() * 100, report.total().drops()));
+        }
+
+        private static long percent(double share) {
+            return Math.round(share * 100);
+        }
+
+        /** What the run loop drives: one rollout, or one canary per segment. */
+        private interface Driver extends AutoCloseable {
+            void tick();
+
+            boolean over();
+
+            String outcome();
+
+            String label();
+
+            Map<String, String> segmentOutcomes();
+
+            @Override
+            void close();
+        }
+
+        private Driver driver(ManagedModelRouter<Request, Double> router, ReleaseId candidate, TriggerEngine engine,
+                              ShadowRunner<Request, Double> runner) {
             Scenario.StrategySpec strategy = scenario.strategy();
+            ShadowGate gate = runner == null ? null : gate(strategy.shadow());
+            if (strategy.perSegment()) {
+                SegmentedRollout.Builder b = SegmentedRollout.builder(router, candidate, engine).clock(clock);
+                strategy.segments().forEach((segment, plan) -> b.segment(Segment.of(segment), plan(plan.steps(), plan.stepDeadline())));
+                if (gate != null) {
+                    b.shadowGate(gate, runner::report);
+                }
+                SegmentedRollout segmented = b.build();
+                segmented.rollouts().forEach((segment, rollout) -> watch(rollout, segment.name() + ": "));
+                return new Driver() {
+                    public void tick() {
+                        segmented.tick();
+                    }
+
+                    public boolean over() {
+                        return segmented.isOver();
+                    }
+
+                    public String outcome() {
+                        return GameDay.outcome(segmented.phase());
+                    }
+
+                    public String label() {
+                        StringBuilder out = new StringBuilder();
+                        segmented.statuses().forEach((segment, status) -> out.append(out.length() == 0 ? "" : ", ").append(segment)
+                                .append(' ').append(GameDay.outcome(status.phase())).append(' ').append(status.label()));
+                        return out + (segmented.routerPromoted() ? "; router promoted" : "");
+                    }
+
+                    public Map<String, String> segmentOutcomes() {
+                        Map<String, String> out = new LinkedHashMap<>();
+                        segmented.statuses().forEach((segment, status) -> out.put(segment.name(), GameDay.outcome(status.phase())));
+                        return out;
+                    }
+
+                    public void close() {
+                        segmented.close();
+                    }
+                };
+            }
+            Rollout rollout = switch (strategy.kind()) {
+                case "blueGreen" -> BlueGreenRollout.builder(router, candidate, engine,
+                        BlueGreenPlan.builder().bake(strategy.steps().get(0).bake()).build()).clock(clock).build();
+                default -> {
+                    CanaryRollout.Builder b = CanaryRollout.builder(router, candidate, engine, plan(strategy.steps(), strategy.stepDeadline()))
+                            .clock(clock);
+                    if (gate != null) {
+                        b.shadowGate(gate, runner::report);
+                    }
+                    yield b.build();
+                }
+            };
+            watch(rollout, "");
+            return new Driver() {
+                public void tick() {
+                    rollout.tick();
+                }
+
+                public boolean over() {
+                    return rollout.status().phase().isTerminal();
+                }
+
+                public String outcome() {
+                    return GameDay.outcome(rollout.status().phase());
+                }
+
+                public String label() {
+                    return rollout.status().label();
+                }
+
+                public Map<String, String> segmentOutcomes() {
+                    return Map.of();
+                }
+
+                public void close() {
+                    rollout.close();
+                }
+            };
+        }
+
+        private static CanaryPlan plan(List<Scenario.Step> steps, Duration stepDeadline) {
             CanaryPlan.Builder plan = CanaryPlan.builder();
-            for (Scenario.Step step : strategy.steps()) {
-                if (strategy.stepDeadline() != null) {
-                    plan.step(step.weightBasisPoints(), step.bake(), strategy.stepDeadline());
+            for (Scenario.Step step : steps) {
+                if (stepDeadline != null) {
+                    plan.step(step.weightBasisPoints(), step.bake(), stepDeadline);
                 } else {
                     plan.step(step.weightBasisPoints(), step.bake());
                 }
             }
-            return switch (strategy.kind()) {
-                case "canary" -> CanaryRollout.builder(router, candidate, engine, plan.build()).clock(clock).build();
-                case "blueGreen" -> BlueGreenRollout.builder(router, candidate, engine,
-                        BlueGreenPlan.builder().bake(strategy.steps().get(0).bake()).build()).clock(clock).build();
-                default -> throw new IllegalArgumentException("strategy." + strategy.kind() + " is not run by this version of the"
-                        + " game day yet; use canary or blueGreen");
-            };
+            return plan.build();
+        }
+
+        /** Timeline entries for the rollout's transitions; a shadow gate's block adds its breaches. */
+        private void watch(Rollout rollout, String prefix) {
+            rollout.onTransition(t -> {
+                event("rollout", prefix + t.from().label() + " -> " + t.to().label() + ": " + t.reason());
+                if (t.to().phase() == RolloutPhase.BLOCKED && rollout instanceof CanaryRollout canary) {
+                    detect(t.time());
+                    canary.gateDecision().ifPresent(d -> {
+                        if (d instanceof ShadowGate.Blocked blocked) {
+                            shadowBlocked(blocked);
+                        } else {
+                            event("shadow-gate", prefix + t.reason());
+                        }
+                    });
+                }
+            });
         }
 
         private void sendOneSecond(ManagedModelRouter<Request, Double> router, long second) {
@@ -262,7 +454,7 @@ public final class GameDay {
                     Decision<Double> decision = router.decide(new Request(segment, hour, traffic.nextDouble()), ctx);
                     if (t.kpi() != null) {
                         SyntheticRelease served = byName.get(names.get(decision.release()));
-                        double rateNow = served.behaviourAt(elapsed()).kpiRate();
+                        double rateNow = served.behaviourAt(elapsed(), segment).kpiRate();
                         router.telemetry().reportKpi(t.kpi(), decision, traffic.nextDouble() < rateNow ? 1 : 0);
                     }
                 } catch (Exception modelFailure) {
@@ -293,7 +485,7 @@ public final class GameDay {
                 if (request.segment() == null) {
                     return 0.5; // warm-up and health probes
                 }
-                SyntheticRelease.Behaviour b = synthetic.behaviourAt(elapsed());
+                SyntheticRelease.Behaviour b = synthetic.behaviourAt(elapsed(), request.segment());
                 double latencyMillis = b.medianLatency().toNanos() / 1e6 * Math.exp(b.latencySigma() * gaussian(random));
                 clock.spend(Duration.ofNanos((long) (latencyMillis * 1_000_000)));
                 if (random.nextDouble() < b.errorRate()) {
@@ -359,7 +551,8 @@ public final class GameDay {
                 event("breach", v.summary());
             } else if (v.level() == VerdictLevel.INCONCLUSIVE && v.evidence().breachingSince() != null
                     && v.evidence().breachingSince().equals(v.time())) {
-                event("breaching", v.trigger() + " starts breaching: " + v.evidence().note());
+                event("breaching", v.trigger() + " starts breaching" + (v.segment() == null ? "" : " in " + v.segment())
+                        + ": " + v.evidence().note());
             }
         }
 
@@ -393,15 +586,6 @@ public final class GameDay {
             return Duration.ofMillis(clock.currentTimeMillis() - scenario.start().toEpochMilli());
         }
 
-        private static String outcome(RolloutPhase phase) {
-            return switch (phase) {
-                case PROMOTED -> "promoted";
-                case ROLLED_BACK, ABORTED -> "rolled_back";
-                case PAUSED -> "paused";
-                case REFUSED -> "blocked";
-                default -> "running";
-            };
-        }
 
         private static double gaussian(SplittableRandom random) {
             double u = 1 - random.nextDouble();

@@ -21,8 +21,8 @@ import java.util.TreeMap;
  *
  * <ul>
  *   <li>prints the run's timeline and outcome;</li>
- *   <li>{@code --json FILE} writes {@code {"scenario", "seed", "outcome", "detectionSeconds", "events": [{"t", "type",
- *   "detail"}], "routing", "verdicts"}};</li>
+ *   <li>{@code --json FILE} writes {@code {"scenario", "seed", "outcome", "segmentOutcomes", "detectionSeconds",
+ *   "events": [{"t", "type", "detail"}], "routing", "verdicts"}} ({@code segmentOutcomes} only with a plan per segment);</li>
  *   <li>{@code --seed N} runs with that seed instead of the scenario's;</li>
  *   <li>{@code --repeat N} runs N seeds (the seed and the N−1 after it) and prints the outcome counts and
  *   the percentiles of the detection time.</li>
@@ -148,6 +148,10 @@ public final class GameDayCli {
         root.put("scenario", result.scenario());
         root.put("seed", result.seed());
         root.put("outcome", result.outcome());
+        if (!result.segmentOutcomes().isEmpty()) {
+            ObjectNode segments = root.putObject("segmentOutcomes");
+            result.segmentOutcomes().forEach(segments::put);
+        }
         if (!Double.isNaN(result.detectionSeconds())) {
             root.put("detectionSeconds", result.detectionSeconds());
         }

@@ -20,10 +20,19 @@ import java.util.Map;
  * @param detectionSeconds seconds from the candidate's first traffic to the first breach that acted (or
  *                         to the gate's block); {@code NaN} when nothing was detected
  * @param requests requests sent
+ * @param segmentOutcomes with a plan per segment: segment → its own outcome, in plan order; {@code outcome} then
+ *                        aggregates them worst first ({@code rolled_back}, {@code blocked}, {@code paused},
+ *                        {@code running}; {@code promoted} only when every segment is); empty with one plan
  */
 public record GameDayResult(String scenario, long seed, String outcome, List<Event> events,
                             Map<String, Map<String, Integer>> routing, List<Verdict> verdicts, double detectionSeconds,
-                            long requests) {
+                            long requests, Map<String, String> segmentOutcomes) {
+
+    /** Copies the collections. */
+    public GameDayResult {
+        events = List.copyOf(events);
+        segmentOutcomes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(segmentOutcomes));
+    }
 
     /**
      * One line of the timeline.
@@ -48,6 +57,9 @@ public record GameDayResult(String scenario, long seed, String outcome, List<Eve
             out.append(String.format(" (detected after %.0f s)", detectionSeconds));
         }
         out.append(", ").append(requests).append(" requests\n");
+        if (!segmentOutcomes.isEmpty()) {
+            out.append("Outcome per segment: ").append(segmentOutcomes).append('\n');
+        }
         out.append("Routing at the end: ").append(routing).append('\n');
         return out.toString();
     }

@@ -47,17 +47,44 @@ public record Scenario(String name, String description, Instant start, Duration 
     /**
      * How the candidate is rolled out.
      *
-     * @param kind canary, blue_green or shadow
+     * @param kind {@code canary}, {@code blueGreen}, {@code shadow} or {@code shadowThenCanary}
      * @param candidate the name of the release rolled out
-     * @param steps canary steps: weight in basis points and bake time
+     * @param steps canary steps (weight in basis points and bake time) when the canary has one plan; blue/green: one
+     *              step of 10000 bp with the bake time; empty for shadow and for a plan per segment
      * @param stepDeadline how long a step may stay inconclusive before the rollout pauses ({@code null}: none)
-     * @param shadowShare share of traffic mirrored in shadow mode, 0..1
-     * @param shadowThreshold mismatch rate above which a segment blocks the canary in shadow mode
-     * @param shadowTolerance absolute tolerance of the numeric comparator in shadow mode
-     * @param startAfter how long the last-known-good serves alone before the rollout starts
+     * @param segments segment name → its own canary plan (per-segment rollouts), in file order; empty for one plan
+     * @param shadow the shadow run ({@code shadow} and {@code shadowThenCanary}), or {@code null}
+     * @param startAfter how long the last-known-good serves alone before the rollout (or the shadow) starts
      */
-    public record StrategySpec(String kind, String candidate, List<Step> steps, Duration stepDeadline, double shadowShare,
-                               double shadowThreshold, double shadowTolerance, Duration startAfter) {
+    public record StrategySpec(String kind, String candidate, List<Step> steps, Duration stepDeadline,
+                               Map<String, SegmentPlan> segments, Shadow shadow, Duration startAfter) {
+
+        /** @return whether the canary has a plan per segment */
+        public boolean perSegment() {
+            return !segments.isEmpty();
+        }
+    }
+
+    /**
+     * The canary plan of one segment.
+     *
+     * @param steps its steps, in order
+     * @param stepDeadline how long a step may stay inconclusive before that segment pauses ({@code null}: none)
+     */
+    public record SegmentPlan(List<Step> steps, Duration stepDeadline) {
+    }
+
+    /**
+     * A shadow run and its promotion gate.
+     *
+     * @param share share of the last-known-good's calls mirrored to the candidate, (0, 1]
+     * @param threshold excess mismatch rate above which a segment (or its night or day) blocks, [0, 1]
+     * @param tolerance absolute tolerance of the numeric comparator, &gt;= 0
+     * @param minCompared compared calls a segment needs before the gate decides, 1..1000000000
+     * @param duration how long the shadow runs before the canary consults the gate ({@code shadowThenCanary}), or
+     *                 {@code null} for the whole run ({@code shadow})
+     */
+    public record Shadow(double share, double threshold, double tolerance, long minCompared, Duration duration) {
     }
 
     /**

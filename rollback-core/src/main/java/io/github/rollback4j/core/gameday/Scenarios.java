@@ -1,5 +1,6 @@
 package io.github.rollback4j.core.gameday;
 
+import io.github.rollback4j.core.shadow.ShadowGate;
 import io.github.rollback4j.core.spec.SpecException;
 import io.github.rollback4j.core.spec.SpecNode;
 import io.github.rollback4j.core.spec.TriggerSpecs;
@@ -25,6 +26,7 @@ import java.util.Set;
 public final class Scenarios {
 
     private static final Set<String> OUTCOMES = Set.of("promoted", "rolled_back", "paused", "blocked", "running");
+    private static final List<String> KINDS = List.of("canary", "blueGreen", "shadow", "shadowThenCanary");
 
     private Scenarios() {
     }
@@ -75,7 +77,7 @@ public final class Scenarios {
                 throw new SpecException(root.path() + ".releases", "release name '" + r.name() + "' is used twice");
             }
         }
-        Scenario.StrategySpec strategy = strategy(root.child("strategy").requireObject(), names);
+        Scenario.StrategySpec strategy = strategy(root.child("strategy").requireObject(), names, traffic.segments().keySet());
         List<TriggerSpec> triggers = root.has("triggers") ? TriggerSpecs.readList(root.list("triggers")) : List.of();
         root.requireNoOtherFields();
         return new Scenario(name, description, start, duration, tick, seed, traffic, List.copyOf(releases), strategy,
@@ -151,6 +153,15 @@ public final class Scenarios {
         boolean lkg = node.bool("lastKnownGood", false);
         SyntheticRelease.Behaviour base = behaviour(node, new SyntheticRelease.Behaviour(Duration.ofMillis(100), 0.25, 0.0, 0.0, 0.0,
                 Map.of()));
+        Map<String, SyntheticRelease.Behaviour> bySegment = new LinkedHashMap<>();
+        if (node.has("bySegment")) {
+            SpecNode segments = node.child("bySegment").requireObject();
+            for (String segment : segments.fieldNames()) {
+                SpecNode own = segments.child(segment).requireObject();
+                bySegment.put(segment, behaviour(own, base));
+                own.requireNoOtherFields();
+            }
+        }
         List<SyntheticRelease.Change> changes = new ArrayList<>();
         if (node.has("changes")) {
             SyntheticRelease.Behaviour previous = base;
@@ -168,7 +179,8 @@ public final class Scenarios {
             }
         }
         node.requireNoOtherFields();
-        return new SyntheticRelease(name, model, version, Map.copyOf(features), List.copyOf(flags), lkg, base, List.copyOf(changes));
+        return new SyntheticRelease(name, model, version, Map.copyOf(features), List.copyOf(flags), lkg, base, List.copyOf(changes),
+                Map.copyOf(bySegment));
     }
 
     /** Reads the behaviour keys present on {@code node}, keeping {@code previous} for the absent ones. */
@@ -212,10 +224,10 @@ public final class Scenarios {
         return new SyntheticRelease.Behaviour(median, sigma, errorRate, kpiRate, shift, distortion);
     }
 
-    private static Scenario.StrategySpec strategy(SpecNode node, Set<String> releases) {
+    private static Scenario.StrategySpec strategy(SpecNode node, Set<String> releases, Set<String> trafficSegments) {
         List<String> kinds = node.fieldNames();
-        if (kinds.size() != 1 || !Set.of("canary", "blueGreen", "shadow").contains(kinds.get(0))) {
-            throw new SpecException(node.path(), "must hold exactly one of canary, blueGreen, shadow, but holds " + kinds);
+        if (kinds.size() != 1 || !KINDS.contains(kinds.get(0))) {
+            throw new SpecException(node.path(), "must hold exactly one of " + String.join(", ", KINDS) + ", but holds " + kinds);
         }
         String kind = kinds.get(0);
         SpecNode s = node.child(kind).requireObject();
@@ -224,47 +236,113 @@ public final class Scenarios {
             throw new SpecException(s.path() + ".candidate", "'" + candidate + "' is not a release of this scenario; releases are "
                     + releases);
         }
-        List<Scenario.Step> steps = new ArrayList<>();
         Duration startAfter = s.duration("startAfter", Duration.ZERO);
         if (startAfter.isNegative() || startAfter.compareTo(Duration.ofDays(7)) > 0) {
             throw new SpecException(s.path() + ".startAfter", "must be between 0 and 7 days, but was " + startAfter);
         }
-        Duration deadline = null;
-        double share = 0;
-        double threshold = 0;
-        double tolerance = 0;
-        switch (kind) {
-            case "canary" -> {
-                for (SpecNode step : s.list("steps")) {
-                    step.requireObject();
-                    double weight = step.number("weight");
-                    if (!(weight > 0 && weight <= 1)) {
-                        throw new SpecException(step.path() + ".weight", "must be a share between 0 (exclusive) and 100 %, but was "
-                                + weight);
-                    }
-                    steps.add(new Scenario.Step((int) Math.round(weight * 10_000), positive(step, "bake", null, Duration.ofDays(1))));
-                    step.requireNoOtherFields();
-                }
-                if (s.has("stepDeadline")) {
-                    deadline = positive(s, "stepDeadline", null, Duration.ofDays(1));
-                }
-            }
-            case "blueGreen" -> steps.add(new Scenario.Step(10_000, positive(s, "bake", null, Duration.ofDays(1))));
+        Scenario.StrategySpec spec = switch (kind) {
+            case "canary" -> canary(s, kind, candidate, startAfter, null, trafficSegments);
+            case "blueGreen" -> new Scenario.StrategySpec(kind, candidate,
+                    List.of(new Scenario.Step(10_000, positive(s, "bake", null, Duration.ofDays(1)))), null, Map.of(), null, startAfter);
+            case "shadow" -> new Scenario.StrategySpec(kind, candidate, List.of(), null, Map.of(), shadow(s, false), startAfter);
             default -> {
-                share = s.number("share");
-                threshold = s.number("threshold");
-                tolerance = s.number("tolerance", 0.0);
-                if (!(share > 0 && share <= 1)) {
-                    throw new SpecException(s.path() + ".share", "must be between 0 (exclusive) and 100 %, but was " + share);
-                }
-                if (!(threshold >= 0 && threshold <= 1)) {
-                    throw new SpecException(s.path() + ".threshold", "must be a mismatch rate between 0 and 1, but was " + threshold);
-                }
+                Scenario.Shadow shadow = shadow(s.child("shadow").requireObject(), true);
+                SpecNode canary = s.child("canary").requireObject();
+                Scenario.StrategySpec spec1 = canary(canary, kind, candidate, startAfter, shadow, trafficSegments);
+                canary.requireNoOtherFields();
+                yield spec1;
             }
-        }
+        };
         s.requireNoOtherFields();
         node.requireNoOtherFields();
-        return new Scenario.StrategySpec(kind, candidate, List.copyOf(steps), deadline, share, threshold, tolerance, startAfter);
+        return spec;
+    }
+
+    /** A canary plan: {@code steps} (one plan) or {@code segments} (a plan per segment), and {@code stepDeadline}. */
+    private static Scenario.StrategySpec canary(SpecNode s, String kind, String candidate, Duration startAfter, Scenario.Shadow shadow,
+                                                Set<String> trafficSegments) {
+        if (s.has("steps") == s.has("segments")) {
+            throw new SpecException(s.path(), "must hold exactly one of steps (one plan for all traffic) or segments (a plan per"
+                    + " segment), but holds " + (s.has("steps") ? "both" : "neither"));
+        }
+        if (s.has("steps")) {
+            Scenario.SegmentPlan plan = plan(s);
+            return new Scenario.StrategySpec(kind, candidate, plan.steps(), plan.stepDeadline(), Map.of(), shadow, startAfter);
+        }
+        SpecNode segments = s.child("segments").requireObject();
+        Map<String, Scenario.SegmentPlan> plans = new LinkedHashMap<>();
+        if (segments.fieldNames().isEmpty()) {
+            throw new SpecException(segments.path(), "must name at least one segment with its plan, e.g. {eu-west: {steps: [...]}}");
+        }
+        for (String segment : segments.fieldNames()) {
+            if (!trafficSegments.contains(segment)) {
+                throw new SpecException(segments.path() + "." + segment, "'" + segment + "' is not a segment of traffic.segments;"
+                        + " segments are " + new java.util.TreeSet<>(trafficSegments));
+            }
+            SpecNode plan = segments.child(segment).requireObject();
+            plans.put(segment, plan(plan));
+            plan.requireNoOtherFields();
+        }
+        return new Scenario.StrategySpec(kind, candidate, List.of(), null, java.util.Collections.unmodifiableMap(plans), shadow,
+                startAfter);
+    }
+
+    /** {@code steps} and the optional {@code stepDeadline} of one plan; each step checked, weights increasing up to 100 %. */
+    private static Scenario.SegmentPlan plan(SpecNode s) {
+        List<Scenario.Step> steps = new ArrayList<>();
+        List<SpecNode> nodes = s.list("steps");
+        if (nodes.isEmpty()) {
+            throw new SpecException(s.path() + ".steps", "must hold at least one step, e.g. [{weight: 5%, bake: 10m}, {weight: 100%,"
+                    + " bake: 10m}]");
+        }
+        for (SpecNode step : nodes) {
+            step.requireObject();
+            double weight = step.number("weight");
+            if (!(weight > 0 && weight <= 1)) {
+                throw new SpecException(step.path() + ".weight", "must be a share between 0 (exclusive) and 100 %, but was " + weight);
+            }
+            int bp = (int) Math.round(weight * 10_000);
+            if (!steps.isEmpty() && bp <= steps.get(steps.size() - 1).weightBasisPoints()) {
+                throw new SpecException(step.path() + ".weight", "must be greater than the step before ("
+                        + steps.get(steps.size() - 1).weightBasisPoints() / 100.0 + " %), but was " + bp / 100.0 + " %");
+            }
+            steps.add(new Scenario.Step(bp, positive(step, "bake", null, Duration.ofDays(1))));
+            step.requireNoOtherFields();
+        }
+        int last = steps.get(steps.size() - 1).weightBasisPoints();
+        if (last != 10_000) {
+            throw new SpecException(nodes.get(nodes.size() - 1).path() + ".weight", "the last step must be 100 % (the candidate"
+                    + " serves all traffic before promotion), but was " + last / 100.0 + " %");
+        }
+        Duration deadline = s.has("stepDeadline") ? positive(s, "stepDeadline", null, Duration.ofDays(1)) : null;
+        return new Scenario.SegmentPlan(List.copyOf(steps), deadline);
+    }
+
+    /** The shadow run's fields; {@code duration} is required before a canary and refused otherwise. */
+    private static Scenario.Shadow shadow(SpecNode s, boolean thenCanary) {
+        double share = s.number("share");
+        double threshold = s.number("threshold");
+        double tolerance = s.number("tolerance", 0.0);
+        long minCompared = s.integer("minCompared", ShadowGate.DEFAULT_MIN_COMPARED);
+        if (!(share > 0 && share <= 1)) {
+            throw new SpecException(s.path() + ".share", "must be between 0 (exclusive) and 100 %, but was " + share);
+        }
+        if (!(threshold >= 0 && threshold <= 1)) {
+            throw new SpecException(s.path() + ".threshold", "must be a mismatch rate between 0 and 1, but was " + threshold);
+        }
+        if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
+            throw new SpecException(s.path() + ".tolerance", "must be a finite absolute tolerance >= 0, but was " + tolerance);
+        }
+        if (minCompared < 1 || minCompared > 1_000_000_000L) {
+            throw new SpecException(s.path() + ".minCompared", "must be between 1 and 1000000000 compared calls, but was "
+                    + minCompared);
+        }
+        Duration duration = null;
+        if (thenCanary) {
+            duration = positive(s, "duration", null, Duration.ofDays(7));
+            s.requireNoOtherFields();
+        }
+        return new Scenario.Shadow(share, threshold, tolerance, minCompared, duration);
     }
 
     private static double fraction(SpecNode node, String field, double fallback) {

@@ -18,9 +18,12 @@ import java.util.Map;
  * @param lastKnownGood whether this is the release serving before the rollout
  * @param behaviour how it behaves from the start
  * @param changes behaviour changes at given times, in time order
+ * @param bySegment request segment → the behaviour in that segment, overriding {@code behaviour} and {@code changes}
+ *                  there (a regression in one region only)
  */
 public record SyntheticRelease(String name, String model, String version, Map<String, String> features, List<String> flags,
-                               boolean lastKnownGood, Behaviour behaviour, List<Change> changes) {
+                               boolean lastKnownGood, Behaviour behaviour, List<Change> changes,
+                               Map<String, Behaviour> bySegment) {
 
     /**
      * @param medianLatency median latency
@@ -43,7 +46,17 @@ public record SyntheticRelease(String name, String model, String version, Map<St
 
     /**
      * @param elapsed time since the start of the run
-     * @return the behaviour in force
+     * @param segment the request's segment, or {@code null}
+     * @return the behaviour in force for a request of that segment
+     */
+    public Behaviour behaviourAt(Duration elapsed, String segment) {
+        Behaviour own = segment == null ? null : bySegment.get(segment);
+        return own != null ? own : behaviourAt(elapsed);
+    }
+
+    /**
+     * @param elapsed time since the start of the run
+     * @return the behaviour in force outside the segments of {@link #bySegment()}
      */
     public Behaviour behaviourAt(Duration elapsed) {
         Behaviour current = behaviour;

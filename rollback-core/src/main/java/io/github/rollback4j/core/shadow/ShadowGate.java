@@ -92,6 +92,9 @@ public final class ShadowGate {
     public record Shortfall(String segment, long compared, long required) {
     }
 
+    /** Compared calls a segment (or time-of-day bucket) needs before the gate decides on it, by default. */
+    public static final long DEFAULT_MIN_COMPARED = 100;
+
     private final double defaultThreshold;
     private final Map<String, Double> thresholds;
     private final long minCompared;
@@ -172,7 +175,7 @@ public final class ShadowGate {
     public static final class Builder {
         private double defaultThreshold = 0.01;
         private final Map<String, Double> thresholds = new LinkedHashMap<>();
-        private long minCompared = 100;
+        private long minCompared = DEFAULT_MIN_COMPARED;
         private boolean checkTimeOfDay = true;
         private Metric metric = Metric.EXCESS_MISMATCH_RATE;
         private final Set<String> requiredSegments = new LinkedHashSet<>();

@@ -52,6 +52,7 @@ abstract class AbstractRollout implements Rollout {
     private final CopyOnWriteArrayList<Consumer<? super RolloutTransition>> listeners = new CopyOnWriteArrayList<>();
     private final RouterEventPublisher.Registration routerRegistration;
     private volatile RouterEvent.RolledBack lastRollback;
+    private volatile RouterEvent.SegmentRolledBack lastSegmentRollback;
     private volatile RouterEvent.Promoted lastPromotion;
     private ReleaseId previous;
     private Instant promotedAt;
@@ -76,6 +77,9 @@ abstract class AbstractRollout implements Rollout {
         this.routerRegistration = router.eventPublisher().onEvent(event -> {
             if (event instanceof RouterEvent.RolledBack rb && rb.rolledBack().contains(candidate)) {
                 lastRollback = rb;
+            } else if (event instanceof RouterEvent.SegmentRolledBack sb && sb.segment().equals(segment)
+                    && sb.rolledBack().contains(candidate)) {
+                lastSegmentRollback = sb;
             } else if (event instanceof RouterEvent.Promoted p && p.promoted().equals(candidate)) {
                 lastPromotion = p;
             }
@@ -271,7 +275,7 @@ abstract class AbstractRollout implements Rollout {
         status = to;
         timeline.add(t);
         if (to.phase() == RolloutPhase.ROLLED_BACK || to.phase() == RolloutPhase.ABORTED || to.phase() == RolloutPhase.REFUSED
-                || to.phase() == RolloutPhase.PAUSED) {
+                || to.phase() == RolloutPhase.PAUSED || to.phase() == RolloutPhase.BLOCKED) {
             LOG.warn("{} of {} on router '{}': {}", kind, candidate, router.name(), t.summary());
         } else {
             LOG.info("{} of {} on router '{}': {}", kind, candidate, router.name(), t.summary());
@@ -315,10 +319,15 @@ abstract class AbstractRollout implements Rollout {
             return false;
         }
         RouterEvent.RolledBack rb = lastRollback;
-        if (rb != null) {
-            Cause c = rb.cause();
+        RouterEvent.SegmentRolledBack sb = lastSegmentRollback;
+        Cause rollbackCause = rb != null && (sb == null || !rb.time().isBefore(sb.time())) ? rb.cause()
+                : sb != null ? sb.cause() : null;
+        if (rollbackCause != null) {
+            Cause c = rollbackCause;
             String by = Cause.NONE.equals(c.trigger()) ? c.actor() : "trigger '" + c.trigger() + "' (" + c.severity() + ")";
-            transition(now, new RolloutStatus(RolloutPhase.ROLLED_BACK, status.step(), 0, "rolled back by " + by + ": " + c.reason()), c);
+            String where = rb != null && c == rb.cause() ? "" : " in segment " + segment;
+            transition(now, new RolloutStatus(RolloutPhase.ROLLED_BACK, status.step(), 0, "rolled back" + where + " by " + by + ": "
+                    + c.reason()), c);
         } else if (quarantined) {
             Cause c = Cause.automatic("the candidate was quarantined outside the rollout");
             transition(now, new RolloutStatus(RolloutPhase.ROLLED_BACK, status.step(), 0, c.reason()), c);
@@ -334,7 +343,7 @@ abstract class AbstractRollout implements Rollout {
         List<Verdict> all = evaluateTriggers ? engine.evaluate() : engine.latest();
         List<Verdict> mine = new ArrayList<>();
         for (Verdict v : all) {
-            if (v.candidate().equals(candidate) && v.severity() != Severity.DRY_RUN) {
+            if (v.candidate().equals(candidate) && v.severity() != Severity.DRY_RUN && concernsSegment(v)) {
                 mine.add(v);
             }
         }
@@ -343,8 +352,17 @@ abstract class AbstractRollout implements Rollout {
 
     List<Verdict> pendingMild() {
         return engine.pendingApprovals().stream()
-                .filter(v -> v.candidate().equals(candidate) && !approvedMild.contains(v.trigger()))
+                .filter(v -> v.candidate().equals(candidate) && !approvedMild.contains(v.trigger()) && concernsSegment(v))
                 .toList();
+    }
+
+    /**
+     * A rollout of the default segment judges every verdict (the default segment also serves the
+     * segments without routing of their own); a rollout of one segment judges the verdicts over all
+     * traffic and those of per-segment triggers for its own segment.
+     */
+    boolean concernsSegment(Verdict v) {
+        return segment.equals(Segment.DEFAULT) || v.segment() == null || v.segment().equals(segment);
     }
 
     /**
@@ -420,6 +438,17 @@ abstract class AbstractRollout implements Rollout {
         previousDone = previous == null;
         transition(now, new RolloutStatus(RolloutPhase.PROMOTED, status.step(), 10_000, reason), cause);
         retirePreviousIfDue(now);
+    }
+
+    /**
+     * Ends a rollout of one segment that does not promote the router: its segment serves the
+     * candidate only; the router's last-known-good stays, so there is nothing to retire.
+     */
+    void markSegmentPromoted(Instant now, Cause cause, String reason) {
+        previous = null;
+        promotedAt = now;
+        previousDone = true;
+        transition(now, new RolloutStatus(RolloutPhase.PROMOTED, status.step(), 10_000, reason), cause);
     }
 
     private void retirePreviousIfDue(Instant now) {

@@ -17,8 +17,11 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * Walks a candidate release through the weights of a {@link CanaryPlan} on one router, judged by
@@ -28,9 +31,11 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>{@link RolloutPhase#PENDING}: the first tick sets the first step's weight once the candidate
  *   is warm and healthy and, when the rollout has a shadow gate, the gate is open. A quarantined or
- *   unhealthy candidate, a gate that blocks (a segment's shadow mismatch above its threshold), or a
- *   candidate still cold or a gate still inconclusive when the progress deadline passes, ends
- *   {@link RolloutPhase#REFUSED}.</li>
+ *   unhealthy candidate, or a candidate still cold or a gate still holding when the progress deadline
+ *   passes, ends {@link RolloutPhase#REFUSED}.</li>
+ *   <li>{@link RolloutPhase#BLOCKED}: with a {@link Builder#shadowGate shadow gate}, while the gate
+ *   finds a segment over its mismatch threshold, or too few compared calls, the rollout neither starts
+ *   nor advances (nor promotes); it proceeds by itself at the first tick the gate is open.</li>
  *   <li>{@link RolloutPhase#PROGRESSING}: every tick evaluates the triggers. The rollout advances to
  *   the next step when the step's bake time has passed and every trigger's verdict for the candidate
  *   (dry-run triggers aside) is healthy, with enough data, since the step began. At a 100 % step the
@@ -44,7 +49,11 @@ import java.util.function.Supplier;
  *   Triggers keep guarding a paused rollout. Leave with {@link #approve}, {@link #resume},
  *   {@link #promote} or {@link #abort}.</li>
  *   <li>{@link RolloutPhase#PROMOTED}: the previous last-known-good stays warm for the plan's
- *   {@code keepPreviousWarm}, then a tick retires it.</li>
+ *   {@code keepPreviousWarm}, then a tick retires it. With {@link Builder#promoteRouter
+ *   promoteRouter(false)} the rollout only ends with its segment at 100 % and the router untouched.</li>
+ *   <li>A rollout of one segment ({@link Builder#segment}) judges the verdicts over all traffic and
+ *   those of per-segment triggers for its segment, and ends {@link RolloutPhase#ROLLED_BACK} when its
+ *   segment alone is rolled back ({@link ModelRouter#rollbackSegment}).</li>
  * </ul>
  *
  * <p>Thread-safe; see {@link Rollout}.
@@ -54,7 +63,10 @@ public final class CanaryRollout extends AbstractRollout {
     private final CanaryPlan plan;
     private final ShadowGate gate;
     private final Supplier<ShadowReport> shadowReport;
+    private final boolean promoteRouter;
     private final Instant createdAt;
+    private ShadowGate.Decision lastDecision;
+    private String blockedReason;
     private Instant stepStartedAt;
     private Instant progressStartedAt;
 
@@ -63,6 +75,7 @@ public final class CanaryRollout extends AbstractRollout {
         this.plan = b.plan;
         this.gate = b.gate;
         this.shadowReport = b.shadowReport;
+        this.promoteRouter = b.promoteRouter;
         this.createdAt = clock.now();
     }
 
@@ -82,10 +95,42 @@ public final class CanaryRollout extends AbstractRollout {
         return plan;
     }
 
+    /** @return the segment whose weights this rollout sets */
+    public Segment segment() {
+        return segment;
+    }
+
+    /**
+     * @return the shadow gate's latest decision, with its evidence (breaches: segment, time of day,
+     *         rate, threshold, compared calls; or shortfalls), evaluated before the first step and
+     *         before each advance; empty without a shadow gate or before the first evaluation
+     */
+    public Optional<ShadowGate.Decision> gateDecision() {
+        lock.lock();
+        try {
+            return Optional.ofNullable(lastDecision);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * @return while {@link RolloutPhase#BLOCKED}, the gate's latest evidence as a sentence (the status
+     *         reason keeps the evidence of when the rollout became blocked); otherwise empty
+     */
+    public Optional<String> blockedBy() {
+        lock.lock();
+        try {
+            return current().phase() == RolloutPhase.BLOCKED ? Optional.ofNullable(blockedReason) : Optional.empty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     @Override
     void advance(Instant now) {
         RolloutStatus status = current();
-        if (status.phase() == RolloutPhase.PENDING) {
+        if (status.step() < 0 && (status.phase() == RolloutPhase.PENDING || status.phase() == RolloutPhase.BLOCKED)) {
             begin(now);
             return;
         }
@@ -106,7 +151,8 @@ public final class CanaryRollout extends AbstractRollout {
         }
         if (!now.isBefore(progressStartedAt.plus(plan.progressDeadline()))) {
             pause(now, "progress deadline of " + plan.progressDeadline() + " passed at step " + status.step() + " ("
-                    + status.weightBasisPoints() + " bp)");
+                    + status.weightBasisPoints() + " bp)" + (status.phase() == RolloutPhase.BLOCKED
+                    ? " while blocked by the shadow gate" : ""));
             return;
         }
         CanaryStep step = plan.steps().get(status.step());
@@ -116,7 +162,12 @@ public final class CanaryRollout extends AbstractRollout {
         }
         boolean pass = step.isFull() ? noBreach(verdicts) : allHealthy(verdicts, stepStartedAt);
         if (pass) {
-            next(now, status.step() + 1, age);
+            String held = gateHold();
+            if (held != null) {
+                block(now, held);
+            } else {
+                next(now, status.step() + 1, age);
+            }
         } else if (step.deadline() != null && age.compareTo(step.deadline()) >= 0) {
             pause(now, "step " + status.step() + " (" + step.weightBasisPoints() + " bp) not healthy by its deadline of "
                     + step.deadline() + ": " + undecided(verdicts));
@@ -131,38 +182,79 @@ public final class CanaryRollout extends AbstractRollout {
             transition(now, new RolloutStatus(RolloutPhase.REFUSED, -1, 0, c.reason()), c);
             return;
         }
+        boolean pastDeadline = !now.isBefore(createdAt.plus(plan.progressDeadline()));
         if (!health.isServable()) {
-            if (!now.isBefore(createdAt.plus(plan.progressDeadline()))) {
+            if (pastDeadline) {
                 Cause c = Cause.automatic("candidate " + candidate + " still " + health.state() + " when the progress deadline of "
                         + plan.progressDeadline() + " passed");
                 transition(now, new RolloutStatus(RolloutPhase.REFUSED, -1, 0, c.reason()), c);
             }
             return;
         }
-        if (gate != null) {
-            ShadowGate.Decision decision = gate.evaluate(shadowReport.get());
-            if (decision instanceof ShadowGate.Blocked blocked) {
-                Cause c = Cause.automatic("blocked by the shadow gate: " + blocked.breaches().stream()
-                        .map(b -> b.segment() + (b.timeOfDay() == null ? "" : " at " + b.timeOfDay())
-                                + String.format(" %.1f %% > %.1f %%", b.rate() * 100, b.threshold() * 100))
-                        .collect(java.util.stream.Collectors.joining(", ")));
+        String held = gateHold();
+        if (held != null) {
+            if (pastDeadline) {
+                Cause c = Cause.automatic(held + "; still so when the progress deadline of " + plan.progressDeadline() + " passed");
                 transition(now, new RolloutStatus(RolloutPhase.REFUSED, -1, 0, c.reason()), c);
-                return;
+            } else {
+                block(now, held);
             }
-            if (decision instanceof ShadowGate.Inconclusive) {
-                if (!now.isBefore(createdAt.plus(plan.progressDeadline()))) {
-                    Cause c = Cause.automatic("the shadow gate was still inconclusive (too few compared calls) when the progress"
-                            + " deadline of " + plan.progressDeadline() + " passed");
-                    transition(now, new RolloutStatus(RolloutPhase.REFUSED, -1, 0, c.reason()), c);
-                }
-                return;
-            }
+            return;
         }
         progressStartedAt = now;
         next(now, 0, Duration.ZERO);
     }
 
+    /** Evaluates the shadow gate, if any: {@code null} when it is open, else why it holds the canary, with its evidence. */
+    private String gateHold() {
+        if (gate == null) {
+            return null;
+        }
+        ShadowGate.Decision decision = gate.evaluate(shadowReport.get());
+        lastDecision = decision;
+        if (decision instanceof ShadowGate.Blocked blocked) {
+            return "blocked by the shadow gate: " + blocked.breaches().stream()
+                    .map(b -> b.segment() + (b.timeOfDay() == null ? "" : " at " + b.timeOfDay())
+                            + String.format(Locale.ROOT, " %.2f %% > %.2f %% over %d compared calls", b.rate() * 100,
+                            b.threshold() * 100, b.compared()))
+                    .collect(Collectors.joining(", "));
+        }
+        if (decision instanceof ShadowGate.Inconclusive inconclusive) {
+            return "blocked by the shadow gate: too few compared calls" + (inconclusive.shortfalls().isEmpty() ? " (no segment yet)"
+                    : ": " + inconclusive.shortfalls().stream()
+                    .map(f -> f.segment() + " " + f.compared() + " of " + f.required())
+                    .collect(Collectors.joining(", ")));
+        }
+        return null;
+    }
+
+    /** Enters (or stays in) {@link RolloutPhase#BLOCKED}; the timeline gets an entry when the gate's evidence changes. */
+    private void block(Instant now, String reason) {
+        RolloutStatus status = current();
+        if (status.phase() == RolloutPhase.BLOCKED && status.reason().equals(reason)) {
+            return;
+        }
+        if (status.phase() == RolloutPhase.BLOCKED && sameKind(status.reason(), reason)) {
+            blockedReason = reason;
+            return;
+        }
+        blockedReason = reason;
+        transition(now, new RolloutStatus(RolloutPhase.BLOCKED, status.step(), status.weightBasisPoints(), reason),
+                Cause.automatic(reason));
+    }
+
+    /** Two reasons of the same kind (blocked by breaches, or by too few calls) differ only in numbers: one timeline entry. */
+    private static boolean sameKind(String a, String b) {
+        return a.contains("too few compared calls") == b.contains("too few compared calls");
+    }
+
     private void next(Instant now, int index, Duration baked) {
+        if (index >= plan.steps().size() && !promoteRouter) {
+            Cause cause = Cause.automatic("canary of " + candidate + " passed every step of its plan in segment " + segment);
+            markSegmentPromoted(now, cause, "serves all of segment " + segment + " after " + plan.steps().size()
+                    + " steps; last step healthy after " + baked + "; the router's last-known-good is unchanged");
+            return;
+        }
         if (index >= plan.steps().size()) {
             ReleaseId before = router.lastKnownGood().id();
             Cause cause = Cause.automatic("canary of " + candidate + " passed every step of its plan");
@@ -214,6 +306,7 @@ public final class CanaryRollout extends AbstractRollout {
         private TimeSource clock = TimeSource.system();
         private Segment segment = Segment.DEFAULT;
         private boolean evaluateTriggers = true;
+        private boolean promoteRouter = true;
 
         private Builder(ModelRouter<?, ?> router, ReleaseId candidate, TriggerEngine engine, CanaryPlan plan) {
             this.router = Objects.requireNonNull(router, "CanaryRollout.router must not be null");
@@ -253,8 +346,28 @@ public final class CanaryRollout extends AbstractRollout {
         }
 
         /**
-         * A promotion gate: the canary starts only when the gate is open on the shadow report (no
-         * segment's mismatch above its threshold), and is refused when it blocks.
+         * @param promote {@code true} (default): after the last step the candidate is promoted
+         *                ({@link ModelRouter#promote}) and becomes the last-known-good of every segment;
+         *                {@code false}: the rollout ends {@link RolloutPhase#PROMOTED} once its segment
+         *                has served the candidate at 100 % through the last bake, and the router's
+         *                last-known-good stays (a plan per segment, see {@link SegmentedRollout}, which
+         *                promotes the router once every segment has)
+         * @return this builder
+         */
+        public Builder promoteRouter(boolean promote) {
+            this.promoteRouter = promote;
+            return this;
+        }
+
+        /**
+         * A promotion gate over a shadow run. Before the first step and before every advance (and
+         * the promotion) the gate evaluates the current shadow report: while it is
+         * {@link ShadowGate.Blocked blocked} (a segment, or a segment's time of day, above its
+         * mismatch threshold) or {@link ShadowGate.Inconclusive inconclusive} (too few compared
+         * calls), the rollout holds in {@link RolloutPhase#BLOCKED} with the gate's evidence
+         * ({@link CanaryRollout#gateDecision()}); once the gate is open it proceeds. Still held before
+         * the first step when the plan's progress deadline (counted from {@code build()}) passes, it
+         * ends {@link RolloutPhase#REFUSED}; held later, the progress deadline pauses it as usual.
          *
          * @param gate the gate
          * @param report the current shadow report, e.g. {@code runner::report}

@@ -12,6 +12,13 @@ public enum RolloutPhase {
     PROGRESSING(false),
     /** Holding the current weight until an operator approves, resumes, promotes or aborts; triggers still guard it. */
     PAUSED(false),
+    /**
+     * Held by a canary's shadow gate: a segment's shadow mismatch is above its threshold, or the shadow
+     * has too few compared calls to decide. The rollout neither starts nor advances; it proceeds by
+     * itself once the gate opens (triggers still guard the current weight). An operator may still
+     * promote or abort.
+     */
+    BLOCKED(false),
     /** The candidate is the new last-known-good. */
     PROMOTED(true),
     /** The candidate was rolled back by a trigger or by someone outside the rollout. */

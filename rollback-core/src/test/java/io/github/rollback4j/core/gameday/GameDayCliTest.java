@@ -40,6 +40,20 @@ class GameDayCliTest {
     }
 
     @Test
+    void aPlanPerSegmentWritesEachSegmentsOutcomeAndRouting(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("segments.json");
+        String scenario = Path.of("..", "examples", "scenarios", "per-segment-rollback.yaml").toString();
+        assertThat(run(scenario, "--json", json.toString())).isZero();
+        JsonNode root = JsonMapper.shared().readTree(Files.readString(json));
+        assertThat(root.get("outcome").asString()).isEqualTo("rolled_back");
+        assertThat(root.get("segmentOutcomes").get("eu-west").asString()).isEqualTo("rolled_back");
+        assertThat(root.get("segmentOutcomes").get("us-east").asString()).isEqualTo("promoted");
+        assertThat(root.get("routing").get("eu-west").get("v1").asInt()).isEqualTo(10_000);
+        assertThat(root.get("routing").get("us-east").get("v2").asInt()).isEqualTo(10_000);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Outcome per segment: {eu-west=rolled_back, us-east=promoted}");
+    }
+
+    @Test
     void repeatRunsSeveralSeedsAndReportsDetectionPercentiles() {
         assertThat(run(SCENARIO, "--repeat", "3", "--seed", "100")).isZero();
         String printed = out.toString(StandardCharsets.UTF_8);

@@ -68,6 +68,32 @@ class GameDayTest {
     }
 
     @Test
+    void aRegressionInOneRegionRollsBackThatRegionOnlyAndTheOtherIsPromoted() {
+        GameDayResult result = GameDay.run(Scenarios.load(SCENARIOS.resolve("per-segment-rollback.yaml")));
+        System.out.println(result.timeline());
+        assertThat(result.segmentOutcomes()).containsExactly(java.util.Map.entry("eu-west", "rolled_back"),
+                java.util.Map.entry("us-east", "promoted"));
+        assertThat(result.outcome()).as("a region rolled back: the candidate did not make it everywhere").isEqualTo("rolled_back");
+        GameDayResult.Event euStart = result.events().stream()
+                .filter(e -> e.type().equals("weights-changed") && e.detail().startsWith("eu-west")).findFirst().orElseThrow();
+        GameDayResult.Event euBack = result.first("segment-rolled-back").orElseThrow();
+        assertThat(euBack.detail()).startsWith("eu-west to v1").contains("trigger p95-latency");
+        assertThat((euBack.t() - euStart.t()) / 60).as("the breach held 5 minutes after the 2-minute window filled")
+                .isBetween(5.0, 9.0);
+        assertThat(result.first("rolled-back")).as("no rollback of every segment").isEmpty();
+        GameDayResult.Event usPromoted = result.events().stream()
+                .filter(e -> e.type().equals("rollout") && e.detail().startsWith("us-east:") && e.detail().contains("-> PROMOTED"))
+                .findFirst().orElseThrow();
+        assertThat(usPromoted.t() / 60).as("three steps of 10 minutes").isBetween(30.0, 32.0);
+        assertThat(result.routing()).containsEntry("eu-west", java.util.Map.of("v1", 10_000))
+                .containsEntry("us-east", java.util.Map.of("v2", 10_000))
+                .containsEntry("default", java.util.Map.of("v1", 10_000));
+        assertThat(result.first("promoted")).as("the router keeps v1 as last-known-good").isEmpty();
+        assertThat(result.events().get(result.events().size() - 1).t()).as("the run ends once both regions are decided")
+                .isEqualTo(usPromoted.t());
+    }
+
+    @Test
     void theSameSeedGivesTheSameRun() {
         Scenario scenario = Scenarios.load(SCENARIOS.resolve("canary-latency-regression.yaml"));
         GameDayResult a = GameDay.run(scenario, 7);

@@ -173,6 +173,56 @@ class CanaryRolloutTest {
     }
 
     @Test
+    void abortFromAPauseRollsBackAtOnceWithoutAnotherEvaluation() {
+        sim.v2ErrorRate = 0.15;
+        TriggerEngine engine = sim.engine(Sim.errorRate(Severity.MILD, 20));
+        CanaryRollout rollout = canary(engine, CanaryPlan.standard(Duration.ofMinutes(2)));
+        sim.drive(rollout, 100, 5, 10 * 60, Sim.phase(RolloutPhase.PAUSED));
+        assertThat(rollout.status().phase()).isEqualTo(RolloutPhase.PAUSED);
+        List<io.github.rollback4j.trigger.Verdict> before = engine.latest();
+        Instant now = sim.clock.now();
+
+        rollout.abort(Sim.operator("stop the bleeding"));
+
+        assertThat(rollout.status().phase()).isEqualTo(RolloutPhase.ABORTED);
+        assertThat(rollout.timeline().get(rollout.timeline().size() - 1).time()).as("no waiting for analysis").isEqualTo(now);
+        assertThat(engine.latest()).as("no trigger was evaluated to abort").isEqualTo(before);
+        assertThat(sim.router.servingWeights(Segment.DEFAULT)).isEqualTo(Map.of(sim.v1.id(), 10_000));
+        assertThat(sim.router.state().quarantined()).contains(sim.v2.id());
+    }
+
+    @Test
+    void abortBeforeTheFirstStepLeavesTheRouterAlone() {
+        TriggerEngine engine = sim.engine(Sim.errorRate(Severity.SEVERE, 20));
+        CanaryRollout rollout = canary(engine, CanaryPlan.standard(Duration.ofMinutes(2)));
+        long generation = sim.router.state().generation();
+
+        rollout.abort(Sim.operator("changed my mind"));
+
+        assertThat(rollout.status().phase()).isEqualTo(RolloutPhase.ABORTED);
+        assertThat(rollout.status().reason()).contains("before the candidate got traffic");
+        assertThat(sim.router.state().generation()).isEqualTo(generation);
+        assertThat(sim.router.state().quarantined()).isEmpty();
+        assertThat(rollout.tick().phase()).isEqualTo(RolloutPhase.ABORTED);
+    }
+
+    @Test
+    void withNoKeepWarmTimeThePreviousLastKnownGoodIsRetiredAtPromotion() {
+        TriggerEngine engine = sim.engine(Sim.errorRate(Severity.SEVERE, 20));
+        CanaryPlan plan = CanaryPlan.builder().step(500, Duration.ofMinutes(1)).step(10_000, Duration.ofMinutes(1))
+                .keepPreviousWarm(Duration.ZERO).build();
+        CanaryRollout rollout = canary(engine, plan);
+        sim.drive(rollout, 100, 5, 10 * 60, Sim.phase(RolloutPhase.PROMOTED));
+
+        assertThat(rollout.status().phase()).isEqualTo(RolloutPhase.PROMOTED);
+        assertThat(rollout.previousRetired()).isTrue();
+        assertThat(sim.router.releases()).extracting(r -> r.id()).containsExactly(sim.v2.id());
+        List<RolloutTransition> timeline = rollout.timeline();
+        assertThat(timeline.get(timeline.size() - 1).time()).as("retired on the promoting tick")
+                .isEqualTo(timeline.get(timeline.size() - 2).time());
+    }
+
+    @Test
     void theProgressDeadlinePausesAndAManualPromoteFinishes() {
         TriggerEngine engine = sim.engine(Sim.errorRate(Severity.SEVERE, 20));
         CanaryPlan plan = CanaryPlan.builder().step(100, Duration.ofMinutes(2)).step(500, Duration.ofMinutes(2))

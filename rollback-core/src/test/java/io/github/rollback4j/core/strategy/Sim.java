@@ -19,7 +19,9 @@ import io.github.rollback4j.trigger.TriggerSpec;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.BooleanSupplier;
 import java.util.function.DoubleSupplier;
+import java.util.function.ToDoubleFunction;
 import java.util.function.Predicate;
 
 /** A router with v1 (last-known-good) and v2 (candidate) of synthetic models on a virtual clock, and traffic to drive it. */
@@ -31,12 +33,15 @@ final class Sim {
     final Release v2 = Release.of(ModelVersion.of("m", "2.0.0", "sha256:" + "02".repeat(32)));
     double v2LatencyMs = 100;
     double v2ErrorRate = 0;
+    /** v2's median latency for requests of segment eu-west (the input names the segment); NaN = as elsewhere. */
+    double v2EuWestLatencyMs = Double.NaN;
     final Model<String, String> v2Model;
     final ManagedModelRouter<String, String> router;
 
     Sim() {
-        Model<String, String> v1Model = model("v1", () -> 100, () -> 0);
-        v2Model = model("v2", () -> v2LatencyMs, () -> v2ErrorRate);
+        Model<String, String> v1Model = model("v1", in -> 100, () -> 0);
+        v2Model = model("v2", in -> in.equals("eu-west") && !Double.isNaN(v2EuWestLatencyMs) ? v2EuWestLatencyMs : v2LatencyMs,
+                () -> v2ErrorRate);
         router = ModelRouters
                 .builder("strategy", ReleaseSpec.builder(v1, v1Model).sampleInputs(List.of("probe")).build())
                 .release(ReleaseSpec.builder(v2, v2Model).sampleInputs(List.of("probe")).build())
@@ -45,14 +50,14 @@ final class Sim {
     }
 
     /** Lognormal latency around a median, a share of errors; probes answer at once with the model's name. */
-    private Model<String, String> model(String name, DoubleSupplier medianMillis, DoubleSupplier errorRate) {
+    private Model<String, String> model(String name, ToDoubleFunction<String> medianMillis, DoubleSupplier errorRate) {
         return in -> {
             if (in.startsWith("probe")) {
                 return name;
             }
             double u = 1 - random.nextDouble();
             double gaussian = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random.nextDouble());
-            clock.spend(Duration.ofNanos((long) (medianMillis.getAsDouble() * Math.exp(0.25 * gaussian) * 1_000_000)));
+            clock.spend(Duration.ofNanos((long) (medianMillis.applyAsDouble(in) * Math.exp(0.25 * gaussian) * 1_000_000)));
             if (random.nextDouble() < errorRate.getAsDouble()) {
                 throw new IllegalStateException(name + " failed");
             }
@@ -97,6 +102,33 @@ final class Sim {
             clock.settle();
             clock.advance(Duration.ofSeconds(1));
             if (s % tickEvery == 0 && stop.test(rollout.tick())) {
+                return s;
+            }
+        }
+        return maxSeconds;
+    }
+
+    /**
+     * Sends {@code perSecond} requests each virtual second, spread evenly over {@code segments} (the
+     * input names the segment), and every {@code tickEvery} seconds calls {@code tickAndStop} until it
+     * returns {@code true} or {@code maxSeconds} have passed.
+     *
+     * @return seconds driven
+     */
+    int driveSegments(List<Segment> segments, int perSecond, int tickEvery, int maxSeconds, BooleanSupplier tickAndStop) {
+        for (int s = 1; s <= maxSeconds; s++) {
+            for (int i = 0; i < perSecond; i++) {
+                clock.settle();
+                Segment segment = segments.get(i % segments.size());
+                try {
+                    router.invoke(segment.name(), RequestContext.of("user-" + random.nextInt(1_000_000), segment));
+                } catch (Exception modelFailure) {
+                    // counted by the router's telemetry
+                }
+            }
+            clock.settle();
+            clock.advance(Duration.ofSeconds(1));
+            if (s % tickEvery == 0 && tickAndStop.getAsBoolean()) {
                 return s;
             }
         }

@@ -1,0 +1,363 @@
+package io.github.rollback4j.core.strategy;
+
+import io.github.rollback4j.Cause;
+import io.github.rollback4j.ModelRouter;
+import io.github.rollback4j.ReleaseId;
+import io.github.rollback4j.Segment;
+import io.github.rollback4j.TimeSource;
+import io.github.rollback4j.core.guard.TriggerEngine;
+import io.github.rollback4j.core.shadow.ShadowGate;
+import io.github.rollback4j.core.shadow.ShadowReport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * Per-segment rollouts: one {@link CanaryRollout} per segment (region, tenant), each with its own
+ * {@link CanaryPlan}, over one router, one candidate and one {@link TriggerEngine}.
+ *
+ * <pre>{@code
+ * SegmentedRollout rollout = SegmentedRollout.builder(router, v2.id(), engine)
+ *         .segment(Segment.of("eu-west"), CanaryPlan.standard(Duration.ofMinutes(10)))
+ *         .segment(Segment.of("us-east"), CanaryPlan.standard(Duration.ofMinutes(5)))
+ *         .clock(clock).build();
+ * rollout.start(scheduler, Duration.ofSeconds(1));
+ * }</pre>
+ *
+ * <ul>
+ *   <li>Each tick runs one {@link TriggerEngine#evaluate()} and then ticks every segment's rollout
+ *   (they read {@link TriggerEngine#latest()}). A segment's rollout sets the weights of its segment
+ *   only and judges the verdicts over all traffic plus those of per-segment triggers for its
+ *   segment.</li>
+ *   <li>A severe breach of a per-segment trigger rolls back that segment only
+ *   ({@link ModelRouter#rollbackSegment}); its rollout ends {@link RolloutPhase#ROLLED_BACK} and the
+ *   other segments go on. A trigger over all traffic, or a per-segment trigger declared
+ *   {@code global}, rolls back every segment.</li>
+ *   <li>A segment's rollout that passes its last step ends {@link RolloutPhase#PROMOTED} with its
+ *   segment at 100 % and the router untouched. Once <b>every</b> segment has, the router promotes the
+ *   candidate (it becomes the last-known-good everywhere, segments without a plan included) and the
+ *   previous last-known-good is retired after the longest {@code keepPreviousWarm} of the plans.</li>
+ *   <li>{@link #phase()} aggregates the segments, worst first: {@code ROLLED_BACK}, {@code ABORTED},
+ *   {@code REFUSED}, {@code BLOCKED}, {@code PAUSED}, {@code PROGRESSING}, {@code PENDING}; {@code PROMOTED}
+ *   only when every segment is promoted. A segment that rolled back therefore marks the whole rollout
+ *   rolled back even while other segments go on or end promoted: the candidate did not make it
+ *   everywhere and the router keeps its last-known-good.</li>
+ * </ul>
+ *
+ * <p>Thread-safe: ticks and operations are serialized by one lock.
+ */
+public final class SegmentedRollout implements AutoCloseable {
+
+    /** Most segments with a plan of their own. */
+    public static final int MAX_SEGMENTS = 100;
+
+    private static final Logger LOG = LoggerFactory.getLogger(SegmentedRollout.class);
+    private static final List<RolloutPhase> WORST_FIRST = List.of(RolloutPhase.ROLLED_BACK, RolloutPhase.ABORTED,
+            RolloutPhase.REFUSED, RolloutPhase.BLOCKED, RolloutPhase.PAUSED, RolloutPhase.PROGRESSING, RolloutPhase.PENDING);
+
+    private final ModelRouter<?, ?> router;
+    private final ReleaseId candidate;
+    private final TriggerEngine engine;
+    private final TimeSource clock;
+    private final Map<Segment, CanaryRollout> rollouts;
+    private final Duration keepPreviousWarm;
+    private final ReentrantLock lock = new ReentrantLock();
+    private Instant promotedAt;
+    private ReleaseId previous;
+    private boolean previousDone;
+    private ScheduledFuture<?> schedule;
+
+    private SegmentedRollout(Builder b) {
+        this.router = b.router;
+        this.candidate = b.candidate;
+        this.engine = b.engine;
+        this.clock = b.clock;
+        Map<Segment, CanaryRollout> built = new LinkedHashMap<>();
+        Duration keep = Duration.ZERO;
+        for (Map.Entry<Segment, CanaryPlan> e : b.plans.entrySet()) {
+            CanaryRollout.Builder rollout = CanaryRollout.builder(b.router, b.candidate, b.engine, e.getValue()).clock(b.clock)
+                    .segment(e.getKey()).evaluateTriggers(false).promoteRouter(false);
+            if (b.gate != null) {
+                rollout.shadowGate(b.gate, b.report);
+            }
+            built.put(e.getKey(), rollout.build());
+            if (e.getValue().keepPreviousWarm().compareTo(keep) > 0) {
+                keep = e.getValue().keepPreviousWarm();
+            }
+        }
+        this.rollouts = Collections.unmodifiableMap(built);
+        this.keepPreviousWarm = keep;
+    }
+
+    /**
+     * @param router the router; the candidate must be registered with it
+     * @param candidate the release to roll out; not the last-known-good
+     * @param engine the router's trigger engine; this rollout evaluates it once per tick, so do not also start it
+     * @return a builder
+     */
+    public static Builder builder(ModelRouter<?, ?> router, ReleaseId candidate, TriggerEngine engine) {
+        return new Builder(router, candidate, engine);
+    }
+
+    /** @return the release being rolled out */
+    public ReleaseId candidate() {
+        return candidate;
+    }
+
+    /** @return segment → its rollout, in the order the plans were given; unmodifiable */
+    public Map<Segment, CanaryRollout> rollouts() {
+        return rollouts;
+    }
+
+    /** @return segment → its rollout's current status, in plan order */
+    public Map<Segment, RolloutStatus> statuses() {
+        Map<Segment, RolloutStatus> out = new LinkedHashMap<>();
+        rollouts.forEach((segment, rollout) -> out.put(segment, rollout.status()));
+        return Collections.unmodifiableMap(out);
+    }
+
+    /** @return the segments' phases aggregated, worst first (see the class comment) */
+    public RolloutPhase phase() {
+        List<RolloutPhase> phases = rollouts.values().stream().map(r -> r.status().phase()).toList();
+        for (RolloutPhase p : WORST_FIRST) {
+            if (phases.contains(p)) {
+                return p;
+            }
+        }
+        return RolloutPhase.PROMOTED;
+    }
+
+    /** @return whether every segment's rollout is over (and, when all were promoted, the router promoted the candidate) */
+    public boolean isOver() {
+        lock.lock();
+        try {
+            boolean allOver = rollouts.values().stream().allMatch(r -> r.status().phase().isTerminal());
+            return allOver && (phase() != RolloutPhase.PROMOTED || promotedAt != null);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return whether the router promoted the candidate because every segment was promoted */
+    public boolean routerPromoted() {
+        lock.lock();
+        try {
+            return promotedAt != null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * @return whether, after the router's promotion, the previous last-known-good has been retired
+     *         (or there was none to retire); {@code false} before
+     */
+    public boolean previousRetired() {
+        lock.lock();
+        try {
+            return previousDone;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Evaluates the triggers once, ticks every segment's rollout, and promotes the router once every
+     * segment is promoted.
+     *
+     * @return the aggregated phase after the tick
+     */
+    public RolloutPhase tick() {
+        lock.lock();
+        try {
+            if (rollouts.values().stream().anyMatch(r -> !r.status().phase().isTerminal())) {
+                engine.evaluate();
+            }
+            rollouts.values().forEach(CanaryRollout::tick);
+            Instant now = clock.now();
+            if (promotedAt == null && phase() == RolloutPhase.PROMOTED) {
+                promoteRouter(now);
+            }
+            if (promotedAt != null && !previousDone && !now.isBefore(promotedAt.plus(keepPreviousWarm))) {
+                retirePrevious();
+            }
+            return phase();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void promoteRouter(Instant now) {
+        ReleaseId before = router.lastKnownGood().id();
+        if (before.equals(candidate)) {
+            promotedAt = now;
+            previousDone = true;
+            return;
+        }
+        try {
+            router.promote(candidate, Cause.automatic("every segment's canary of " + candidate + " passed its plan: "
+                    + rollouts.keySet()));
+            promotedAt = now;
+            previous = before;
+        } catch (RuntimeException e) {
+            LOG.warn("segmented rollout of {} on router '{}': every segment passed, but the promotion was refused: {}", candidate,
+                    router.name(), e.getMessage());
+        }
+    }
+
+    private void retirePrevious() {
+        previousDone = true;
+        boolean registered = router.releases().stream().anyMatch(r -> r.id().equals(previous));
+        if (previous == null || !registered || router.lastKnownGood().id().equals(previous)) {
+            return;
+        }
+        try {
+            router.retire(previous, Cause.automatic("the previous last-known-good " + previous + " was kept warm for "
+                    + keepPreviousWarm + " after " + candidate + " was promoted in every segment"));
+        } catch (RuntimeException e) {
+            LOG.warn("segmented rollout of {} on router '{}': could not retire the previous last-known-good {}: {}", candidate,
+                    router.name(), previous, e.getMessage());
+        }
+    }
+
+    /**
+     * Fast rollback of every segment still rolling out, without analysis: see {@link Rollout#abort(Cause)}.
+     *
+     * @param cause the operator and why
+     * @throws IllegalStateException when every segment's rollout is already over
+     */
+    public void abort(Cause cause) {
+        Objects.requireNonNull(cause, "abort: cause must not be null");
+        lock.lock();
+        try {
+            List<CanaryRollout> running = rollouts.values().stream().filter(r -> !r.status().phase().isTerminal()).toList();
+            if (running.isEmpty()) {
+                throw new IllegalStateException("abort: every segment's rollout of " + candidate + " is already over: " + statuses());
+            }
+            running.forEach(r -> r.abort(cause));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Ticks every {@code interval} on the scheduler until {@link #isOver()} and the previous
+     * last-known-good is retired (or nothing is to be retired). Calling it again replaces the schedule.
+     *
+     * @param scheduler the scheduler; not shut down by this rollout
+     * @param interval between ticks, 10 ms..1 h
+     */
+    public synchronized void start(ScheduledExecutorService scheduler, Duration interval) {
+        Objects.requireNonNull(scheduler, "start: scheduler must not be null");
+        if (interval == null || interval.compareTo(Duration.ofMillis(10)) < 0 || interval.compareTo(Duration.ofHours(1)) > 0) {
+            throw new IllegalArgumentException("SegmentedRollout: start interval must be between 10ms and 1h, but was " + interval);
+        }
+        if (schedule != null) {
+            schedule.cancel(false);
+        }
+        long millis = interval.toMillis();
+        schedule = scheduler.scheduleAtFixedRate(() -> {
+            try {
+                tick();
+                if (isOver() && (promotedAt == null || previousRetired())) {
+                    stopSchedule();
+                }
+            } catch (RuntimeException e) {
+                LOG.error("segmented rollout of {} on router '{}': tick failed", candidate, router.name(), e);
+            }
+        }, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    private synchronized void stopSchedule() {
+        if (schedule != null) {
+            schedule.cancel(false);
+            schedule = null;
+        }
+    }
+
+    /** Stops the schedule and closes every segment's rollout; their state stays readable. */
+    @Override
+    public void close() {
+        stopSchedule();
+        rollouts.values().forEach(CanaryRollout::close);
+    }
+
+    /** Builds a {@link SegmentedRollout}; not thread-safe. */
+    public static final class Builder {
+        private final ModelRouter<?, ?> router;
+        private final ReleaseId candidate;
+        private final TriggerEngine engine;
+        private final Map<Segment, CanaryPlan> plans = new LinkedHashMap<>();
+        private TimeSource clock = TimeSource.system();
+        private ShadowGate gate;
+        private Supplier<ShadowReport> report;
+
+        private Builder(ModelRouter<?, ?> router, ReleaseId candidate, TriggerEngine engine) {
+            this.router = Objects.requireNonNull(router, "SegmentedRollout.router must not be null");
+            this.candidate = Objects.requireNonNull(candidate, "SegmentedRollout.candidate must not be null");
+            this.engine = Objects.requireNonNull(engine, "SegmentedRollout.engine must not be null");
+        }
+
+        /**
+         * @param segment a segment (region, tenant) with a plan of its own; each segment once
+         * @param plan its canary plan
+         * @return this builder
+         * @throws IllegalArgumentException when the segment already has a plan
+         */
+        public Builder segment(Segment segment, CanaryPlan plan) {
+            Objects.requireNonNull(segment, "SegmentedRollout.segment must not be null");
+            Objects.requireNonNull(plan, "SegmentedRollout.segment(" + segment + ") plan must not be null");
+            if (plans.putIfAbsent(segment, plan) != null) {
+                throw new IllegalArgumentException("SegmentedRollout.segment: segment '" + segment + "' already has a plan");
+            }
+            return this;
+        }
+
+        /**
+         * @param clock the router's time source; default {@link TimeSource#system()}
+         * @return this builder
+         */
+        public Builder clock(TimeSource clock) {
+            this.clock = Objects.requireNonNull(clock, "SegmentedRollout.clock must not be null");
+            return this;
+        }
+
+        /**
+         * Gates every segment's canary on a shadow run, as {@link CanaryRollout.Builder#shadowGate}.
+         *
+         * @param gate the gate
+         * @param report the current shadow report, e.g. {@code runner::report}
+         * @return this builder
+         */
+        public Builder shadowGate(ShadowGate gate, Supplier<ShadowReport> report) {
+            this.gate = Objects.requireNonNull(gate, "SegmentedRollout.shadowGate must not be null");
+            this.report = Objects.requireNonNull(report, "SegmentedRollout.shadowGate report must not be null");
+            return this;
+        }
+
+        /**
+         * @return the rollout; every segment {@link RolloutPhase#PENDING}
+         * @throws IllegalArgumentException when there is no plan or more than {@link #MAX_SEGMENTS}, or the
+         *                                  candidate is unknown to the router or is its last-known-good
+         */
+        public SegmentedRollout build() {
+            if (plans.isEmpty() || plans.size() > MAX_SEGMENTS) {
+                throw new IllegalArgumentException("SegmentedRollout.segments must hold 1 to " + MAX_SEGMENTS + " plans, but held "
+                        + plans.size());
+            }
+            return new SegmentedRollout(this);
+        }
+    }
+}
