@@ -23,6 +23,9 @@ import java.util.regex.Pattern;
  *       <td>the weight the rollout asks for ({@code ModelRouter.weights})</td></tr>
  *   <tr><td>{@value #WEIGHT_SERVING}</td><td>Gauge</td><td>router, release, segment</td><td>basis points</td>
  *       <td>the weight that actually serves ({@code ModelRouter.servingWeights})</td></tr>
+ *   <tr><td>{@value #LAST_KNOWN_GOOD}</td><td>Gauge</td><td>router, release</td><td>1 or 0</td>
+ *       <td>1 for the router's current last-known-good, 0 for every other release: lets PromQL tell the
+ *       baseline from the candidates (e.g. to compare a candidate's P95 with the LKG's)</td></tr>
  *   <tr><td>{@value #ROLLBACKS}</td><td>Counter</td><td>router, trigger, severity</td><td>rollbacks</td>
  *       <td>rollbacks to the last-known-good</td></tr>
  *   <tr><td>{@value #SHADOW_MISMATCHES}</td><td>Counter</td><td>router, release, segment</td><td>calls</td>
@@ -57,6 +60,8 @@ public final class RollbackMeterNames {
     public static final String WEIGHT_CONFIGURED = PREFIX + "weight.configured";
     /** Gauge: serving weight per router, segment and release, in basis points. */
     public static final String WEIGHT_SERVING = PREFIX + "weight.serving";
+    /** Gauge: 1 for the router's last-known-good release, 0 for the others; per router and release. */
+    public static final String LAST_KNOWN_GOOD = PREFIX + "release.last.known.good";
     /** Counter: rollbacks per router, trigger and severity. */
     public static final String ROLLBACKS = PREFIX + "rollbacks";
     /**
@@ -95,6 +100,7 @@ public final class RollbackMeterNames {
     private final String requests;
     private final String weightConfigured;
     private final String weightServing;
+    private final String lastKnownGood;
     private final String rollbacks;
     private final String shadowMismatches;
 
@@ -103,6 +109,7 @@ public final class RollbackMeterNames {
         this.requests = b.requests;
         this.weightConfigured = b.weightConfigured;
         this.weightServing = b.weightServing;
+        this.lastKnownGood = b.lastKnownGood;
         this.rollbacks = b.rollbacks;
         this.shadowMismatches = b.shadowMismatches;
     }
@@ -137,6 +144,11 @@ public final class RollbackMeterNames {
         return weightServing;
     }
 
+    /** @return the last-known-good gauge's name; default {@value #LAST_KNOWN_GOOD} */
+    public String lastKnownGood() {
+        return lastKnownGood;
+    }
+
     /** @return the rollback counter's name; default {@value #ROLLBACKS} */
     public String rollbacks() {
         return rollbacks;
@@ -149,7 +161,7 @@ public final class RollbackMeterNames {
 
     /** @return every meter name, in the order of the table above */
     public List<String> all() {
-        return List.of(calls, requests, weightConfigured, weightServing, rollbacks, shadowMismatches);
+        return List.of(calls, requests, weightConfigured, weightServing, lastKnownGood, rollbacks, shadowMismatches);
     }
 
     @Override
@@ -173,6 +185,7 @@ public final class RollbackMeterNames {
         private String requests = REQUESTS;
         private String weightConfigured = WEIGHT_CONFIGURED;
         private String weightServing = WEIGHT_SERVING;
+        private String lastKnownGood = LAST_KNOWN_GOOD;
         private String rollbacks = ROLLBACKS;
         private String shadowMismatches = SHADOW_MISMATCHES;
 
@@ -216,6 +229,15 @@ public final class RollbackMeterNames {
         }
 
         /**
+         * @param name the last-known-good gauge's name; default {@value #LAST_KNOWN_GOOD}
+         * @return this builder
+         */
+        public Builder lastKnownGood(String name) {
+            this.lastKnownGood = name;
+            return this;
+        }
+
+        /**
          * @param name the rollback counter's name; default {@value #ROLLBACKS}
          * @return this builder
          */
@@ -243,6 +265,7 @@ public final class RollbackMeterNames {
             byField.put("requests", requests);
             byField.put("weightConfigured", weightConfigured);
             byField.put("weightServing", weightServing);
+            byField.put("lastKnownGood", lastKnownGood);
             byField.put("rollbacks", rollbacks);
             byField.put("shadowMismatches", shadowMismatches);
             Map<String, String> fieldByName = new LinkedHashMap<>();

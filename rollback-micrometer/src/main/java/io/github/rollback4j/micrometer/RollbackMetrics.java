@@ -34,6 +34,9 @@ import java.util.Objects;
  *   {@code default}); a {@code WeightsChanged} event for a new segment and a {@code ReleaseAdded} event
  *   add the missing pairs. They read {@link ModelRouter#weights} and {@link ModelRouter#servingWeights}
  *   when the registry publishes, and hold the router weakly.</li>
+ *   <li>A last-known-good gauge per release (1 for {@link ModelRouter#lastKnownGood()}, 0 otherwise) is
+ *   registered at {@code bindTo} and on {@code ReleaseAdded}; it is read when the registry publishes, so
+ *   it follows promotions without re-registration.</li>
  *   <li>A {@code RolledBack} or {@code SegmentRolledBack} event increments the rollback counter of its cause's trigger and
  *   severity (registered on the first rollback with that pair).</li>
  *   <li>A {@code ReleaseRetired} event removes every meter tagged with that release from the

@@ -63,6 +63,8 @@ final class RouterMeters implements CallObserverFactory {
     private final Map<ReleaseId, Map<Segment, CallMeters>> observers = new HashMap<>();
     /** Segments each release has weight gauges in; registering a gauge twice makes Micrometer warn. Guarded by {@link #lock}. */
     private final Map<ReleaseId, Set<Segment>> gaugedSegments = new HashMap<>();
+    /** Releases that have their last-known-good gauge. Guarded by {@link #lock}. */
+    private final Set<ReleaseId> lastKnownGoodGauged = new HashSet<>();
     /** Releases retired and not added again: a late {@link #create} for them registers nothing. */
     private final Set<ReleaseId> retired = new HashSet<>();
     private boolean closed;
@@ -91,6 +93,7 @@ final class RouterMeters implements CallObserverFactory {
         synchronized (lock) {
             eventRegistration = onEvents;
             observerRegistration = onCalls;
+            releases.forEach(this::registerLastKnownGoodGauge);
             for (Segment segment : segments) {
                 for (ReleaseId release : releases) {
                     registerWeightGauges(segment, release);
@@ -154,6 +157,7 @@ final class RouterMeters implements CallObserverFactory {
             List<Segment> segments = routedSegments();
             synchronized (lock) {
                 retired.remove(added.release());
+                registerLastKnownGoodGauge(added.release());
                 for (Segment segment : segments) {
                     registerWeightGauges(segment, added.release());
                 }
@@ -162,6 +166,7 @@ final class RouterMeters implements CallObserverFactory {
             synchronized (lock) {
                 retired.add(gone.release());
                 gaugedSegments.remove(gone.release());
+                lastKnownGoodGauged.remove(gone.release());
                 observers.remove(gone.release());
                 Map<Meter.Id, Meter> meters = byRelease.remove(gone.release());
                 if (meters != null) {
@@ -211,6 +216,21 @@ final class RouterMeters implements CallObserverFactory {
                 "Weight that actually serves, per segment and release: the configured weight with the share of"
                         + " releases that are not warm and healthy moved to the last-known-good (10000 = all traffic)",
                 r -> r.servingWeights(segment), release));
+    }
+
+    /**
+     * Caller holds {@link #lock}. 1 while the release is the last-known-good, read at scrape time, so a
+     * promotion or a new LKG needs no re-registration; PromQL joins on it to tell the LKG from candidates.
+     */
+    private void registerLastKnownGoodGauge(ReleaseId release) {
+        if (closed || retired.contains(release) || !lastKnownGoodGauged.add(release)) {
+            return;
+        }
+        ToDoubleFunction<ModelRouter<?, ?>> isLkg = r -> release.equals(r.lastKnownGood().id()) ? 1 : 0;
+        track(release, Gauge.builder(names.lastKnownGood(), router, isLkg)
+                .description("1 for the router's last-known-good release, 0 for every other release")
+                .tags(routerTags.and(RollbackMeterNames.TAG_RELEASE, release.value()))
+                .register(registry));
     }
 
     /** The gauge holds the router weakly (Micrometer's default); the function captures no router. */
@@ -268,6 +288,7 @@ final class RouterMeters implements CallObserverFactory {
             byRelease.clear();
             routerWide.clear();
             gaugedSegments.clear();
+            lastKnownGoodGauged.clear();
             observers.clear();
         }
         // Unsubscribe outside the lock: the router may hold its own lock while it calls create().
