@@ -374,9 +374,17 @@ final class RouterAssembler {
         try {
             specs = TriggerSpecs.read(SpecNode.json(JsonMapper.shared().writeValueAsString(shape), tp));
         } catch (SpecException e) {
-            String path = kebab(e.path(), tp);
-            Object value = valueAt(shape, e.path().substring(Math.min(tp.length(), e.path().length())));
-            String message = e.getMessage().substring(Math.min(e.getMessage().length(), e.path().length() + 2));
+            String loaderPath = e.path();
+            String message = e.getMessage().substring(Math.min(e.getMessage().length(), loaderPath.length() + 2));
+            if (valueAt(shape, loaderPath.substring(Math.min(tp.length(), loaderPath.length()))) instanceof Map<?, ?> trigger) {
+                // The builder validated the whole trigger; its message names the field first.
+                String field = firstFieldNamed(message, trigger.keySet());
+                if (field != null) {
+                    loaderPath = loaderPath + "." + field;
+                }
+            }
+            String path = kebab(loaderPath, tp);
+            Object value = valueAt(shape, loaderPath.substring(Math.min(tp.length(), loaderPath.length())));
             throw new RollbackPropertyException(path, value == null || value instanceof Map ? null : value, message,
                     "See the trigger fields in docs/guardrails.md: metric one of [latency, error_rate, timeout_rate, burn_rate, kpi,"
                             + " input_null_rate, schema_violation_rate, drift], one threshold (above, below, increase, drop,"
@@ -385,6 +393,19 @@ final class RouterAssembler {
         Setting<Duration> interval = setting(p, "evaluation-interval", rp.getEvaluationInterval(), d.getEvaluationInterval());
         checkDuration(interval, Duration.ofMillis(10), Duration.ofHours(1));
         return TriggerEngine.builder(router).triggers(specs).interval(interval.value()).build();
+    }
+
+    private static String firstFieldNamed(String message, Set<?> fields) {
+        String best = null;
+        int at = Integer.MAX_VALUE;
+        for (Object f : fields) {
+            Matcher m = Pattern.compile("\\b" + Pattern.quote(String.valueOf(f)) + "\\b").matcher(message);
+            if (m.find() && m.start() < at && !"name".equals(f)) {
+                at = m.start();
+                best = String.valueOf(f);
+            }
+        }
+        return best;
     }
 
     private static Map<String, Object> triggerShape(RollbackProperties.Trigger t, Duration window, Duration sustain, int minSamples,
