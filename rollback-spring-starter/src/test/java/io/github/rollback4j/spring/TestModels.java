@@ -10,6 +10,15 @@ import java.util.List;
 @Configuration(proxyBeanMethods = false)
 public class TestModels {
 
+    /** Every auto-configuration of the starter. */
+    public static final org.springframework.boot.autoconfigure.AutoConfigurations ALL =
+            org.springframework.boot.autoconfigure.AutoConfigurations.of(
+                    io.github.rollback4j.spring.autoconfigure.RollbackRoutersAutoConfiguration.class,
+                    io.github.rollback4j.spring.autoconfigure.RollbackMetricsAutoConfiguration.class,
+                    io.github.rollback4j.spring.autoconfigure.RollbackEventsAutoConfiguration.class,
+                    io.github.rollback4j.spring.autoconfigure.RolloutsEndpointAutoConfiguration.class,
+                    io.github.rollback4j.spring.autoconfigure.RollbackHealthAutoConfiguration.class);
+
     /** Digest of v1's model artifact in the test properties. */
     public static final String V1_DIGEST = "sha256:" + "a1".repeat(32);
     /** Digest of v2's model artifact in the test properties. */

@@ -20,7 +20,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -38,12 +37,8 @@ import static org.awaitility.Awaitility.await;
 
 class RollbackAutoConfigurationTest {
 
-    static final AutoConfigurations ALL = AutoConfigurations.of(RollbackRoutersAutoConfiguration.class,
-            RollbackMetricsAutoConfiguration.class, RollbackEventsAutoConfiguration.class, RolloutsEndpointAutoConfiguration.class,
-            RollbackHealthAutoConfiguration.class);
-
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(ALL)
+            .withConfiguration(TestModels.ALL)
             .withUserConfiguration(TestModels.class)
             .withPropertyValues(TestModels.scorer());
 

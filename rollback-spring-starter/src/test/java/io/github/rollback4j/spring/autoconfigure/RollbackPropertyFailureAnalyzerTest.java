@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RollbackPropertyFailureAnalyzerTest {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(RollbackAutoConfigurationTest.ALL)
+            .withConfiguration(TestModels.ALL)
             .withUserConfiguration(TestModels.class);
 
     /** Starts the context with the scorer router and the overrides, and analyzes its startup failure. */
