@@ -54,7 +54,7 @@ final class RouterAssembler {
 
     private static final String DEFAULTS = "rollback4j.defaults.";
     private static final Set<String> STRATEGIES = Set.of("none", "canary", "blue-green");
-    private static final Set<String> COMPARATORS = Set.of("exact", "numeric");
+    private static final List<String> COMPARATORS = List.of("exact", "numeric");
     private static final Pattern PATH_TOKEN = Pattern.compile("\\.([^.\\[]+)|\\[(\\d+)]");
 
     private final RollbackProperties properties;
