@@ -9,7 +9,8 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
  * v2 candidate), a canary plan and triggers, all declared in {@code application.yml}. The
  * {@code rollouts} Actuator endpoint shows the rollout; a regression in v2 rolls it back by itself.
  *
- * <p>Run it with {@code mvn -q -pl examples -am -DskipTests package && java -cp ... } or from an IDE,
+ * <p>Run it with {@code mvn -q -pl examples -am -Prun-example -DskipTests verify
+ * -Dexample.main=io.github.rollback4j.examples.service.ScoringServiceApplication} (port 8080, Ctrl-C to stop),
  * then {@code curl -XPOST localhost:8080/score -H 'Content-Type: application/json'
  * -d '{"user":"u1","amount":120,"merchantCategory":3}'} and
  * {@code curl localhost:8080/actuator/rollouts/scorer}. See docs/spring-boot.md.
