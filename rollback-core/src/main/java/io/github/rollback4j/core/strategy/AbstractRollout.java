@@ -172,6 +172,23 @@ abstract class AbstractRollout implements Rollout {
     }
 
     @Override
+    public void pause(Cause cause) {
+        Objects.requireNonNull(cause, "pause: cause must not be null");
+        lock.lock();
+        try {
+            if (status.phase() != RolloutPhase.PROGRESSING) {
+                throw new IllegalStateException("pause: the " + kind + " of " + candidate + " is not progressing (" + status + ")");
+            }
+            String reason = "paused by " + cause.actor() + ": " + cause.reason();
+            router.audit("paused", cause, kind + " of " + candidate + " held at step " + status.step() + " ("
+                    + status.weightBasisPoints() + " bp)");
+            transition(clock.now(), new RolloutStatus(RolloutPhase.PAUSED, status.step(), status.weightBasisPoints(), reason), cause);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
     public void resume(Cause cause) {
         Objects.requireNonNull(cause, "resume: cause must not be null");
         lock.lock();

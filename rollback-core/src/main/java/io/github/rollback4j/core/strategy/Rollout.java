@@ -70,6 +70,18 @@ public interface Rollout extends AutoCloseable {
     void approve(Cause cause);
 
     /**
+     * Holds the current step (canary) or the bake (blue/green) until an operator calls
+     * {@link #resume(Cause)} or {@link #approve(Cause)}: the candidate keeps its weight and the
+     * triggers keep guarding it (a severe breach still rolls back), but the rollout does not advance
+     * or promote by itself. The cause is recorded in the timeline and in the router's audit log
+     * ({@code paused}).
+     *
+     * @param cause the operator and why
+     * @throws IllegalStateException when the rollout is not {@link RolloutPhase#PROGRESSING}
+     */
+    void pause(Cause cause);
+
+    /**
      * Leaves a pause: the current step's bake time and deadline start over and so does the progress
      * deadline. A mild breach that is still pending pauses again at the next tick; use
      * {@link #approve(Cause)} for those.

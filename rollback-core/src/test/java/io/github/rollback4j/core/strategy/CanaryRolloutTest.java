@@ -154,6 +154,30 @@ class CanaryRolloutTest {
     }
 
     @Test
+    void aManualPauseHoldsTheStepUntilResumedAndIsAudited() {
+        TriggerEngine engine = sim.engine(Sim.errorRate(Severity.SEVERE, 20));
+        CanaryRollout rollout = canary(engine, CanaryPlan.standard(Duration.ofMinutes(1)));
+        sim.drive(rollout, 100, 5, 10, Sim.terminal());
+        assertThat(rollout.status().phase()).isEqualTo(RolloutPhase.PROGRESSING);
+        int step = rollout.status().step();
+
+        rollout.pause(Sim.operator("holding for the release meeting"));
+
+        assertThat(rollout.status().phase()).isEqualTo(RolloutPhase.PAUSED);
+        assertThat(rollout.status().reason()).contains("paused by ana").contains("release meeting");
+        assertThat(sim.router.auditLog().get(sim.router.auditLog().size() - 1).action()).isEqualTo("paused");
+        sim.drive(rollout, 100, 5, 5 * 60, Sim.terminal());
+        assertThat(rollout.status().phase()).as("a healthy paused canary does not advance by itself").isEqualTo(RolloutPhase.PAUSED);
+        assertThat(rollout.status().step()).isEqualTo(step);
+        assertThatThrownBy(() -> rollout.pause(Sim.operator("again"))).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("not progressing");
+
+        rollout.resume(Sim.operator("go on"));
+        sim.drive(rollout, 100, 5, 3 * 60, s -> s.step() > step);
+        assertThat(rollout.status().step()).isGreaterThan(step);
+    }
+
+    @Test
     void abortRollsBackAtOnceWithoutAnalysis() {
         TriggerEngine engine = sim.engine(Sim.errorRate(Severity.SEVERE, 20));
         CanaryRollout rollout = canary(engine, CanaryPlan.standard(Duration.ofMinutes(5)));

@@ -1,0 +1,237 @@
+package io.github.rollback4j.spring;
+
+import io.github.rollback4j.ReleaseId;
+import io.github.rollback4j.core.ManagedModelRouter;
+import io.github.rollback4j.core.guard.TriggerEngine;
+import io.github.rollback4j.core.shadow.ShadowRunner;
+import io.github.rollback4j.core.strategy.Rollout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.context.SmartLifecycle;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The routers the starter built from {@code rollback4j.routers.*}, by name, each with its trigger
+ * engine, rollout and shadow runner. Every router is also a {@link ManagedModelRouter} bean named
+ * {@code <name>Router}; this registry is what the Actuator endpoint, the health indicator, the
+ * Micrometer binding and the event bridge read.
+ *
+ * <p>As a {@link SmartLifecycle} it starts, once the context is refreshed, every router's health
+ * checks, shadow, and rollout (which evaluates the triggers at every tick) or, for a router with
+ * triggers and no strategy, its trigger engine, on the starter's {@link RollbackScheduler}; it
+ * stops and closes all of them when the context closes.
+ *
+ * <p>Thread-safe; the set of routers is fixed at startup.
+ */
+public final class RollbackRouters implements SmartLifecycle, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RollbackRouters.class);
+
+    private final Map<String, Entry> entries;
+    private final RollbackScheduler scheduler;
+    private volatile boolean running;
+    private volatile boolean closed;
+
+    /**
+     * @param entries the routers, in declaration order
+     * @param scheduler where health checks, triggers and rollouts run
+     */
+    public RollbackRouters(List<Entry> entries, RollbackScheduler scheduler) {
+        Map<String, Entry> byName = new LinkedHashMap<>();
+        for (Entry e : entries) {
+            if (byName.put(e.name(), e) != null) {
+                throw new IllegalArgumentException("RollbackRouters: router '" + e.name() + "' is registered twice");
+            }
+        }
+        this.entries = Collections.unmodifiableMap(byName);
+        this.scheduler = scheduler;
+    }
+
+    /**
+     * Builds every router declared in the properties: releases from {@code Model} beans, warmed
+     * synchronously, with their triggers, strategy and shadow (started by {@link #start()}).
+     *
+     * @param properties the bound {@code rollback4j.*} properties
+     * @param beans where {@code model-bean} and {@code sample-inputs-bean} are looked up
+     * @param scheduler where health checks, triggers and rollouts run
+     * @return the registry
+     * @throws RollbackPropertyException naming the property, the value and the fix; routers built
+     *                                   before the failure are closed
+     */
+    public static RollbackRouters fromProperties(RollbackProperties properties, ListableBeanFactory beans,
+                                                 RollbackScheduler scheduler) {
+        RouterAssembler assembler = new RouterAssembler(properties, beans);
+        List<Entry> built = new ArrayList<>();
+        try {
+            properties.getRouters().forEach((name, router) -> built.add(assembler.build(name, router)));
+        } catch (RuntimeException e) {
+            built.forEach(Entry::close);
+            throw e;
+        }
+        return new RollbackRouters(built, scheduler);
+    }
+
+    /** @return the router names, in declaration order */
+    public List<String> names() {
+        return List.copyOf(entries.keySet());
+    }
+
+    /** @return every router with its engine, rollout and shadow, in declaration order */
+    public List<Entry> entries() {
+        return List.copyOf(entries.values());
+    }
+
+    /**
+     * @param name a router name
+     * @return the router, its engine, rollout and shadow, if declared
+     */
+    public Optional<Entry> find(String name) {
+        return Optional.ofNullable(entries.get(name));
+    }
+
+    /**
+     * @param name a router name
+     * @return the router
+     * @throws IllegalArgumentException when no router has that name, listing the names
+     */
+    public ManagedModelRouter<Object, Object> router(String name) {
+        return entry(name).router();
+    }
+
+    /**
+     * @param name a router name
+     * @return the entry
+     * @throws IllegalArgumentException when no router has that name, listing the names
+     */
+    public Entry entry(String name) {
+        Entry e = entries.get(name);
+        if (e == null) {
+            throw new IllegalArgumentException("no rollback4j router named '" + name + "'; routers are " + entries.keySet());
+        }
+        return e;
+    }
+
+    @Override
+    public synchronized void start() {
+        if (running || closed) {
+            return;
+        }
+        for (Entry e : entries.values()) {
+            e.router().startHealthChecks(scheduler.executor());
+            if (e.shadow() != null) {
+                e.router().startShadow(e.shadowCandidate(), e.shadow(),
+                        io.github.rollback4j.Cause.automatic("shadow enabled in rollback4j.routers." + e.name() + ".shadow"));
+            }
+            if (e.rollout() != null) {
+                e.rollout().start(scheduler.executor(), e.tickInterval());
+            } else if (e.engine() != null) {
+                e.engine().start(scheduler.executor());
+            }
+            LOG.info("rollback4j router '{}' started: last-known-good {}, {}", e.name(), e.router().lastKnownGood(),
+                    e.rollout() == null ? "no rollout" : e.strategy() + " of " + e.rollout().candidate());
+        }
+        running = true;
+    }
+
+    @Override
+    public synchronized void stop() {
+        close();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Stops every schedule and closes every rollout, engine, shadow runner and router. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        running = false;
+        entries.values().forEach(Entry::close);
+    }
+
+    /**
+     * One router and what runs with it.
+     *
+     * @param name the router's name
+     * @param router the router
+     * @param releases release name (as in the properties) to release id, in declaration order
+     * @param engine its trigger engine, or {@code null} without triggers
+     * @param rollout its rollout, or {@code null} without a strategy
+     * @param strategy {@code none}, {@code canary} or {@code blue-green}
+     * @param tickInterval time between rollout ticks
+     * @param shadow its shadow runner, or {@code null}
+     * @param shadowCandidate the release the shadow runner mirrors to, or {@code null}
+     */
+    public record Entry(String name, ManagedModelRouter<Object, Object> router, Map<String, ReleaseId> releases,
+                        TriggerEngine engine, Rollout rollout, String strategy, Duration tickInterval,
+                        ShadowRunner<Object, Object> shadow, ReleaseId shadowCandidate) {
+
+        /**
+         * @param release a release name as in the properties, or a release id ({@code rel-…})
+         * @return the release id
+         * @throws IllegalArgumentException when neither matches, listing the releases
+         */
+        public ReleaseId release(String release) {
+            ReleaseId byName = releases.get(release);
+            if (byName != null) {
+                return byName;
+            }
+            for (ReleaseId id : releases.values()) {
+                if (id.value().equals(release)) {
+                    return id;
+                }
+            }
+            for (io.github.rollback4j.Release r : router.releases()) {
+                if (r.id().value().equals(release)) {
+                    return r.id();
+                }
+            }
+            throw new IllegalArgumentException("router '" + name + "' has no release '" + release + "'; releases are " + releases);
+        }
+
+        /**
+         * @param id a release id
+         * @return its name in the properties, or the id itself for a release added in code
+         */
+        public String releaseName(ReleaseId id) {
+            for (Map.Entry<String, ReleaseId> e : releases.entrySet()) {
+                if (e.getValue().equals(id)) {
+                    return e.getKey();
+                }
+            }
+            return id.value();
+        }
+
+        void close() {
+            safely(rollout, Rollout::close);
+            safely(engine, TriggerEngine::close);
+            safely(router, r -> r.stopShadow(io.github.rollback4j.Cause.automatic("application context closed")));
+            safely(shadow, ShadowRunner::close);
+            safely(router, ManagedModelRouter::close);
+        }
+
+        private static <T> void safely(T target, java.util.function.Consumer<T> action) {
+            if (target == null) {
+                return;
+            }
+            try {
+                action.accept(target);
+            } catch (RuntimeException e) {
+                LOG.warn("closing {} failed", target, e);
+            }
+        }
+    }
+}

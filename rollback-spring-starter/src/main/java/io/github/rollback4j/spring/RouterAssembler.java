@@ -1,0 +1,712 @@
+package io.github.rollback4j.spring;
+
+import io.github.rollback4j.Cause;
+import io.github.rollback4j.ConfigVersion;
+import io.github.rollback4j.FeatureVersion;
+import io.github.rollback4j.Model;
+import io.github.rollback4j.ModelVersion;
+import io.github.rollback4j.Release;
+import io.github.rollback4j.ReleaseId;
+import io.github.rollback4j.Segment;
+import io.github.rollback4j.core.ManagedModelRouter;
+import io.github.rollback4j.core.ModelRouters;
+import io.github.rollback4j.core.ReleaseSpec;
+import io.github.rollback4j.core.RouterConfig;
+import io.github.rollback4j.core.TelemetryConfig;
+import io.github.rollback4j.core.guard.TriggerEngine;
+import io.github.rollback4j.core.shadow.ShadowComparator;
+import io.github.rollback4j.core.shadow.ShadowRunner;
+import io.github.rollback4j.core.spec.SpecException;
+import io.github.rollback4j.core.spec.SpecNode;
+import io.github.rollback4j.core.spec.TriggerSpecs;
+import io.github.rollback4j.core.strategy.BlueGreenPlan;
+import io.github.rollback4j.core.strategy.BlueGreenRollout;
+import io.github.rollback4j.core.strategy.CanaryPlan;
+import io.github.rollback4j.core.strategy.CanaryRollout;
+import io.github.rollback4j.core.strategy.Rollout;
+import io.github.rollback4j.core.telemetry.SlidingWindowConfig;
+import io.github.rollback4j.trigger.TriggerSpec;
+import org.springframework.beans.factory.ListableBeanFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns one {@code rollback4j.routers.<name>} entry into a router with its engine, rollout and
+ * shadow. Every refusal is a {@link RollbackPropertyException} naming the property path in
+ * Spring's kebab-case, the value and the fix; trigger validation is the YAML loader's
+ * ({@link TriggerSpecs}), fed the same map shape.
+ */
+final class RouterAssembler {
+
+    private static final String DEFAULTS = "rollback4j.defaults.";
+    private static final Set<String> STRATEGIES = Set.of("none", "canary", "blue-green");
+    private static final List<String> COMPARATORS = List.of("exact", "numeric");
+    private static final Pattern PATH_TOKEN = Pattern.compile("\\.([^.\\[]+)|\\[(\\d+)]");
+
+    private final RollbackProperties properties;
+    private final ListableBeanFactory beans;
+
+    RouterAssembler(RollbackProperties properties, ListableBeanFactory beans) {
+        this.properties = properties;
+        this.beans = beans;
+    }
+
+    RollbackRouters.Entry build(String name, RollbackProperties.Router rp) {
+        String p = "rollback4j.routers." + name;
+        RollbackProperties.Defaults d = properties.getDefaults();
+        List<RollbackProperties.Release> releases = rp.getReleases();
+        if (releases == null || releases.isEmpty()) {
+            throw new RollbackPropertyException(p + ".releases", null, "a router needs releases",
+                    "List at least one release (name, model-bean, version, digest) and mark the last-known-good with lkg: true");
+        }
+        int lkgIndex = lkgIndex(p, releases);
+        Set<String> names = new LinkedHashSet<>();
+        for (int i = 0; i < releases.size(); i++) {
+            String rn = releases.get(i).getName();
+            if (rn == null || rn.isBlank()) {
+                throw new RollbackPropertyException(p + ".releases[" + i + "].name", rn, "is required",
+                        "Name the release, e.g. v1; the name is used by strategy.candidate, segments and the Actuator endpoint");
+            }
+            if (!names.add(rn)) {
+                throw new RollbackPropertyException(p + ".releases[" + i + "].name", rn, "is used by an earlier release",
+                        "Give every release of router '" + name + "' its own name");
+            }
+        }
+
+        Setting<Integer> warmUp = setting(p, "warm-up-calls", rp.getWarmUpCalls(), d.getWarmUpCalls());
+        Setting<Duration> probeTimeout = setting(p, "probe-timeout", rp.getProbeTimeout(), d.getProbeTimeout());
+        Setting<Integer> unhealthyAfter = setting(p, "unhealthy-after-failures", rp.getUnhealthyAfterFailures(), d.getUnhealthyAfterFailures());
+
+        List<ReleaseSpec<Object, Object>> specs = new ArrayList<>();
+        Map<String, ReleaseId> ids = new LinkedHashMap<>();
+        for (int i = 0; i < releases.size(); i++) {
+            ReleaseSpec<Object, Object> spec = releaseSpec(name, p + ".releases[" + i + "]", releases.get(i), rp,
+                    warmUp, probeTimeout, unhealthyAfter);
+            if (ids.containsValue(spec.release().id())) {
+                throw new RollbackPropertyException(p + ".releases[" + i + "].digest", releases.get(i).getDigest(),
+                        "gives the same release id " + spec.release().id() + " as an earlier release",
+                        "Releases are named by their digests: two releases of a router must differ in model, feature or config digest");
+            }
+            specs.add(spec);
+            ids.put(releases.get(i).getName(), spec.release().id());
+        }
+
+        RouterConfig config = routerConfig(p, rp, d);
+        TelemetryConfig telemetry = telemetryConfig(p, rp, d);
+        ModelRouters.Builder<Object, Object> builder = ModelRouters.builder(name, specs.get(lkgIndex));
+        for (int i = 0; i < specs.size(); i++) {
+            if (i != lkgIndex) {
+                builder.release(specs.get(i));
+            }
+        }
+        ManagedModelRouter<Object, Object> router;
+        try {
+            router = builder.config(config).telemetry(telemetry).build();
+        } catch (IllegalArgumentException e) {
+            throw new RollbackPropertyException(p, name, e.getMessage(),
+                    "Router names are 1 to 64 characters of letters, digits, '.', '_' or '-'", e);
+        }
+        try {
+            applySegments(p, rp, router, ids);
+            TriggerEngine engine = engine(p, rp, d, router);
+            String strategy = strategyType(p, rp);
+            Duration tick = tickInterval(p, rp, d);
+            Rollout rollout = rollout(p, rp, router, ids, releases.get(lkgIndex).getName(), engine, strategy);
+            ShadowRunner<Object, Object> shadow = null;
+            ReleaseId shadowCandidate = null;
+            if (rp.getShadow() != null && rp.getShadow().isEnabled()) {
+                String candidateName = candidateName(p + ".shadow.candidate", rp.getShadow().getCandidate(), ids,
+                        releases.get(lkgIndex).getName());
+                shadowCandidate = ids.get(candidateName);
+                shadow = shadow(p + ".shadow", name, rp.getShadow(), specs.get(indexOf(releases, candidateName)).model(),
+                        specs.get(lkgIndex).model());
+            }
+            return new RollbackRouters.Entry(name, router, orderedCopy(ids),
+                    engine, rollout, strategy, tick, shadow, shadowCandidate);
+        } catch (RuntimeException e) {
+            router.close();
+            throw e;
+        }
+    }
+
+    private static Map<String, ReleaseId> orderedCopy(Map<String, ReleaseId> ids) {
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(ids));
+    }
+
+    private static int indexOf(List<RollbackProperties.Release> releases, String name) {
+        for (int i = 0; i < releases.size(); i++) {
+            if (name.equals(releases.get(i).getName())) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("release '" + name + "' vanished");
+    }
+
+    private static int lkgIndex(String p, List<RollbackProperties.Release> releases) {
+        int found = -1;
+        for (int i = 0; i < releases.size(); i++) {
+            if (releases.get(i).isLkg()) {
+                if (found >= 0) {
+                    throw new RollbackPropertyException(p + ".releases[" + i + "].lkg", true,
+                            "is a second last-known-good: releases[" + found + "] (" + releases.get(found).getName() + ") already has lkg: true",
+                            "Mark exactly one release of the router with lkg: true: the one serving all traffic today");
+                }
+                found = i;
+            }
+        }
+        if (found < 0) {
+            throw new RollbackPropertyException(p + ".releases", null, "no release has lkg: true",
+                    "Mark exactly one release with lkg: true: the last-known-good that serves all traffic at startup and is the rollback target");
+        }
+        return found;
+    }
+
+    // ------------------------------------------------------------------ releases
+
+    @SuppressWarnings("unchecked")
+    private ReleaseSpec<Object, Object> releaseSpec(String router, String p, RollbackProperties.Release r, RollbackProperties.Router rp,
+                                                     Setting<Integer> warmUp, Setting<Duration> probeTimeout,
+                                                     Setting<Integer> unhealthyAfter) {
+        Model<Object, Object> model = (Model<Object, Object>) bean(p + ".model-bean", r.getModelBean(), Model.class,
+                "a bean implementing io.github.rollback4j.Model");
+        Release release = release(router, p, r);
+        String samplesPath = r.getSampleInputsBean() != null ? p + ".sample-inputs-bean"
+                : "rollback4j.routers." + router + ".sample-inputs-bean";
+        String samplesBean = r.getSampleInputsBean() != null ? r.getSampleInputsBean() : rp.getSampleInputsBean();
+        List<Object> samples = sampleInputs(samplesPath, samplesBean);
+        Setting<Integer> calls = r.getWarmUpCalls() != null ? new Setting<>(p + ".warm-up-calls", r.getWarmUpCalls()) : warmUp;
+        Setting<Duration> timeout = r.getProbeTimeout() != null ? new Setting<>(p + ".probe-timeout", r.getProbeTimeout()) : probeTimeout;
+        Setting<Integer> failures = r.getUnhealthyAfterFailures() != null
+                ? new Setting<>(p + ".unhealthy-after-failures", r.getUnhealthyAfterFailures()) : unhealthyAfter;
+        check(calls, 0, ReleaseSpec.MAX_WARMUP_CALLS);
+        check(failures, 1, 100);
+        checkDuration(timeout, Duration.ofMillis(1), Duration.ofMinutes(10));
+        return ReleaseSpec.builder(release, model).sampleInputs(samples).warmupCalls(calls.value())
+                .probeTimeout(timeout.value()).unhealthyAfterFailures(failures.value()).build();
+    }
+
+    private Release release(String router, String p, RollbackProperties.Release r) {
+        String modelName = r.getModelName() != null ? r.getModelName() : router;
+        ModelVersion.Builder mv = ModelVersion.builder(modelName).version(r.getVersion()).digest(r.getDigest());
+        Map<String, List<String>> compatible = new LinkedHashMap<>();
+        if (r.getCompatibleWith() != null && !r.getCompatibleWith().isEmpty()) {
+            compatible.putAll(r.getCompatibleWith());
+        } else {
+            for (RollbackProperties.Feature f : r.getFeatures()) {
+                if (f.getName() != null && f.getVersion() != null) {
+                    compatible.computeIfAbsent(f.getName(), k -> new ArrayList<>()).add(f.getVersion());
+                }
+            }
+        }
+        ModelVersion model = attempt(() -> {
+            compatible.forEach((feature, versions) -> mv.compatibleWith(feature, versions.toArray(String[]::new)));
+            return mv.build();
+        }, message -> {
+            if (message.startsWith("ModelVersion.digest")) {
+                return new String[] {p + ".digest", r.getDigest(), "Write the content digest: sha256: followed by 64 lower-case hex characters"};
+            }
+            if (message.startsWith("ModelVersion.version")) {
+                return new String[] {p + ".version", r.getVersion(), "Write an immutable version such as 1.3.2, never a tag such as latest"};
+            }
+            if (message.startsWith("ModelVersion.name")) {
+                return new String[] {p + ".model-name", modelName, "Name the model with letters, digits, '.', '_' or '-'"};
+            }
+            return new String[] {p + ".compatible-with", String.valueOf(r.getCompatibleWith()), "List immutable feature versions per feature name"};
+        });
+        Release.Builder rb = Release.builder(model);
+        for (int j = 0; j < r.getFeatures().size(); j++) {
+            RollbackProperties.Feature f = r.getFeatures().get(j);
+            String fp = p + ".features[" + j + "]";
+            rb.feature(attempt(() -> FeatureVersion.of(f.getName(), f.getVersion(), f.getDigest()), message -> {
+                if (message.startsWith("FeatureVersion.digest")) {
+                    return new String[] {fp + ".digest", f.getDigest(), "Write the feature's digest: sha256: followed by 64 lower-case hex characters"};
+                }
+                if (message.startsWith("FeatureVersion.version")) {
+                    return new String[] {fp + ".version", f.getVersion(), "Write an immutable version such as v5"};
+                }
+                return new String[] {fp + ".name", f.getName(), "Name the feature, e.g. categorical-encoder"};
+            }));
+        }
+        if (r.getConfigVersion() != null || r.getConfigDigest() != null) {
+            rb.config(attempt(() -> ConfigVersion.of(r.getConfigVersion(), r.getConfigDigest()), message -> message.startsWith("ConfigVersion.digest")
+                    ? new String[] {p + ".config-digest", r.getConfigDigest(), "Write sha256: followed by 64 lower-case hex characters, together with config-version"}
+                    : new String[] {p + ".config-version", r.getConfigVersion(), "Write an immutable config version such as cfg-42, together with config-digest"}));
+        }
+        for (int j = 0; j < r.getFeatureFlags().size(); j++) {
+            String flag = r.getFeatureFlags().get(j);
+            String fp = p + ".feature-flags[" + j + "]";
+            attempt(() -> rb.featureFlag(flag), message -> new String[] {fp, flag,
+                    "Flags are 1 to 128 characters of letters, digits, '.', '_', ':' or '-'"});
+        }
+        return attempt(rb::build, message -> new String[] {p + ".features", describeFeatures(r.getFeatures()),
+                "Pair the model with exactly the feature versions it declares (compatible-with), one version per feature"});
+    }
+
+    private static String describeFeatures(List<RollbackProperties.Feature> features) {
+        List<String> out = new ArrayList<>();
+        features.forEach(f -> out.add(f.getName() + ":" + f.getVersion()));
+        return out.toString();
+    }
+
+    private Object bean(String path, String beanName, Class<?> type, String what) {
+        if (beanName == null || beanName.isBlank()) {
+            throw new RollbackPropertyException(path, beanName, "is required", "Name " + what + " "
+                    + candidates(type));
+        }
+        if (!beans.containsBean(beanName)) {
+            throw new RollbackPropertyException(path, beanName, "names no bean", "Name " + what + " " + candidates(type));
+        }
+        if (!beans.isTypeMatch(beanName, type)) {
+            throw new RollbackPropertyException(path, beanName, "names a bean that is not a " + type.getName(),
+                    "Name " + what + " " + candidates(type));
+        }
+        return beans.getBean(beanName);
+    }
+
+    private String candidates(Class<?> type) {
+        String[] names = beans.getBeanNamesForType(type);
+        return names.length == 0 ? "(the context has none; define one with @Bean)" : "(the context has " + Arrays.toString(names) + ")";
+    }
+
+    private List<Object> sampleInputs(String path, String beanName) {
+        if (beanName == null || beanName.isBlank()) {
+            throw new RollbackPropertyException(path, null, "is required",
+                    "Name a bean holding the inputs for warm-up and health probes: a java.util.Collection or a Supplier of one "
+                            + "(set it on the router or on the release)");
+        }
+        if (!beans.containsBean(beanName)) {
+            throw new RollbackPropertyException(path, beanName, "names no bean",
+                    "Name a java.util.Collection bean (or a Supplier of one) holding at least one model input");
+        }
+        Object bean = beans.getBean(beanName);
+        Object value = bean instanceof Supplier<?> supplier && !(bean instanceof Collection<?>) ? supplier.get() : bean;
+        if (!(value instanceof Collection<?> collection)) {
+            throw new RollbackPropertyException(path, beanName, "names a " + bean.getClass().getName() + ", not a Collection",
+                    "Name a java.util.Collection bean (or a Supplier of one) holding at least one model input");
+        }
+        if (collection.isEmpty()) {
+            throw new RollbackPropertyException(path, beanName, "names an empty collection",
+                    "Give at least one model input: the router warms each release and probes its health with them");
+        }
+        return List.copyOf(collection);
+    }
+
+    // ------------------------------------------------------------------ router settings
+
+    private RouterConfig routerConfig(String p, RollbackProperties.Router rp, RollbackProperties.Defaults d) {
+        Setting<Duration> health = setting(p, "health-check-interval", rp.getHealthCheckInterval(), d.getHealthCheckInterval());
+        Setting<Integer> audit = setting(p, "audit-log-capacity", rp.getAuditLogCapacity(), d.getAuditLogCapacity());
+        checkDuration(health, Duration.ofMillis(100), Duration.ofHours(1));
+        check(audit, 1, 1_000_000);
+        RouterConfig.Builder b = RouterConfig.custom().healthCheckInterval(health.value()).auditLogCapacity(audit.value());
+        Integer salt = rp.getSalt() != null ? rp.getSalt() : d.getSalt();
+        if (salt != null) {
+            b.salt(salt);
+        }
+        return b.build();
+    }
+
+    private TelemetryConfig telemetryConfig(String p, RollbackProperties.Router rp, RollbackProperties.Defaults d) {
+        Setting<Duration> length = setting(p, "telemetry-sub-window", rp.getTelemetrySubWindow(), d.getTelemetrySubWindow());
+        Setting<Integer> count = setting(p, "telemetry-sub-windows", rp.getTelemetrySubWindows(), d.getTelemetrySubWindows());
+        checkDuration(length, Duration.ofMillis(100), Duration.ofHours(1));
+        check(count, 1, 100_000);
+        SlidingWindowConfig window = attempt(() -> SlidingWindowConfig.custom().subWindowLength(length.value())
+                .subWindowCount(count.value()).build(), message -> message.contains("subWindowLength")
+                ? new String[] {length.path(), String.valueOf(length.value()), "Use a whole number of milliseconds from 100ms to 1h"}
+                : new String[] {count.path(), String.valueOf(count.value()), "Use a sub-window count the telemetry window supports"});
+        return TelemetryConfig.custom().callWindow(window).build();
+    }
+
+    private void applySegments(String p, RollbackProperties.Router rp, ManagedModelRouter<Object, Object> router,
+                               Map<String, ReleaseId> ids) {
+        for (Map.Entry<String, RollbackProperties.SegmentWeights> seg : rp.getSegments().entrySet()) {
+            String sp = p + ".segments." + seg.getKey() + ".weights";
+            Map<ReleaseId, Integer> bp = new HashMap<>();
+            for (Map.Entry<String, Double> w : seg.getValue().getWeights().entrySet()) {
+                ReleaseId id = ids.get(w.getKey());
+                if (id == null) {
+                    throw new RollbackPropertyException(sp + "." + w.getKey(), w.getValue(), "names no release of the router",
+                            "Use release names from releases[*].name: " + ids.keySet());
+                }
+                bp.put(id, percentToBasisPoints(sp + "." + w.getKey(), w.getValue(), 0.0));
+            }
+            Segment segment = attempt(() -> Segment.of(seg.getKey()), message -> new String[] {sp, seg.getKey(), message});
+            attempt(() -> {
+                router.setWeights(segment, bp, Cause.automatic("startup weights of segment " + seg.getKey() + " from " + sp));
+                return null;
+            }, message -> new String[] {sp, String.valueOf(seg.getValue().getWeights()),
+                    "Give weights in percent (0..100) that sum to 100: " + message});
+        }
+    }
+
+    // ------------------------------------------------------------------ triggers
+
+    private TriggerEngine engine(String p, RollbackProperties.Router rp, RollbackProperties.Defaults d,
+                                 ManagedModelRouter<Object, Object> router) {
+        if (rp.getTriggers().isEmpty()) {
+            return null;
+        }
+        String tp = p + ".triggers";
+        List<Map<String, Object>> shape = new ArrayList<>();
+        Setting<Duration> window = setting(p, "trigger-window", rp.getTriggerWindow(), d.getTriggerWindow());
+        Setting<Duration> sustain = setting(p, "trigger-sustain", rp.getTriggerSustain(), d.getTriggerSustain());
+        Setting<Integer> minSamples = setting(p, "trigger-min-samples", rp.getTriggerMinSamples(), d.getTriggerMinSamples());
+        Setting<String> severity = setting(p, "trigger-severity", rp.getTriggerSeverity(), d.getTriggerSeverity());
+        for (RollbackProperties.Trigger t : rp.getTriggers()) {
+            shape.add(triggerShape(t, window.value(), sustain.value(), minSamples.value(), severity.value()));
+        }
+        List<TriggerSpec> specs;
+        try {
+            specs = TriggerSpecs.read(SpecNode.json(JsonMapper.shared().writeValueAsString(shape), tp));
+        } catch (SpecException e) {
+            String loaderPath = e.path();
+            String message = e.getMessage().substring(Math.min(e.getMessage().length(), loaderPath.length() + 2));
+            if (valueAt(shape, loaderPath.substring(Math.min(tp.length(), loaderPath.length()))) instanceof Map<?, ?> trigger) {
+                // The builder validated the whole trigger; its message names the field first.
+                String field = firstFieldNamed(message, trigger.keySet());
+                if (field != null) {
+                    loaderPath = loaderPath + "." + field;
+                }
+            }
+            String path = kebab(loaderPath, tp);
+            Object value = valueAt(shape, loaderPath.substring(Math.min(tp.length(), loaderPath.length())));
+            throw new RollbackPropertyException(path, value == null || value instanceof Map ? null : value, message,
+                    "See the trigger fields in docs/guardrails.md: metric one of [latency, error_rate, timeout_rate, burn_rate, kpi,"
+                            + " input_null_rate, schema_violation_rate, drift], one threshold (above, below, increase, drop,"
+                            + " increase-by, drop-by) as a number or percentage, severity one of [severe, mild, dry_run]", e);
+        }
+        Setting<Duration> interval = setting(p, "evaluation-interval", rp.getEvaluationInterval(), d.getEvaluationInterval());
+        checkDuration(interval, Duration.ofMillis(10), Duration.ofHours(1));
+        return TriggerEngine.builder(router).triggers(specs).interval(interval.value()).build();
+    }
+
+    private static String firstFieldNamed(String message, Set<?> fields) {
+        String best = null;
+        int at = Integer.MAX_VALUE;
+        for (Object f : fields) {
+            Matcher m = Pattern.compile("\\b" + Pattern.quote(String.valueOf(f)) + "\\b").matcher(message);
+            if (m.find() && m.start() < at && !"name".equals(f)) {
+                at = m.start();
+                best = String.valueOf(f);
+            }
+        }
+        return best;
+    }
+
+    private static Map<String, Object> triggerShape(RollbackProperties.Trigger t, Duration window, Duration sustain, int minSamples,
+                                                    String severity) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        put(m, "name", t.getName());
+        put(m, "metric", t.getMetric());
+        put(m, "quantile", t.getQuantile());
+        put(m, "above", t.getAbove());
+        put(m, "below", t.getBelow());
+        put(m, "increase", t.getIncrease());
+        put(m, "drop", t.getDrop());
+        put(m, "increaseBy", t.getIncreaseBy());
+        put(m, "dropBy", t.getDropBy());
+        put(m, "significance", t.getSignificance());
+        put(m, "window", (t.getWindow() != null ? t.getWindow() : window).toString());
+        put(m, "sustain", (t.getSustain() != null ? t.getSustain() : sustain).toString());
+        put(m, "minSamples", t.getMinSamples() != null ? t.getMinSamples() : minSamples);
+        put(m, "severity", t.getSeverity() != null ? t.getSeverity() : severity);
+        put(m, "perSegment", t.getPerSegment());
+        put(m, "global", t.getGlobal());
+        put(m, "kpi", t.getKpi());
+        put(m, "kind", t.getKind());
+        put(m, "field", t.getField());
+        put(m, "statistic", t.getStatistic());
+        put(m, "slo", t.getSlo());
+        if (!t.getWindows().isEmpty()) {
+            List<Map<String, Object>> windows = new ArrayList<>();
+            for (RollbackProperties.BurnWindow w : t.getWindows()) {
+                Map<String, Object> wm = new LinkedHashMap<>();
+                put(wm, "long", w.getLongWindow() == null ? null : w.getLongWindow().toString());
+                put(wm, "short", w.getShortWindow() == null ? null : w.getShortWindow().toString());
+                put(wm, "factor", w.getFactor());
+                windows.add(wm);
+            }
+            m.put("windows", windows);
+        }
+        return m;
+    }
+
+    private static void put(Map<String, Object> m, String key, Object value) {
+        if (value != null) {
+            m.put(key, value);
+        }
+    }
+
+    /** The loader's path (camelCase keys) as the Spring property a user wrote (kebab-case). */
+    static String kebab(String loaderPath, String prefix) {
+        if (!loaderPath.startsWith(prefix)) {
+            return loaderPath;
+        }
+        StringBuilder out = new StringBuilder(prefix);
+        Matcher m = PATH_TOKEN.matcher(loaderPath.substring(prefix.length()));
+        while (m.find()) {
+            if (m.group(1) != null) {
+                String key = switch (m.group(1)) {
+                    case "long" -> "long-window";
+                    case "short" -> "short-window";
+                    default -> m.group(1).replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
+                };
+                out.append('.').append(key);
+            } else {
+                out.append('[').append(m.group(2)).append(']');
+            }
+        }
+        return out.toString();
+    }
+
+    private static Object valueAt(Object root, String relativePath) {
+        Object node = root;
+        Matcher m = PATH_TOKEN.matcher(relativePath);
+        while (m.find() && node != null) {
+            if (m.group(1) != null) {
+                node = node instanceof Map<?, ?> map ? map.get(m.group(1)) : null;
+            } else {
+                int i = Integer.parseInt(m.group(2));
+                node = node instanceof List<?> list && i < list.size() ? list.get(i) : null;
+            }
+        }
+        return node;
+    }
+
+    // ------------------------------------------------------------------ strategy
+
+    private static String strategyType(String p, RollbackProperties.Router rp) {
+        String type = rp.getStrategy().getType() == null ? "none" : rp.getStrategy().getType().trim().toLowerCase(Locale.ROOT)
+                .replace('_', '-');
+        if (type.equals("bluegreen")) {
+            type = "blue-green";
+        }
+        if (!STRATEGIES.contains(type)) {
+            throw new RollbackPropertyException(p + ".strategy.type", rp.getStrategy().getType(), "is not a strategy",
+                    "Use one of [none, canary, blue-green]");
+        }
+        return type;
+    }
+
+    private static Duration tickInterval(String p, RollbackProperties.Router rp, RollbackProperties.Defaults d) {
+        Setting<Duration> tick = rp.getStrategy().getTickInterval() != null
+                ? new Setting<>(p + ".strategy.tick-interval", rp.getStrategy().getTickInterval())
+                : setting(p, "evaluation-interval", rp.getEvaluationInterval(), d.getEvaluationInterval());
+        checkDuration(tick, Duration.ofMillis(10), Duration.ofHours(1));
+        return tick.value();
+    }
+
+    private static String candidateName(String path, String configured, Map<String, ReleaseId> ids, String lkgName) {
+        if (configured != null) {
+            if (!ids.containsKey(configured)) {
+                throw new RollbackPropertyException(path, configured, "names no release of the router",
+                        "Use a release name from releases[*].name other than the last-known-good: " + others(ids, lkgName));
+            }
+            if (configured.equals(lkgName)) {
+                throw new RollbackPropertyException(path, configured, "is the last-known-good",
+                        "Name the release to roll out, one of " + others(ids, lkgName));
+            }
+            return configured;
+        }
+        List<String> others = others(ids, lkgName);
+        if (others.size() != 1) {
+            throw new RollbackPropertyException(path, null, others.isEmpty() ? "there is no release besides the last-known-good"
+                    : "is ambiguous: the router has " + others.size() + " releases besides the last-known-good",
+                    others.isEmpty() ? "Add the candidate release to releases" : "Name the candidate, one of " + others);
+        }
+        return others.get(0);
+    }
+
+    private static List<String> others(Map<String, ReleaseId> ids, String lkgName) {
+        return ids.keySet().stream().filter(n -> !n.equals(lkgName)).toList();
+    }
+
+    private static Rollout rollout(String p, RollbackProperties.Router rp, ManagedModelRouter<Object, Object> router,
+                                   Map<String, ReleaseId> ids, String lkgName, TriggerEngine engine, String type) {
+        if (type.equals("none")) {
+            return null;
+        }
+        RollbackProperties.Strategy s = rp.getStrategy();
+        String sp = p + ".strategy";
+        if (engine == null) {
+            throw new RollbackPropertyException(p + ".triggers", null, "a " + type + " strategy needs triggers",
+                    "Declare at least one trigger (e.g. name: error-rate, metric: error_rate, above: 5%) so that a bad candidate rolls back");
+        }
+        ReleaseId candidate = ids.get(candidateName(sp + ".candidate", s.getCandidate(), ids, lkgName));
+        Segment segment = attempt(() -> Segment.of(s.getSegment()), message -> new String[] {sp + ".segment", s.getSegment(),
+                "Name a segment with letters, digits, '.', '_' or '-' (default: default)"});
+        if (type.equals("canary")) {
+            CanaryPlan plan = canaryPlan(sp + ".canary", s.getCanary());
+            return CanaryRollout.builder(router, candidate, engine, plan).segment(segment).build();
+        }
+        RollbackProperties.BlueGreen bg = s.getBlueGreen();
+        String bp = sp + ".blue-green";
+        BlueGreenPlan plan = attempt(() -> BlueGreenPlan.builder().warmupTimeout(bg.getWarmupTimeout()).bake(bg.getBake())
+                .bakeDeadline(bg.getBakeDeadline()).keepBlueWarm(bg.getKeepBlueWarm()).build(), message -> new String[] {
+                bp + "." + fieldOf(message, Map.of("warmupTimeout", "warmup-timeout", "bakeDeadline", "bake-deadline",
+                        "keepBlueWarm", "keep-blue-warm", "bake", "bake")), valueOf(message, bg), message});
+        return BlueGreenRollout.builder(router, candidate, engine, plan).segment(segment).build();
+    }
+
+    private static String valueOf(String message, RollbackProperties.BlueGreen bg) {
+        if (message.contains("warmupTimeout")) {
+            return String.valueOf(bg.getWarmupTimeout());
+        }
+        if (message.contains("bakeDeadline")) {
+            return String.valueOf(bg.getBakeDeadline());
+        }
+        if (message.contains("keepBlueWarm")) {
+            return String.valueOf(bg.getKeepBlueWarm());
+        }
+        return String.valueOf(bg.getBake());
+    }
+
+    private static String fieldOf(String message, Map<String, String> fields) {
+        for (String key : List.of("warmupTimeout", "bakeDeadline", "keepBlueWarm", "progressDeadline", "keepPreviousWarm", "bake")) {
+            if (message.contains(key) && fields.containsKey(key)) {
+                return fields.get(key);
+            }
+        }
+        return fields.values().iterator().next();
+    }
+
+    private static CanaryPlan canaryPlan(String cp, RollbackProperties.Canary c) {
+        if (c.getSteps().isEmpty()) {
+            Duration bake = c.getBake();
+            checkDuration(new Setting<>(cp + ".bake", bake), Duration.ZERO, Duration.ofHours(24));
+            return attempt(() -> CanaryPlan.builder().step(100, bake).step(500, bake).step(2500, bake).step(5000, bake)
+                    .step(10_000, bake).progressDeadline(c.getProgressDeadline()).keepPreviousWarm(c.getKeepPreviousWarm()).build(),
+                    message -> new String[] {cp + "." + fieldOf(message, Map.of("progressDeadline", "progress-deadline",
+                            "keepPreviousWarm", "keep-previous-warm")), String.valueOf(message.contains("keepPreviousWarm")
+                            ? c.getKeepPreviousWarm() : c.getProgressDeadline()), message});
+        }
+        CanaryPlan.Builder b = CanaryPlan.builder();
+        int previous = 0;
+        for (int k = 0; k < c.getSteps().size(); k++) {
+            RollbackProperties.Step step = c.getSteps().get(k);
+            String stp = cp + ".steps[" + k + "]";
+            int weight = percentToBasisPoints(stp + ".weight", step.getWeight(), 0.01);
+            if (weight <= previous) {
+                throw new RollbackPropertyException(stp + ".weight", step.getWeight(), "is not above the previous step's weight",
+                        "Canary weights must increase strictly from step to step, ending at 100");
+            }
+            if (k == c.getSteps().size() - 1 && weight != 10_000) {
+                throw new RollbackPropertyException(stp + ".weight", step.getWeight(), "is the last step but not 100",
+                        "End the canary with a step of weight 100: the candidate takes all traffic before promotion");
+            }
+            previous = weight;
+            if (step.getBake() == null) {
+                throw new RollbackPropertyException(stp + ".bake", null, "is required",
+                        "Give each step a bake time (0..24h), e.g. 10m: the least time at its weight before advancing");
+            }
+            checkDuration(new Setting<>(stp + ".bake", step.getBake()), Duration.ZERO, Duration.ofHours(24));
+            if (step.getDeadline() != null) {
+                attempt(() -> b.step(weight, step.getBake(), step.getDeadline()), message -> new String[] {stp + ".deadline",
+                        String.valueOf(step.getDeadline()), "Give a deadline between the step's bake and 24h: " + message});
+            } else {
+                b.step(weight, step.getBake());
+            }
+        }
+        return attempt(() -> b.progressDeadline(c.getProgressDeadline()).keepPreviousWarm(c.getKeepPreviousWarm()).build(),
+                message -> new String[] {cp + "." + fieldOf(message, Map.of("progressDeadline", "progress-deadline",
+                        "keepPreviousWarm", "keep-previous-warm")), String.valueOf(message.contains("keepPreviousWarm")
+                        ? c.getKeepPreviousWarm() : c.getProgressDeadline()), message});
+    }
+
+    /** A weight in percent as basis points; refused outside [min, 100] percent. */
+    private static int percentToBasisPoints(String path, Double percent, double min) {
+        if (percent == null) {
+            throw new RollbackPropertyException(path, null, "is required", "Give the weight in percent, from " + min + " to 100");
+        }
+        if (percent.isNaN() || percent < min || percent > 100.0) {
+            throw new RollbackPropertyException(path, percent, "is outside " + (min == 0.0 ? "0..100" : "(0, 100]") + " %",
+                    "Give the weight in percent, from " + (min == 0.0 ? "0" : "0.01") + " to 100 (e.g. 5 for 5 %; 0.01 % is one basis point)");
+        }
+        return (int) Math.round(percent * 100.0);
+    }
+
+    // ------------------------------------------------------------------ shadow
+
+    @SuppressWarnings("unchecked")
+    private static ShadowRunner<Object, Object> shadow(String sp, String router, RollbackProperties.Shadow s, Model<Object, Object> candidate,
+                                                      Model<Object, Object> lkg) {
+        String comparatorName = s.getComparator() == null ? "" : s.getComparator().trim().toLowerCase(Locale.ROOT);
+        if (!COMPARATORS.contains(comparatorName)) {
+            throw new RollbackPropertyException(sp + ".comparator", s.getComparator(), "is not a comparator",
+                    "Use one of " + COMPARATORS + " (exact: equal outputs; numeric: Number outputs within absolute-tolerance or relative-tolerance)");
+        }
+        ShadowComparator<Object> comparator = comparatorName.equals("numeric")
+                ? attempt(() -> (ShadowComparator<Object>) (ShadowComparator<?>) ShadowComparator.numeric(s.getAbsoluteTolerance(),
+                        s.getRelativeTolerance()), message -> new String[] {sp + ".absolute-tolerance",
+                        s.getAbsoluteTolerance() + " / " + s.getRelativeTolerance(), "Tolerances must be finite and >= 0: " + message})
+                : ShadowComparator.exact();
+        ShadowRunner.Builder<Object, Object> b = ShadowRunner.builder(candidate).name(router + "-shadow").comparator(comparator);
+        attempt(() -> b.sampleRate(s.getSampleRate()), message -> new String[] {sp + ".sample-rate", String.valueOf(s.getSampleRate()),
+                "Use a share from 0.0 to 1.0"});
+        if (s.getNoiseRate() > 0) {
+            b.baseline(lkg);
+        }
+        attempt(() -> b.noiseRate(s.getNoiseRate()), message -> new String[] {sp + ".noise-rate", String.valueOf(s.getNoiseRate()),
+                "Use a share from 0.0 to 1.0"});
+        attempt(() -> b.maxConcurrentCalls(s.getMaxConcurrentCalls()), message -> new String[] {sp + ".max-concurrent-calls",
+                String.valueOf(s.getMaxConcurrentCalls()), "Use 1 to 1024"});
+        attempt(() -> b.timeout(s.getTimeout()), message -> new String[] {sp + ".timeout", String.valueOf(s.getTimeout()),
+                "Use a timeout above 0 and at most 1h"});
+        return b.build();
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private record Setting<T>(String path, T value) {
+    }
+
+    /** The router's own value (path under the router) or the shared default (path under rollback4j.defaults). */
+    private static <T> Setting<T> setting(String routerPath, String key, T own, T fallback) {
+        return own != null ? new Setting<>(routerPath + "." + key, own) : new Setting<>(DEFAULTS + key, fallback);
+    }
+
+    private static void check(Setting<Integer> s, int min, int max) {
+        if (s.value() == null || s.value() < min || s.value() > max) {
+            throw new RollbackPropertyException(s.path(), s.value(), "is out of range", "Use a whole number from " + min + " to " + max);
+        }
+    }
+
+    private static void checkDuration(Setting<Duration> s, Duration min, Duration max) {
+        if (s.value() == null || s.value().compareTo(min) < 0 || s.value().compareTo(max) > 0) {
+            throw new RollbackPropertyException(s.path(), s.value(), "is out of range",
+                    "Use a duration from " + human(min) + " to " + human(max) + " (e.g. 500ms, 30s, 5m, 1h)");
+        }
+    }
+
+    private static String human(Duration d) {
+        return d.isZero() ? "0" : d.toString().substring(2).toLowerCase(Locale.ROOT);
+    }
+
+    /** Runs a builder's validation; an IllegalArgumentException becomes a property error at the path the mapper picks. */
+    private static <T> T attempt(Supplier<T> action, java.util.function.Function<String, String[]> where) {
+        try {
+            return action.get();
+        } catch (RollbackPropertyException e) {
+            throw e;
+        } catch (IllegalArgumentException | IllegalStateException | NullPointerException e) {
+            String message = e.getMessage() == null ? e.toString() : e.getMessage();
+            String[] at = where.apply(message);
+            throw new RollbackPropertyException(at[0], at[1], message, at[2], e);
+        }
+    }
+}

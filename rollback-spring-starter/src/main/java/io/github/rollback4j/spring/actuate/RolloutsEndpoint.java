@@ -1,0 +1,421 @@
+package io.github.rollback4j.spring.actuate;
+
+import io.github.rollback4j.AuditEntry;
+import io.github.rollback4j.Cause;
+import io.github.rollback4j.Release;
+import io.github.rollback4j.ReleaseHealth;
+import io.github.rollback4j.ReleaseId;
+import io.github.rollback4j.Segment;
+import io.github.rollback4j.core.ManagedModelRouter;
+import io.github.rollback4j.core.shadow.ShadowRunner;
+import io.github.rollback4j.core.strategy.BlueGreenRollout;
+import io.github.rollback4j.core.strategy.Rollout;
+import io.github.rollback4j.core.strategy.RolloutStatus;
+import io.github.rollback4j.core.strategy.RolloutTransition;
+import io.github.rollback4j.spring.RollbackRouters;
+import io.github.rollback4j.spring.RolloutIncidentsSource;
+import io.github.rollback4j.trigger.Evidence;
+import io.github.rollback4j.trigger.Verdict;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The {@code rollouts} Actuator endpoint: what every starter-built router serves and why, and the
+ * operator's controls.
+ *
+ * <ul>
+ *   <li>{@code GET /actuator/rollouts}: every router in one line each (last-known-good, rollout phase,
+ *   candidate weight, breaches).</li>
+ *   <li>{@code GET /actuator/rollouts/{router}}: releases with their health, the last-known-good, the
+ *   routing table (configured and serving weights per segment, in basis points), the rollout's state
+ *   and timeline, the latest verdicts with their evidence, pending approvals, shadow counts,
+ *   incidents (from a {@link RolloutIncidentsSource} bean, if any) and the latest audit entries.</li>
+ *   <li>{@code POST /actuator/rollouts/{router}/{operation}} with an optional JSON body
+ *   {@code {"release": "v2", "reason": "…"}}: {@code promote}, {@code approve}, {@code pause},
+ *   {@code resume}, {@code rollback}, {@code flip} (blue/green: flip back to blue),
+ *   {@code override-quarantine} (needs {@code release}). Refused unless
+ *   {@code rollback4j.actuator.write-enabled=true}, and subject to {@link RolloutsWriteAccess}: the
+ *   operator it names goes into the router's audit log.</li>
+ * </ul>
+ *
+ * Answers 404 for an unknown router, 400 for a bad argument, 401/403 when a write is refused, 409
+ * when the router or rollout refuses the operation in its current state.
+ *
+ * <p>Thread-safe.
+ */
+@Endpoint(id = RolloutsEndpoint.ID)
+public final class RolloutsEndpoint {
+
+    /** The endpoint id. */
+    public static final String ID = "rollouts";
+
+    /** The write operations, as written in the URL. */
+    public static final List<String> OPERATIONS = List.of("promote", "approve", "pause", "resume", "rollback", "flip",
+            "override-quarantine");
+
+    private static final Logger LOG = LoggerFactory.getLogger(RolloutsEndpoint.class);
+    private static final int TIMELINE_ENTRIES = 50;
+
+    private final RollbackRouters routers;
+    private final RolloutsWriteAccess access;
+    private final ObjectProvider<RolloutIncidentsSource> incidents;
+    private final int auditEntries;
+
+    /**
+     * @param routers the routers
+     * @param access who may write, and as which operator
+     * @param incidents the incidents source, if any
+     * @param auditEntries audit entries shown per router, 0..1000
+     */
+    public RolloutsEndpoint(RollbackRouters routers, RolloutsWriteAccess access, ObjectProvider<RolloutIncidentsSource> incidents,
+                            int auditEntries) {
+        if (auditEntries < 0 || auditEntries > 1000) {
+            throw new IllegalArgumentException("rollback4j.actuator.audit-entries must be between 0 and 1000, but was " + auditEntries);
+        }
+        this.routers = routers;
+        this.access = access;
+        this.incidents = incidents;
+        this.auditEntries = auditEntries;
+    }
+
+    /** @return every router in one line each */
+    @ReadOperation
+    public Map<String, Object> routers() {
+        Map<String, Object> all = new LinkedHashMap<>();
+        for (RollbackRouters.Entry e : routers.entries()) {
+            Map<String, Object> line = new LinkedHashMap<>();
+            ManagedModelRouter<Object, Object> router = e.router();
+            line.put("lastKnownGood", e.releaseName(router.lastKnownGood().id()));
+            line.put("lastKnownGoodServable", router.lastKnownGoodHealth().isServable());
+            line.put("strategy", e.strategy());
+            if (e.rollout() != null) {
+                RolloutStatus s = e.rollout().status();
+                line.put("candidate", e.releaseName(e.rollout().candidate()));
+                line.put("phase", s.phase().name());
+                line.put("weightBasisPoints", s.weightBasisPoints());
+            }
+            line.put("quarantined", router.state().quarantined().stream().map(e::releaseName).sorted().toList());
+            line.put("breaches", e.engine() == null ? 0 : e.engine().latest().stream().filter(v -> v.level().isBreach()).count());
+            all.put(e.name(), line);
+        }
+        return Map.of("routers", all);
+    }
+
+    /**
+     * @param router the router's name
+     * @return the router's full state, or 404
+     */
+    @ReadOperation
+    public WebEndpointResponse<Map<String, Object>> router(@Selector String router) {
+        Optional<RollbackRouters.Entry> found = routers.find(router);
+        if (found.isEmpty()) {
+            return error(WebEndpointResponse.STATUS_NOT_FOUND, router, null, "no router named '" + router + "'; routers are " + routers.names());
+        }
+        return new WebEndpointResponse<>(describe(found.get()));
+    }
+
+    /**
+     * Runs one write operation.
+     *
+     * @param router the router's name
+     * @param operation one of {@link #OPERATIONS}
+     * @param release the release (name or id) for {@code override-quarantine}, and optionally {@code promote}/{@code approve}
+     * @param reason why, for the audit log; default names the endpoint
+     * @param securityContext the caller
+     * @return the operation's result and the router's state after it
+     */
+    @WriteOperation
+    public WebEndpointResponse<Map<String, Object>> write(@Selector String router, @Selector String operation,
+                                                          @Nullable String release, @Nullable String reason,
+                                                          SecurityContext securityContext) {
+        Optional<RollbackRouters.Entry> found = routers.find(router);
+        if (found.isEmpty()) {
+            return error(WebEndpointResponse.STATUS_NOT_FOUND, router, operation, "no router named '" + router + "'; routers are "
+                    + routers.names());
+        }
+        if (!OPERATIONS.contains(operation)) {
+            return error(WebEndpointResponse.STATUS_BAD_REQUEST, router, operation, "'" + operation + "' is not an operation; use one of "
+                    + OPERATIONS);
+        }
+        String operator;
+        try {
+            operator = access.authorize(securityContext == null ? SecurityContext.NONE : securityContext, router, operation);
+        } catch (RolloutsWriteRefusedException e) {
+            LOG.warn("rollouts endpoint: refused '{}' on router '{}': {}", operation, router, e.getMessage());
+            return error(e.status(), router, operation, e.getMessage());
+        }
+        RollbackRouters.Entry entry = found.get();
+        Cause cause = Cause.operator(operator, reason == null || reason.isBlank()
+                ? operation + " via the rollouts Actuator endpoint" : reason);
+        try {
+            String result = apply(entry, operation, release, cause);
+            LOG.info("rollouts endpoint: {} ran '{}' on router '{}': {}", operator, operation, router, result);
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("router", router);
+            body.put("operation", operation);
+            body.put("operator", operator);
+            body.put("result", result);
+            body.put("state", describe(entry));
+            return new WebEndpointResponse<>(body);
+        } catch (IllegalArgumentException e) {
+            return error(WebEndpointResponse.STATUS_BAD_REQUEST, router, operation, e.getMessage());
+        } catch (IllegalStateException e) {
+            return error(409, router, operation, e.getMessage());
+        }
+    }
+
+    private static String apply(RollbackRouters.Entry e, String operation, String release, Cause cause) {
+        ManagedModelRouter<Object, Object> router = e.router();
+        Rollout rollout = e.rollout();
+        boolean active = rollout != null && !rollout.status().phase().isTerminal();
+        switch (operation) {
+            case "promote" -> {
+                if (release == null && active) {
+                    rollout.promote(cause);
+                    return "promoted " + e.releaseName(rollout.candidate()) + " (" + rollout.candidate() + ") to last-known-good";
+                }
+                if (release == null) {
+                    throw new IllegalArgumentException("promote needs a release (name or id) when no rollout is running");
+                }
+                ReleaseId id = e.release(release);
+                if (active && id.equals(rollout.candidate())) {
+                    rollout.promote(cause);
+                } else {
+                    router.promote(id, cause);
+                }
+                return "promoted " + e.releaseName(id) + " (" + id + ") to last-known-good";
+            }
+            case "approve" -> {
+                if (active && rollout.status().phase() == io.github.rollback4j.core.strategy.RolloutPhase.PAUSED) {
+                    rollout.approve(cause);
+                    return "approved and resumed the rollout of " + e.releaseName(rollout.candidate());
+                }
+                if (e.engine() == null) {
+                    throw new IllegalStateException("router '" + e.name() + "' has no triggers, so nothing waits for approval");
+                }
+                int approved = e.engine().approve(release == null ? null : e.release(release), cause).size();
+                return "approved " + approved + " pending breach(es)";
+            }
+            case "pause" -> {
+                requireRollout(e, "pause").pause(cause);
+                return "paused the rollout of " + e.releaseName(rollout.candidate());
+            }
+            case "resume" -> {
+                requireRollout(e, "resume").resume(cause);
+                return "resumed the rollout of " + e.releaseName(rollout.candidate());
+            }
+            case "rollback" -> {
+                router.rollbackToLastKnownGood(cause);
+                return "all traffic back on the last-known-good " + e.releaseName(router.lastKnownGood().id());
+            }
+            case "flip" -> {
+                if (!(requireRollout(e, "flip") instanceof BlueGreenRollout<?, ?> blueGreen)) {
+                    throw new IllegalStateException("flip is the blue/green flip back; router '" + e.name() + "' runs a " + e.strategy()
+                            + " rollout: use rollback");
+                }
+                blueGreen.flipBack(cause);
+                return "flipped all traffic back to blue " + e.releaseName(router.lastKnownGood().id());
+            }
+            case "override-quarantine" -> {
+                if (release == null) {
+                    throw new IllegalArgumentException("override-quarantine needs the release (name or id) to let back into traffic");
+                }
+                ReleaseId id = e.release(release);
+                router.overrideQuarantine(id, cause);
+                return "lifted the quarantine of " + e.releaseName(id) + " (" + id + ")";
+            }
+            default -> throw new IllegalArgumentException("'" + operation + "' is not an operation; use one of " + OPERATIONS);
+        }
+    }
+
+    private static Rollout requireRollout(RollbackRouters.Entry e, String operation) {
+        if (e.rollout() == null) {
+            throw new IllegalStateException(operation + ": router '" + e.name() + "' has no rollout (rollback4j.routers." + e.name()
+                    + ".strategy.type is none)");
+        }
+        return e.rollout();
+    }
+
+    private Map<String, Object> describe(RollbackRouters.Entry e) {
+        ManagedModelRouter<Object, Object> router = e.router();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("router", e.name());
+        Release lkg = router.lastKnownGood();
+        Map<String, Object> lkgOut = new LinkedHashMap<>();
+        lkgOut.put("name", e.releaseName(lkg.id()));
+        lkgOut.put("id", lkg.id().value());
+        lkgOut.put("label", lkg.label());
+        lkgOut.put("health", health(router.lastKnownGoodHealth()));
+        out.put("lastKnownGood", lkgOut);
+
+        List<Map<String, Object>> releases = new ArrayList<>();
+        for (Release r : router.releases()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", e.releaseName(r.id()));
+            m.put("id", r.id().value());
+            m.put("label", r.label());
+            m.put("lastKnownGood", r.id().equals(lkg.id()));
+            m.put("featureFlags", List.copyOf(r.featureFlags()));
+            m.put("health", health(router.health(r.id())));
+            releases.add(m);
+        }
+        out.put("releases", releases);
+
+        Map<String, Object> routing = new LinkedHashMap<>();
+        routing.put("generation", router.state().generation());
+        Map<String, Object> segments = new TreeMap<>();
+        for (String segment : router.state().allocations().keySet()) {
+            Segment s = Segment.of(segment);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("configured", named(e, router.weights(s)));
+            m.put("serving", named(e, router.servingWeights(s)));
+            segments.put(segment, m);
+        }
+        routing.put("segments", segments);
+        routing.put("unit", "basis points (10000 = all traffic)");
+        out.put("routing", routing);
+        out.put("quarantined", router.state().quarantined().stream().map(e::releaseName).sorted().toList());
+
+        Map<String, Object> rolloutOut = new LinkedHashMap<>();
+        rolloutOut.put("strategy", e.strategy());
+        Rollout rollout = e.rollout();
+        if (rollout != null) {
+            RolloutStatus s = rollout.status();
+            rolloutOut.put("candidate", e.releaseName(rollout.candidate()));
+            rolloutOut.put("phase", s.phase().name());
+            rolloutOut.put("step", s.step());
+            rolloutOut.put("weightBasisPoints", s.weightBasisPoints());
+            rolloutOut.put("reason", s.reason());
+            List<RolloutTransition> timeline = rollout.timeline();
+            List<Map<String, Object>> lines = new ArrayList<>();
+            for (RolloutTransition t : timeline.subList(Math.max(0, timeline.size() - TIMELINE_ENTRIES), timeline.size())) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("time", text(t.time()));
+                m.put("from", t.from().label());
+                m.put("to", t.to().label());
+                m.put("reason", t.reason());
+                m.put("actor", t.cause().actor());
+                m.put("trigger", t.cause().trigger());
+                lines.add(m);
+            }
+            rolloutOut.put("timeline", lines);
+        }
+        out.put("rollout", rolloutOut);
+
+        if (e.engine() != null) {
+            out.put("triggers", e.engine().triggers().stream().map(t -> t.name()).toList());
+            out.put("verdicts", e.engine().latest().stream().map(v -> verdict(e, v)).toList());
+            out.put("pendingApprovals", e.engine().pendingApprovals().stream().map(v -> verdict(e, v)).toList());
+        } else {
+            out.put("triggers", List.of());
+            out.put("verdicts", List.of());
+            out.put("pendingApprovals", List.of());
+        }
+        ShadowRunner<Object, Object> shadow = e.shadow();
+        if (shadow != null) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("candidate", e.releaseName(e.shadowCandidate()));
+            m.put("compared", shadow.compared());
+            m.put("errors", shadow.errors());
+            m.put("timeouts", shadow.timeouts());
+            m.put("dropped", shadow.dropped());
+            out.put("shadow", m);
+        }
+        RolloutIncidentsSource source = incidents.getIfAvailable();
+        out.put("incidents", source == null ? List.of() : source.incidents(e.name()));
+        List<AuditEntry> audit = router.auditLog();
+        out.put("audit", audit.subList(Math.max(0, audit.size() - auditEntries), audit.size()).stream().map(a -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("time", text(a.time()));
+            m.put("action", a.action());
+            m.put("actor", a.actor());
+            m.put("reason", a.reason());
+            m.put("detail", a.detail());
+            return m;
+        }).toList());
+        return out;
+    }
+
+    private static Map<String, Integer> named(RollbackRouters.Entry e, Map<ReleaseId, Integer> weights) {
+        Map<String, Integer> out = new TreeMap<>();
+        weights.forEach((id, bp) -> out.put(e.releaseName(id), bp));
+        return out;
+    }
+
+    private static Map<String, Object> health(ReleaseHealth h) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("state", h.state().name());
+        m.put("servable", h.isServable());
+        m.put("quarantined", h.quarantined());
+        m.put("lastProbe", text(h.lastProbe()));
+        m.put("consecutiveFailures", h.consecutiveFailures());
+        m.put("lastFailure", h.lastFailure());
+        return m;
+    }
+
+    private static Map<String, Object> verdict(RollbackRouters.Entry e, Verdict v) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("trigger", v.trigger());
+        m.put("candidate", e.releaseName(v.candidate()));
+        m.put("baseline", v.baseline() == null ? null : e.releaseName(v.baseline()));
+        m.put("segment", v.segment() == null ? null : v.segment().name());
+        m.put("level", v.level().name());
+        m.put("severity", v.severity().name());
+        m.put("time", text(v.time()));
+        m.put("summary", v.summary());
+        Evidence ev = v.evidence();
+        Map<String, Object> evidence = new LinkedHashMap<>();
+        evidence.put("metric", ev.metric());
+        evidence.put("candidateValue", number(ev.candidateValue()));
+        evidence.put("baselineValue", number(ev.baselineValue()));
+        evidence.put("threshold", ev.threshold());
+        evidence.put("limit", number(ev.limit()));
+        evidence.put("candidateSamples", ev.candidateSamples());
+        evidence.put("baselineSamples", ev.baselineSamples());
+        evidence.put("statistic", ev.statistic());
+        evidence.put("statisticValue", number(ev.statisticValue()));
+        evidence.put("pValue", number(ev.pValue()));
+        evidence.put("eValue", number(ev.eValue()));
+        evidence.put("windowFrom", text(ev.windowFrom()));
+        evidence.put("windowTo", text(ev.windowTo()));
+        evidence.put("breachingSince", text(ev.breachingSince()));
+        evidence.put("note", ev.note());
+        m.put("evidence", evidence);
+        return m;
+    }
+
+    private static Double number(double value) {
+        return Double.isNaN(value) || Double.isInfinite(value) ? null : value;
+    }
+
+    private static String text(Instant time) {
+        return time == null ? null : time.toString();
+    }
+
+    private static WebEndpointResponse<Map<String, Object>> error(int status, String router, String operation, String message) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("router", router);
+        if (operation != null) {
+            body.put("operation", operation);
+        }
+        body.put("status", status);
+        body.put("error", message);
+        return new WebEndpointResponse<>(body, status);
+    }
+}

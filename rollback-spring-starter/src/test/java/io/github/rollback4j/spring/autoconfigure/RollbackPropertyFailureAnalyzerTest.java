@@ -1,0 +1,112 @@
+package io.github.rollback4j.spring.autoconfigure;
+
+import io.github.rollback4j.spring.RollbackPropertyException;
+import io.github.rollback4j.spring.TestModels;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.diagnostics.FailureAnalyzer;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RollbackPropertyFailureAnalyzerTest {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(TestModels.ALL)
+            .withUserConfiguration(TestModels.class);
+
+    /** Starts the context with the scorer router and the overrides, and analyzes its startup failure. */
+    private FailureAnalysis failure(String... overrides) {
+        FailureAnalysis[] analysis = new FailureAnalysis[1];
+        runner.withPropertyValues(TestModels.scorer(overrides)).run(context -> {
+            assertThat(context).hasFailed();
+            Throwable t = context.getStartupFailure();
+            while (t != null && !(t instanceof RollbackPropertyException)) {
+                t = t.getCause();
+            }
+            assertThat(t).as("a RollbackPropertyException in the cause chain").isNotNull();
+            analysis[0] = new RollbackPropertyFailureAnalyzer().analyze(context.getStartupFailure());
+        });
+        assertThat(analysis[0]).as("the analyzer recognises the failure").isNotNull();
+        return analysis[0];
+    }
+
+    @Test
+    void anUnknownModelBeanNamesThePropertyTheValueAndTheModelBeans() {
+        FailureAnalysis a = failure("rollback4j.routers.scorer.releases[1].model-bean=scorerV3");
+        assertThat(a.getDescription()).contains("Property: rollback4j.routers.scorer.releases[1].model-bean")
+                .contains("Value:    \"scorerV3\"").contains("names no bean");
+        assertThat(a.getAction()).contains("io.github.rollback4j.Model").contains("scorerV1").contains("scorerV2");
+    }
+
+    @Test
+    void twoLastKnownGoodsAreRefused() {
+        FailureAnalysis a = failure("rollback4j.routers.scorer.releases[1].lkg=true");
+        assertThat(a.getDescription()).contains("Property: rollback4j.routers.scorer.releases[1].lkg").contains("\"true\"")
+                .contains("releases[0] (v1) already has lkg: true");
+        assertThat(a.getAction()).contains("exactly one release");
+    }
+
+    @Test
+    void aCanaryWeightOutsideZeroToHundredPercentIsRefused() {
+        FailureAnalysis a = failure("rollback4j.routers.scorer.strategy.canary.steps[0].weight=150");
+        assertThat(a.getDescription()).contains("Property: rollback4j.routers.scorer.strategy.canary.steps[0].weight")
+                .contains("\"150.0\"").contains("outside (0, 100] %");
+        assertThat(a.getAction()).contains("from 0.01 to 100");
+        FailureAnalysis zero = failure("rollback4j.routers.scorer.strategy.canary.steps[0].weight=0");
+        assertThat(zero.getDescription()).contains("steps[0].weight").contains("\"0.0\"");
+    }
+
+    @Test
+    void aThresholdThatIsNotANumberIsRefusedWithTheTriggerPath() {
+        FailureAnalysis a = failure("rollback4j.routers.scorer.triggers[0].above=five percent");
+        assertThat(a.getDescription()).contains("Property: rollback4j.routers.scorer.triggers[0].above")
+                .contains("\"five percent\"").contains("is not a number");
+        assertThat(a.getAction()).contains("as a number or percentage");
+    }
+
+    @Test
+    void aThresholdOutOfRangeIsRefused() {
+        FailureAnalysis a = failure("rollback4j.routers.scorer.triggers[0].above=150%");
+        assertThat(a.getDescription()).contains("Property: rollback4j.routers.scorer.triggers[0].above").contains("\"150%\"")
+                .contains("between 0 and 1");
+    }
+
+    @Test
+    void anUnknownMetricIsRefusedWithTheAllowedMetrics() {
+        FailureAnalysis a = failure("rollback4j.routers.scorer.triggers[0].metric=latencyy");
+        assertThat(a.getDescription()).contains("Property: rollback4j.routers.scorer.triggers[0].metric")
+                .contains("\"latencyy\"").contains("[latency, error_rate");
+    }
+
+    @Test
+    void camelCaseLoaderFieldsAreReportedInKebabCase() {
+        FailureAnalysis a = failure("rollback4j.routers.scorer.triggers[0].min-samples=-3");
+        assertThat(a.getDescription()).contains("Property: rollback4j.routers.scorer.triggers[0].min-samples").contains("\"-3\"")
+                .contains("between 1 and");
+    }
+
+    @Test
+    void aBadDigestAndAMissingSampleBeanAreRefused() {
+        FailureAnalysis digest = failure("rollback4j.routers.scorer.releases[1].digest=latest");
+        assertThat(digest.getDescription()).contains("releases[1].digest").contains("\"latest\"");
+        FailureAnalysis samples = failure("rollback4j.routers.scorer.sample-inputs-bean=");
+        assertThat(samples.getDescription()).contains("rollback4j.routers.scorer.sample-inputs-bean").contains("(not set)");
+    }
+
+    @Test
+    void theAnalyzerIsRegisteredUnderBootsFailureAnalyzerKey() throws java.io.IOException {
+        boolean registered = false;
+        var resources = getClass().getClassLoader().getResources("META-INF/spring.factories");
+        while (resources.hasMoreElements()) {
+            java.util.Properties factories = new java.util.Properties();
+            try (var in = resources.nextElement().openStream()) {
+                factories.load(in);
+            }
+            String analyzers = factories.getProperty(FailureAnalyzer.class.getName(), "");
+            registered |= java.util.Arrays.stream(analyzers.split(",")).map(String::trim)
+                    .anyMatch(RollbackPropertyFailureAnalyzer.class.getName()::equals);
+        }
+        assertThat(registered).isTrue();
+    }
+}
