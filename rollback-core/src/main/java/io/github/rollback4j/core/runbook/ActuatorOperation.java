@@ -19,8 +19,8 @@ public enum ActuatorOperation {
     RESUME("resume", "go on with a paused rollout"),
     /** Send all traffic (or one segment's) back to the last-known-good. */
     ROLLBACK("rollback", "send all traffic (or one segment's) back to the last-known-good"),
-    /** Blue/green: switch all traffic to the other slot. */
-    FLIP("flip", "blue/green: switch all traffic to the other slot"),
+    /** Blue/green: flip all traffic back to blue (the last-known-good). */
+    FLIP("flip", "blue/green: flip all traffic back to blue (the last-known-good)"),
     /** Let a quarantined release receive traffic again. */
     OVERRIDE_QUARANTINE("override-quarantine", "let a quarantined release receive traffic again");
 
