@@ -1047,6 +1047,8 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
                     boolean recovered = slot.state != ReleaseState.READY;
                     updateHealth(slot, ReleaseState.READY, null);
                     if (recovered) {
+                        record("release-recovered", Cause.automatic("health probe passed again"),
+                                id + " may serve its buckets again");
                         LOG.info("router '{}': release {} passed its health probe again and may serve", name, id);
                         if (events.hasListeners()) {
                             events.publish(new RouterEvent.HealthRecovered(name, time.now(), id));
@@ -1071,8 +1073,14 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
             slot.lastProbe = time.now();
             ReleaseState next = unhealthy ? ReleaseState.UNHEALTHY : slot.state;
             if (next != slot.state) {
+                boolean wasServing = slot.state == ReleaseState.READY;
                 slot.state = next;
                 table = compile(table.state);
+                if (wasServing) {
+                    // Its buckets now go to the last-known-good: a routing change, so it is audited.
+                    record("release-unhealthy", Cause.automatic("health probe failed " + failures + " time(s): " + failure),
+                            slot.id + " is out of traffic; its buckets are served by the last-known-good");
+                }
             }
         } finally {
             control.unlock();
