@@ -17,6 +17,10 @@ import io.github.rollback4j.core.RouterConfig;
 import io.github.rollback4j.core.TelemetryConfig;
 import io.github.rollback4j.core.VirtualTimeSource;
 import io.github.rollback4j.core.guard.TriggerEngine;
+import io.github.rollback4j.core.incident.FileSystemEvidenceStore;
+import io.github.rollback4j.core.incident.Incidents;
+import io.github.rollback4j.trigger.Metric;
+import io.github.rollback4j.trigger.TriggerSpec;
 import io.github.rollback4j.core.shadow.ShadowComparator;
 import io.github.rollback4j.core.shadow.ShadowGate;
 import io.github.rollback4j.core.shadow.ShadowReport;
@@ -34,6 +38,7 @@ import io.github.rollback4j.trigger.VerdictLevel;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -80,7 +85,23 @@ public final class GameDay {
      * @return the result
      */
     public static GameDayResult run(Scenario scenario, long seed) {
-        return new Run(scenario, seed).execute();
+        return new Run(scenario, seed, null).execute();
+    }
+
+    /**
+     * Runs with an incident manager attached: each rollback opens an incident whose bundle
+     * ({@code <id>/incident.json} and {@code <id>/summary.md}) is written to {@code evidenceDir} by a
+     * {@link FileSystemEvidenceStore}, with the trigger engine's verdict. The scenario's triggers with
+     * absolute thresholds are also the verification checks of the last-known-good; incidents are
+     * evaluated every simulated second until the run ends (the run does not go on for them).
+     *
+     * @param scenario the scenario
+     * @param seed the random seed
+     * @param evidenceDir where the bundles go (created when missing)
+     * @return the result; the same as without evidence
+     */
+    public static GameDayResult run(Scenario scenario, long seed, Path evidenceDir) {
+        return new Run(scenario, seed, java.util.Objects.requireNonNull(evidenceDir, "evidenceDir must not be null")).execute();
     }
 
     /** One synthetic request: what the model sees. */
@@ -100,10 +121,12 @@ public final class GameDay {
         private Instant candidateSince;
         private double detection = Double.NaN;
         private long requests;
+        private final Path evidence;
 
-        Run(Scenario scenario, long seed) {
+        Run(Scenario scenario, long seed, Path evidence) {
             this.scenario = scenario;
             this.seed = seed;
+            this.evidence = evidence;
             this.clock = VirtualTimeSource.startingAt(scenario.start());
             this.traffic = new SplittableRandom(seed);
         }
@@ -141,31 +164,56 @@ public final class GameDay {
                 }
                 TriggerEngine engine = TriggerEngine.builder(router).triggers(scenario.triggers()).timeSource(clock).build();
                 engine.onVerdict(this::onVerdict);
-                Rollout rollout = rollout(router, candidate, engine);
-                rollout.onTransition(t -> event("rollout", t.from().label() + " -> " + t.to().label() + ": " + t.reason()));
-                event("start", "last-known-good " + lkg.name() + ", candidate " + scenario.strategy().candidate() + " by "
-                        + scenario.strategy().kind() + ", " + scenario.triggers().size() + " triggers");
-                long seconds = scenario.duration().toSeconds();
-                long tickSeconds = Math.max(1, scenario.tick().toSeconds());
-                long startAfter = scenario.strategy().startAfter().toSeconds();
-                if (startAfter == 0) {
+                try (Incidents incidents = evidence == null ? null : incidents(router, engine)) {
+                    return canaryOrBlueGreen(router, candidate, engine, lkg, incidents);
+                }
+            }
+        }
+
+        /** An incident manager writing to the evidence directory; absolute triggers double as verification checks. */
+        private Incidents incidents(ManagedModelRouter<Request, Double> router, TriggerEngine engine) {
+            Incidents.Builder incidents = Incidents.builder(router).timeSource(clock).triggerEngine(engine)
+                    .evidenceStore(FileSystemEvidenceStore.of(evidence));
+            for (TriggerSpec trigger : scenario.triggers()) {
+                boolean absolute = !trigger.perSegment() && !trigger.sequential() && trigger.threshold() != null
+                        && !trigger.threshold().kind().relativeToBaseline() && !(trigger.metric() instanceof Metric.Drift);
+                if (absolute && trigger.window().plus(router.telemetry().subWindow())
+                        .compareTo(Incidents.DEFAULT_VERIFICATION_TIMEOUT) <= 0) {
+                    incidents.verify(trigger);
+                }
+            }
+            return incidents.build();
+        }
+
+        private GameDayResult canaryOrBlueGreen(ManagedModelRouter<Request, Double> router, ReleaseId candidate,
+                                                TriggerEngine engine, SyntheticRelease lkg, Incidents incidents) {
+            Rollout rollout = rollout(router, candidate, engine);
+            rollout.onTransition(t -> event("rollout", t.from().label() + " -> " + t.to().label() + ": " + t.reason()));
+            event("start", "last-known-good " + lkg.name() + ", candidate " + scenario.strategy().candidate() + " by "
+                    + scenario.strategy().kind() + ", " + scenario.triggers().size() + " triggers");
+            long seconds = scenario.duration().toSeconds();
+            long tickSeconds = Math.max(1, scenario.tick().toSeconds());
+            long startAfter = scenario.strategy().startAfter().toSeconds();
+            if (startAfter == 0) {
+                rollout.tick();
+            }
+            for (long s = 0; s < seconds && !rollout.status().phase().isTerminal(); s++) {
+                sendOneSecond(router, s);
+                clock.settle();
+                clock.advance(Duration.ofSeconds(1));
+                if (s + 1 >= startAfter && (s + 1 - startAfter) % tickSeconds == 0) {
                     rollout.tick();
                 }
-                for (long s = 0; s < seconds && !rollout.status().phase().isTerminal(); s++) {
-                    sendOneSecond(router, s);
-                    clock.settle();
-                    clock.advance(Duration.ofSeconds(1));
-                    if (s + 1 >= startAfter && (s + 1 - startAfter) % tickSeconds == 0) {
-                        rollout.tick();
-                    }
+                if (incidents != null) {
+                    incidents.evaluate();
                 }
-                String outcome = outcome(rollout.status().phase());
-                event("end", "outcome " + outcome + " (" + rollout.status().label() + ")");
-                List<Verdict> kept = new ArrayList<>(verdicts);
-                kept.addAll(lastVerdicts.values());
-                return new GameDayResult(scenario.name(), seed, outcome, List.copyOf(events), routing(router), List.copyOf(kept),
-                        detection, requests);
             }
+            String outcome = outcome(rollout.status().phase());
+            event("end", "outcome " + outcome + " (" + rollout.status().label() + ")");
+            List<Verdict> kept = new ArrayList<>(verdicts);
+            kept.addAll(lastVerdicts.values());
+            return new GameDayResult(scenario.name(), seed, outcome, List.copyOf(events), routing(router), List.copyOf(kept),
+                    detection, requests);
         }
 
         /**
