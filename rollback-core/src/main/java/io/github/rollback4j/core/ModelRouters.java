@@ -183,8 +183,8 @@ public final class ModelRouters {
          * ({@link ManagedModelRouter#samples}). Filling the ring is lock-free and allocates nothing;
          * it keeps references to the sampled inputs and outputs until they are overwritten.
          *
-         * @param capacity samples kept, 0..{@value #MAX_SAMPLE_CAPACITY} (default {@value #DEFAULT_SAMPLE_CAPACITY}); 0 turns sampling off
-         * @param rate share of calls sampled, 0.0..1.0 (default {@value #DEFAULT_SAMPLE_RATE}); 0 turns sampling off
+         * @param capacity samples kept, 0..{@value ModelRouters#MAX_SAMPLE_CAPACITY} (default {@value ModelRouters#DEFAULT_SAMPLE_CAPACITY}); 0 turns sampling off
+         * @param rate share of calls sampled, 0.0..1.0 (default {@value ModelRouters#DEFAULT_SAMPLE_RATE}); 0 turns sampling off
          * @return this builder
          * @throws IllegalArgumentException when a value is out of range
          */

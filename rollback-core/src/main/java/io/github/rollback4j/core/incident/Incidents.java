@@ -666,8 +666,8 @@ public final class Incidents implements AutoCloseable {
         }
 
         /**
-         * @param before sampled calls kept from before the rollback, 0..{@value #MAX_SAMPLES} (default {@value #DEFAULT_SAMPLES_BEFORE})
-         * @param after sampled calls kept from after the rollback, 0..{@value #MAX_SAMPLES} (default {@value #DEFAULT_SAMPLES_AFTER})
+         * @param before sampled calls kept from before the rollback, 0..{@value Incidents#MAX_SAMPLES} (default {@value Incidents#DEFAULT_SAMPLES_BEFORE})
+         * @param after sampled calls kept from after the rollback, 0..{@value Incidents#MAX_SAMPLES} (default {@value Incidents#DEFAULT_SAMPLES_AFTER})
          * @return this builder
          */
         public Builder samples(int before, int after) {
