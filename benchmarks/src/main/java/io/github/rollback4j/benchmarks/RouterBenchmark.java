@@ -40,7 +40,11 @@ import java.util.function.Function;
  *   <li>{@code routerRandom}, {@code routerSticky}: {@code ModelRouter.invoke} with two releases at
  *   95/5, without and with a stickiness key, telemetry off;</li>
  *   <li>{@code telemetryRandom}, {@code telemetrySticky}: the same with telemetry on (latency window,
- *   outcome counts; default config, no profiling);</li>
+ *   outcome counts, distinct-key sketch; default config, no profiling) and the default call sampling
+ *   (512 samples, 1 %);</li>
+ *   <li>{@code samplingOffSticky}: telemetry on, call sampling off ({@code samples(0, 0)});
+ *   {@code samplingAllSticky}: every call put into the sample ring ({@code samples(512, 1.0)}), the
+ *   worst case of the seqlock ring;</li>
  *   <li>{@code circuitBreaker}: Resilience4j {@code CircuitBreaker.decorateFunction} around the model;</li>
  *   <li>{@code micrometerTimer}: a Micrometer {@code Timer.record} around the model;</li>
  *   <li>{@code twoClockReads}: the model between two {@code System.nanoTime()} reads, the floor of any
@@ -83,6 +87,8 @@ public class RouterBenchmark {
     private ScoreModel model;
     private ManagedModelRouter<double[], Double> router;
     private ManagedModelRouter<double[], Double> telemetryRouter;
+    private ManagedModelRouter<double[], Double> samplingOffRouter;
+    private ManagedModelRouter<double[], Double> samplingAllRouter;
     private Function<double[], Double> breakerDecorated;
     private Timer timer;
     private RequestContext[] stickyContexts;
@@ -100,8 +106,11 @@ public class RouterBenchmark {
         input = new double[] {0.5, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5};
         Release v1 = Release.of(ModelVersion.of("bench", "1.0.0", "sha256:" + "a1".repeat(32)));
         Release v2 = Release.of(ModelVersion.of("bench", "2.0.0", "sha256:" + "b2".repeat(32)));
-        router = router("bench", v1, v2, TelemetryConfig.disabled());
-        telemetryRouter = router("bench-telemetry", v1, v2, TelemetryConfig.ofDefaults());
+        router = router("bench", v1, v2, TelemetryConfig.disabled(), 0, 0);
+        telemetryRouter = router("bench-telemetry", v1, v2, TelemetryConfig.ofDefaults(),
+                ModelRouters.DEFAULT_SAMPLE_CAPACITY, ModelRouters.DEFAULT_SAMPLE_RATE);
+        samplingOffRouter = router("bench-sampling-off", v1, v2, TelemetryConfig.ofDefaults(), 0, 0);
+        samplingAllRouter = router("bench-sampling-all", v1, v2, TelemetryConfig.ofDefaults(), 512, 1.0);
         CircuitBreaker breaker = CircuitBreaker.of("bench", CircuitBreakerConfig.ofDefaults());
         breakerDecorated = CircuitBreaker.decorateFunction(breaker, model::predict);
         timer = Timer.builder("bench.model").register(new SimpleMeterRegistry());
@@ -111,11 +120,13 @@ public class RouterBenchmark {
         }
     }
 
-    private ManagedModelRouter<double[], Double> router(String name, Release v1, Release v2, TelemetryConfig telemetry) {
+    private ManagedModelRouter<double[], Double> router(String name, Release v1, Release v2, TelemetryConfig telemetry,
+                                                        int sampleCapacity, double sampleRate) {
         ManagedModelRouter<double[], Double> built = ModelRouters
                 .builder(name, ReleaseSpec.builder(v1, (Model<double[], Double>) model).sampleInputs(List.of(input)).build())
                 .release(ReleaseSpec.builder(v2, (Model<double[], Double>) new ScoreModel(1.0002)).sampleInputs(List.of(input)).build())
                 .telemetry(telemetry)
+                .samples(sampleCapacity, sampleRate)
                 .build();
         built.setWeights(Segment.DEFAULT, Map.of(v1.id(), 9_500, v2.id(), 500), Cause.automatic("benchmark 95/5"));
         return built;
@@ -125,6 +136,8 @@ public class RouterBenchmark {
     public void tearDown() {
         router.close();
         telemetryRouter.close();
+        samplingOffRouter.close();
+        samplingAllRouter.close();
     }
 
     @Benchmark
@@ -152,6 +165,18 @@ public class RouterBenchmark {
     public Double telemetrySticky(Cursor cursor) throws Exception {
         RequestContext context = stickyContexts[cursor.next++ & (KEYS - 1)];
         return telemetryRouter.invoke(input, context);
+    }
+
+    @Benchmark
+    public Double samplingOffSticky(Cursor cursor) throws Exception {
+        RequestContext context = stickyContexts[cursor.next++ & (KEYS - 1)];
+        return samplingOffRouter.invoke(input, context);
+    }
+
+    @Benchmark
+    public Double samplingAllSticky(Cursor cursor) throws Exception {
+        RequestContext context = stickyContexts[cursor.next++ & (KEYS - 1)];
+        return samplingAllRouter.invoke(input, context);
     }
 
     @Benchmark

@@ -1,10 +1,14 @@
 package io.github.rollback4j.core;
 
+import io.github.rollback4j.AuditEntry;
 import io.github.rollback4j.ModelRouter;
 import io.github.rollback4j.Cause;
 import io.github.rollback4j.ReleaseId;
 import io.github.rollback4j.core.shadow.ShadowRunner;
 
+import java.time.Instant;
+import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
@@ -107,6 +111,36 @@ public interface ManagedModelRouter<I, O> extends ModelRouter<I, O>, AutoCloseab
      * @param cause who asked and why
      */
     void stopShadow(Cause cause);
+
+    /**
+     * The audit entries that match a query, oldest first; only those are copied.
+     *
+     * @param query time range, actions, actor; {@link AuditQuery#all()} for every entry
+     * @return the matching entries; unmodifiable
+     */
+    List<AuditEntry> auditLog(AuditQuery query);
+
+    /**
+     * The sampled calls still in the router's sample ring (see {@link ModelRouters.Builder#samples})
+     * that ended between {@code from} and {@code to}, both inclusive, oldest first. Reads the ring
+     * without stopping writers; a slot being written at that moment is skipped. Off the request path:
+     * allocates the returned list. Thread-safe.
+     *
+     * @param from the earliest end time
+     * @param to the latest end time
+     * @return the samples; empty when sampling is off
+     */
+    List<CallSample<I, O>> samples(Instant from, Instant to);
+
+    /**
+     * Estimated distinct stickiness keys a release has served since it was registered (HyperLogLog,
+     * standard error about 0.8 %). Requests without a key are not counted. Thread-safe.
+     *
+     * @param release a registered release
+     * @return the estimate; empty when telemetry is off
+     * @throws IllegalArgumentException when the release is unknown
+     */
+    OptionalLong distinctKeys(ReleaseId release);
 
     /** Stops the health-check schedule and the probe threads the router created itself. */
     @Override

@@ -29,6 +29,13 @@ import java.util.function.ToDoubleFunction;
  */
 public final class ModelRouters {
 
+    /** Default size of the call sample ring, in samples. */
+    public static final int DEFAULT_SAMPLE_CAPACITY = 512;
+    /** Default share of calls put into the sample ring (1 %). */
+    public static final double DEFAULT_SAMPLE_RATE = 0.01;
+    /** Largest sample ring, in samples. */
+    public static final int MAX_SAMPLE_CAPACITY = 1_000_000;
+
     private ModelRouters() {
     }
 
@@ -62,6 +69,8 @@ public final class ModelRouters {
         private TelemetryConfig telemetry = TelemetryConfig.ofDefaults();
         private ToDoubleFunction<? super O> scoreExtractor;
         private InputProfile<? super I> inputProfile;
+        private int sampleCapacity = DEFAULT_SAMPLE_CAPACITY;
+        private double sampleRate = DEFAULT_SAMPLE_RATE;
 
         private Builder(String name, ReleaseSpec<I, O> lastKnownGood) {
             if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._\\-]{0,63}")) {
@@ -169,6 +178,31 @@ public final class ModelRouters {
         }
 
         /**
+         * Keeps a share of calls (input, output or exception, key, release, segment, latency,
+         * outcome) in a fixed ring, the evidence an incident takes from before and after a rollback
+         * ({@link ManagedModelRouter#samples}). Filling the ring is lock-free and allocates nothing;
+         * it keeps references to the sampled inputs and outputs until they are overwritten.
+         *
+         * @param capacity samples kept, 0..{@value ModelRouters#MAX_SAMPLE_CAPACITY} (default {@value ModelRouters#DEFAULT_SAMPLE_CAPACITY}); 0 turns sampling off
+         * @param rate share of calls sampled, 0.0..1.0 (default {@value ModelRouters#DEFAULT_SAMPLE_RATE}); 0 turns sampling off
+         * @return this builder
+         * @throws IllegalArgumentException when a value is out of range
+         */
+        public Builder<I, O> samples(int capacity, double rate) {
+            if (capacity < 0 || capacity > MAX_SAMPLE_CAPACITY) {
+                throw new IllegalArgumentException("router '" + name + "': samples.capacity must be between 0 and "
+                        + MAX_SAMPLE_CAPACITY + " (0 turns sampling off), but was " + capacity);
+            }
+            if (!(rate >= 0.0 && rate <= 1.0)) {
+                throw new IllegalArgumentException("router '" + name + "': samples.rate must be between 0.0 and 1.0"
+                        + " (0 turns sampling off), but was " + rate);
+            }
+            this.sampleCapacity = capacity;
+            this.sampleRate = rate;
+            return this;
+        }
+
+        /**
          * Builds the router and warms every release on the calling thread.
          *
          * @return the router
@@ -179,7 +213,7 @@ public final class ModelRouters {
             return new DefaultModelRouter<>(name, lastKnownGood, releases, config, timeSource,
                     stateStore != null ? stateStore : new InMemoryRolloutStateStore(),
                     featureFlags != null ? featureFlags : new InMemoryFeatureFlags(),
-                    randomBuckets, probeExecutor, telemetry, scoreExtractor, inputProfile);
+                    randomBuckets, probeExecutor, telemetry, scoreExtractor, inputProfile, sampleCapacity, sampleRate);
         }
     }
 }

@@ -17,6 +17,10 @@ import io.github.rollback4j.core.RouterConfig;
 import io.github.rollback4j.core.TelemetryConfig;
 import io.github.rollback4j.core.VirtualTimeSource;
 import io.github.rollback4j.core.guard.TriggerEngine;
+import io.github.rollback4j.core.incident.FileSystemEvidenceStore;
+import io.github.rollback4j.core.incident.Incidents;
+import io.github.rollback4j.trigger.Metric;
+import io.github.rollback4j.trigger.TriggerSpec;
 import io.github.rollback4j.core.shadow.ShadowComparator;
 import io.github.rollback4j.core.shadow.ShadowGate;
 import io.github.rollback4j.core.shadow.ShadowReport;
@@ -35,6 +39,7 @@ import io.github.rollback4j.trigger.VerdictLevel;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -82,7 +87,23 @@ public final class GameDay {
      * @return the result
      */
     public static GameDayResult run(Scenario scenario, long seed) {
-        return new Run(scenario, seed).execute();
+        return new Run(scenario, seed, null).execute();
+    }
+
+    /**
+     * Runs with an incident manager attached: each rollback opens an incident whose bundle
+     * ({@code <id>/incident.json} and {@code <id>/summary.md}) is written to {@code evidenceDir} by a
+     * {@link FileSystemEvidenceStore}, with the trigger engine's verdict. The scenario's triggers with
+     * absolute thresholds are also the verification checks of the last-known-good; incidents are
+     * evaluated every simulated second until the run ends (the run does not go on for them).
+     *
+     * @param scenario the scenario
+     * @param seed the random seed
+     * @param evidenceDir where the bundles go (created when missing)
+     * @return the result; the same as without evidence
+     */
+    public static GameDayResult run(Scenario scenario, long seed, Path evidenceDir) {
+        return new Run(scenario, seed, java.util.Objects.requireNonNull(evidenceDir, "evidenceDir must not be null")).execute();
     }
 
     /**
@@ -118,10 +139,12 @@ public final class GameDay {
         private Instant candidateSince;
         private double detection = Double.NaN;
         private long requests;
+        private final Path evidence;
 
-        Run(Scenario scenario, long seed) {
+        Run(Scenario scenario, long seed, Path evidence) {
             this.scenario = scenario;
             this.seed = seed;
+            this.evidence = evidence;
             this.clock = VirtualTimeSource.startingAt(scenario.start());
             this.traffic = new SplittableRandom(seed);
         }
@@ -188,6 +211,7 @@ public final class GameDay {
                         + " gated on the shadow; " + scenario.triggers().size() + " triggers");
             }
             Driver driver = null;
+            Incidents incidents = evidence == null ? null : incidents(router, engine);
             try {
                 if (rolloutAfter == 0) {
                     driver = driver(router, candidate, engine, runner);
@@ -205,6 +229,9 @@ public final class GameDay {
                             driver = driver(router, candidate, engine, runner);
                         }
                         driver.tick();
+                    }
+                    if (incidents != null) {
+                        incidents.evaluate();
                     }
                 }
                 if (runner != null) {
@@ -224,7 +251,25 @@ public final class GameDay {
                 if (runner != null) {
                     runner.close();
                 }
+                if (incidents != null) {
+                    incidents.close();
+                }
             }
+        }
+
+        /** An incident manager writing to the evidence directory; absolute triggers double as verification checks. */
+        private Incidents incidents(ManagedModelRouter<Request, Double> router, TriggerEngine engine) {
+            Incidents.Builder incidents = Incidents.builder(router).timeSource(clock).triggerEngine(engine)
+                    .evidenceStore(FileSystemEvidenceStore.of(evidence));
+            for (TriggerSpec trigger : scenario.triggers()) {
+                boolean absolute = !trigger.perSegment() && !trigger.sequential() && trigger.threshold() != null
+                        && !trigger.threshold().kind().relativeToBaseline() && !(trigger.metric() instanceof Metric.Drift);
+                if (absolute && trigger.window().plus(router.telemetry().subWindow())
+                        .compareTo(Incidents.DEFAULT_VERIFICATION_TIMEOUT) <= 0) {
+                    incidents.verify(trigger);
+                }
+            }
+            return incidents.build();
         }
 
         /**

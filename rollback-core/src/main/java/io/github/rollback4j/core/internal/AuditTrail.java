@@ -26,4 +26,15 @@ final class AuditTrail {
     synchronized List<AuditEntry> snapshot() {
         return List.copyOf(entries);
     }
+
+    /** The entries that match, oldest first; copies only those. */
+    synchronized List<AuditEntry> select(java.util.function.Predicate<AuditEntry> filter) {
+        List<AuditEntry> selected = new java.util.ArrayList<>();
+        for (AuditEntry entry : entries) {
+            if (filter.test(entry)) {
+                selected.add(entry);
+            }
+        }
+        return List.copyOf(selected);
+    }
 }

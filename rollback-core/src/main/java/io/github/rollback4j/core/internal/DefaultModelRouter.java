@@ -14,6 +14,8 @@ import io.github.rollback4j.RouterEvent;
 import io.github.rollback4j.RouterEventPublisher;
 import io.github.rollback4j.Segment;
 import io.github.rollback4j.TimeSource;
+import io.github.rollback4j.core.AuditQuery;
+import io.github.rollback4j.core.CallSample;
 import io.github.rollback4j.core.ManagedModelRouter;
 import io.github.rollback4j.core.ReleaseSpec;
 import io.github.rollback4j.core.RouterConfig;
@@ -31,6 +33,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -39,6 +42,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -89,6 +93,8 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
     private final ExecutorService ownedProbeExecutor;
     private final TelemetryHub<I, O> telemetry;
     private final boolean telemetryOn;
+    /** The sample ring; {@code null} when sampling is off. */
+    private final CallSampleRing<I, O> samples;
     private ScheduledFuture<?> healthSchedule;
     /** The shadow binding compiled into every table; guarded by {@link #control}. */
     private RoutingTable.Shadow<I, O> shadow;
@@ -98,7 +104,8 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
     public DefaultModelRouter(String name, ReleaseSpec<I, O> lastKnownGood, List<ReleaseSpec<I, O>> candidates,
                               RouterConfig config, TimeSource time, RolloutStateStore store, FeatureFlags flags,
                               IntSupplier randomBuckets, Executor probeExecutor, TelemetryConfig telemetryConfig,
-                              ToDoubleFunction<? super O> scoreExtractor, InputProfile<? super I> inputProfile) {
+                              ToDoubleFunction<? super O> scoreExtractor, InputProfile<? super I> inputProfile,
+                              int sampleCapacity, double sampleRate) {
         this.name = name;
         this.config = config;
         this.salt = config.saltFor(name);
@@ -110,6 +117,8 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         this.audit = new AuditTrail(config.auditLogCapacity());
         this.telemetry = new TelemetryHub<>(this, telemetryConfig, time, randomBuckets, scoreExtractor, inputProfile);
         this.telemetryOn = telemetryConfig.enabled();
+        this.samples = sampleCapacity > 0 && sampleRate > 0
+                ? new CallSampleRing<>(sampleCapacity, sampleRate, randomBuckets != null) : null;
         if (probeExecutor != null) {
             this.probeExecutor = probeExecutor;
             this.ownedProbeExecutor = null;
@@ -153,7 +162,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
 
     private void register(ReleaseSpec<I, O> spec) {
         ReleaseId id = spec.release().id();
-        if (slots.putIfAbsent(id, new ReleaseSlot<>(name, spec)) != null) {
+        if (slots.putIfAbsent(id, new ReleaseSlot<>(name, spec, telemetryOn)) != null) {
             throw new IllegalArgumentException("router '" + name + "': release " + spec.release()
                     + " is registered twice; each release (same model, feature and config digests) may be added once");
         }
@@ -189,12 +198,12 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
     public O invoke(I input, RequestContext context) throws Exception {
         RoutingTable<I, O> current = table;
         RequestContext request = context == null ? RequestContext.EMPTY : context;
-        ReleaseSlot<I, O> slot = route(current, request);
+        ReleaseSlot<I, O> slot = routeAndCount(current, request);
         CallStats<I, O> stats = telemetryOn ? slot.stats(request.segment(), telemetry) : null;
         if (slot.breaker != null && slot != current.lastKnownGood) {
-            return callGuarded(slot, current.lastKnownGood, input, stats, null);
+            return callGuarded(slot, current.lastKnownGood, input, stats, null, request);
         }
-        O output = call(slot, stats, input);
+        O output = call(slot, stats, input, request);
         RoutingTable.Shadow<I, O> mirror = current.shadow;
         if (mirror != null && slot == current.lastKnownGood) {
             mirror(mirror, input, output, request);
@@ -206,15 +215,15 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
     public Decision<O> decide(I input, RequestContext context) throws Exception {
         RoutingTable<I, O> current = table;
         RequestContext request = context == null ? RequestContext.EMPTY : context;
-        ReleaseSlot<I, O> slot = route(current, request);
+        ReleaseSlot<I, O> slot = routeAndCount(current, request);
         CallStats<I, O> stats = telemetryOn ? slot.stats(request.segment(), telemetry) : null;
         if (slot.breaker != null && slot != current.lastKnownGood) {
             boolean[] fellBack = new boolean[1];
-            O output = callGuarded(slot, current.lastKnownGood, input, stats, fellBack);
+            O output = callGuarded(slot, current.lastKnownGood, input, stats, fellBack, request);
             ReleaseSlot<I, O> served = fellBack[0] ? current.lastKnownGood : slot;
             return new Decision<>(output, served.id, request.segment(), fellBack[0]);
         }
-        O output = call(slot, stats, input);
+        O output = call(slot, stats, input, request);
         RoutingTable.Shadow<I, O> mirror = current.shadow;
         if (mirror != null && slot == current.lastKnownGood) {
             mirror(mirror, input, output, request);
@@ -244,9 +253,10 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         }
     }
 
-    /** Calls the routed release, timing the call and recording it when telemetry is on. */
-    private O call(ReleaseSlot<I, O> slot, CallStats<I, O> stats, I input) throws Exception {
-        if (stats == null) {
+    /** Calls the routed release, timing the call and recording it when telemetry or sampling is on. */
+    private O call(ReleaseSlot<I, O> slot, CallStats<I, O> stats, I input, RequestContext request) throws Exception {
+        CallSampleRing<I, O> ring = samples;
+        if (stats == null && ring == null) {
             return slot.model.predict(input);
         }
         long start = time.nanoTime();
@@ -255,19 +265,42 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
             output = slot.model.predict(input);
         } catch (Exception e) {
             long end = time.nanoTime();
-            stats.recordCall(telemetry.millis(end), end - start, outcomeOf(e));
+            Outcome outcome = outcomeOf(e);
+            if (stats != null) {
+                stats.recordCall(telemetry.millis(end), end - start, outcome);
+            }
+            keepSample(ring, end, slot, request, input, null, e, end - start, outcome);
             throw e;
         }
-        recordSuccess(stats, start, input, output);
+        long end = time.nanoTime();
+        if (stats != null) {
+            recordSuccess(stats, end, end - start, input, output);
+        }
+        keepSample(ring, end, slot, request, input, output, null, end - start, Outcome.SUCCESS);
         return output;
     }
 
-    private void recordSuccess(CallStats<I, O> stats, long start, I input, O output) {
-        long end = time.nanoTime();
+    private void recordSuccess(CallStats<I, O> stats, long end, long latency, I input, O output) {
         long now = telemetry.millis(end);
-        stats.recordCall(now, end - start, Outcome.SUCCESS);
+        stats.recordCall(now, latency, Outcome.SUCCESS);
         if (telemetry.sample()) {
             stats.profile(now, input, output);
+        }
+    }
+
+    /** Puts the call into the sample ring when sampled; allocates nothing, never throws. */
+    private void keepSample(CallSampleRing<I, O> ring, long end, ReleaseSlot<I, O> slot, RequestContext request, I input,
+                            O output, Throwable error, long latency, Outcome outcome) {
+        if (ring == null) {
+            return;
+        }
+        try {
+            if (ring.sample()) {
+                ring.record(telemetry.millis(end), slot.id, request.segment(), request.stickinessKey(), input, output, error,
+                        latency, outcome);
+            }
+        } catch (RuntimeException e) {
+            // evidence is best effort; the caller's call already completed
         }
     }
 
@@ -278,7 +311,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
      * and {@link Error}s reach the caller unchanged.
      */
     private O callGuarded(ReleaseSlot<I, O> slot, ReleaseSlot<I, O> lkg, I input, CallStats<I, O> stats,
-                          boolean[] fellBack) throws Exception {
+                          boolean[] fellBack, RequestContext request) throws Exception {
         CircuitBreaker breaker = slot.breaker;
         long start = time.nanoTime();
         if (!breaker.tryAcquirePermission()) {
@@ -297,9 +330,11 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
             long end = time.nanoTime();
             breaker.onError(end - start, TimeUnit.NANOSECONDS, e);
             boolean ignored = breaker.getCircuitBreakerConfig().getIgnoreExceptionPredicate().test(e);
+            Outcome outcome = ignored ? outcomeOf(e) : Outcome.FALLBACK;
             if (stats != null) {
-                stats.recordCall(telemetry.millis(end), end - start, ignored ? outcomeOf(e) : Outcome.FALLBACK);
+                stats.recordCall(telemetry.millis(end), end - start, outcome);
             }
+            keepSample(samples, end, slot, request, input, null, e, end - start, outcome);
             if (ignored) {
                 throw e;
             }
@@ -311,10 +346,12 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
             breaker.releasePermission();
             throw e;
         }
-        breaker.onResult(time.nanoTime() - start, TimeUnit.NANOSECONDS, output);
+        long end = time.nanoTime();
+        breaker.onResult(end - start, TimeUnit.NANOSECONDS, output);
         if (stats != null) {
-            recordSuccess(stats, start, input, output);
+            recordSuccess(stats, end, end - start, input, output);
         }
+        keepSample(samples, end, slot, request, input, output, null, end - start, Outcome.SUCCESS);
         return output;
     }
 
@@ -322,17 +359,30 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         return e instanceof TimeoutException ? Outcome.TIMEOUT : Outcome.MODEL_ERROR;
     }
 
+    /** Routes the call and counts its stickiness key for the release, hashing the key once for both. */
+    private ReleaseSlot<I, O> routeAndCount(RoutingTable<I, O> current, RequestContext context) {
+        String key = context.stickinessKey();
+        if (key == null) {
+            return current.owners(context.segment().index())[randomBucket()];
+        }
+        int hash = StickyBuckets.murmur3x86_32Utf8(key, salt);
+        ReleaseSlot<I, O> slot = current.owners(context.segment().index())[Integer.remainderUnsigned(hash, StickyBuckets.BUCKETS)];
+        DistinctKeys keys = slot.keys;
+        if (keys != null) {
+            keys.offer(hash);
+        }
+        return slot;
+    }
+
     private ReleaseSlot<I, O> route(RoutingTable<I, O> current, RequestContext context) {
         String key = context.stickinessKey();
-        int bucket;
-        if (key != null) {
-            bucket = StickyBuckets.bucket(key, salt);
-        } else if (randomBuckets == null) {
-            bucket = ThreadLocalRandom.current().nextInt(StickyBuckets.BUCKETS);
-        } else {
-            bucket = Math.floorMod(randomBuckets.getAsInt(), StickyBuckets.BUCKETS);
-        }
+        int bucket = key != null ? StickyBuckets.bucket(key, salt) : randomBucket();
         return current.owners(context.segment().index())[bucket];
+    }
+
+    private int randomBucket() {
+        return randomBuckets == null ? ThreadLocalRandom.current().nextInt(StickyBuckets.BUCKETS)
+                : Math.floorMod(randomBuckets.getAsInt(), StickyBuckets.BUCKETS);
     }
 
     // ---------------------------------------------------------------- reading
@@ -383,6 +433,30 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
     @Override
     public List<AuditEntry> auditLog() {
         return audit.snapshot();
+    }
+
+    @Override
+    public List<AuditEntry> auditLog(AuditQuery query) {
+        Objects.requireNonNull(query, "auditLog: query must not be null");
+        return audit.select(query::matches);
+    }
+
+    @Override
+    public List<CallSample<I, O>> samples(Instant from, Instant to) {
+        Objects.requireNonNull(from, "samples: from must not be null");
+        Objects.requireNonNull(to, "samples: to must not be null");
+        if (samples == null) {
+            return List.of();
+        }
+        long fromMillis = from.isBefore(Instant.EPOCH) ? Long.MIN_VALUE : from.toEpochMilli();
+        long toMillis = to.isAfter(Instant.ofEpochMilli(Long.MAX_VALUE)) ? Long.MAX_VALUE : to.toEpochMilli();
+        return samples.read(fromMillis, toMillis);
+    }
+
+    @Override
+    public OptionalLong distinctKeys(ReleaseId release) {
+        DistinctKeys keys = slot(release, "distinctKeys").keys;
+        return keys == null ? OptionalLong.empty() : OptionalLong.of(keys.estimate());
     }
 
     @Override
@@ -973,6 +1047,8 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
                     boolean recovered = slot.state != ReleaseState.READY;
                     updateHealth(slot, ReleaseState.READY, null);
                     if (recovered) {
+                        record("release-recovered", Cause.automatic("health probe passed again"),
+                                id + " may serve its buckets again");
                         LOG.info("router '{}': release {} passed its health probe again and may serve", name, id);
                         if (events.hasListeners()) {
                             events.publish(new RouterEvent.HealthRecovered(name, time.now(), id));
@@ -997,8 +1073,14 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
             slot.lastProbe = time.now();
             ReleaseState next = unhealthy ? ReleaseState.UNHEALTHY : slot.state;
             if (next != slot.state) {
+                boolean wasServing = slot.state == ReleaseState.READY;
                 slot.state = next;
                 table = compile(table.state);
+                if (wasServing) {
+                    // Its buckets now go to the last-known-good: a routing change, so it is audited.
+                    record("release-unhealthy", Cause.automatic("health probe failed " + failures + " time(s): " + failure),
+                            slot.id + " is out of traffic; its buckets are served by the last-known-good");
+                }
             }
         } finally {
             control.unlock();

@@ -22,6 +22,8 @@ final class ReleaseSlot<I, O> {
     final ReleaseId id;
     final Model<I, O> model;
     final CircuitBreaker breaker;
+    /** Distinct stickiness keys served; {@code null} when telemetry is off. */
+    final DistinctKeys keys;
 
     /** Telemetry per request segment, indexed by {@link io.github.rollback4j.Segment#index()}; copy-on-write. */
     @SuppressWarnings("unchecked")
@@ -34,13 +36,14 @@ final class ReleaseSlot<I, O> {
     volatile Instant lastProbe;
     volatile String lastFailure;
 
-    ReleaseSlot(String router, ReleaseSpec<I, O> spec) {
+    ReleaseSlot(String router, ReleaseSpec<I, O> spec, boolean countKeys) {
         this.spec = spec;
         this.release = spec.release();
         this.id = release.id();
         this.model = spec.model();
         this.breaker = spec.circuitBreaker() == null ? null
                 : CircuitBreaker.of(router + "." + id.value(), spec.circuitBreaker());
+        this.keys = countKeys ? new DistinctKeys() : null;
     }
 
     /**

@@ -1,21 +1,23 @@
 package io.github.rollback4j.core.spec;
 
+import io.github.rollback4j.core.internal.AtomicFiles;
 import io.github.rollback4j.core.stats.drift.ReferenceProfile;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * Saves and loads drift reference profiles as JSON, so a reference captured from the
  * last-known-good (or computed offline) survives restarts and can be reviewed. Writes go to a
- * temporary file that is then moved into place, so a crash leaves the old file or the new one.
+ * temporary file that is flushed to disk and then moved into place atomically, so a crash leaves the
+ * old file or the new one.
  *
  * <p>Stateless and thread-safe.
  */
@@ -32,15 +34,7 @@ public final class ReferenceProfiles {
      * @throws IOException when the file cannot be written
      */
     public static void write(Path file, List<ReferenceProfile> profiles) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path temporary = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
-        try {
-            Files.writeString(temporary, MAPPER.writeValueAsString(profiles));
-            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temporary);
-        }
+        AtomicFiles.write(file, MAPPER.writeValueAsString(profiles).getBytes(StandardCharsets.UTF_8));
     }
 
     /**

@@ -289,7 +289,9 @@ abstract class AbstractRollout implements Rollout {
 
     void transition(Instant now, RolloutStatus to, Cause cause) {
         RolloutTransition t = new RolloutTransition(now, status, to, to.reason(), cause);
+        RolloutPhase from = status.phase();
         status = to;
+        auditTransition(from, to, cause);
         timeline.add(t);
         if (to.phase() == RolloutPhase.ROLLED_BACK || to.phase() == RolloutPhase.ABORTED || to.phase() == RolloutPhase.REFUSED
                 || to.phase() == RolloutPhase.PAUSED || to.phase() == RolloutPhase.BLOCKED) {
@@ -302,6 +304,26 @@ abstract class AbstractRollout implements Rollout {
                 listener.accept(t);
             } catch (RuntimeException e) {
                 LOG.warn("rollout listener {} threw on {}; the other listeners still got it", listener, t.summary(), e);
+            }
+        }
+    }
+
+    /**
+     * Pauses, resumes and aborts go into the router's audit log (weight changes, promotions, rollbacks
+     * and approvals are audited by the router and the trigger engine already).
+     */
+    private void auditTransition(RolloutPhase from, RolloutStatus to, Cause cause) {
+        String action = switch (to.phase()) {
+            case PAUSED -> "rollout-paused";
+            case ABORTED -> "rollout-aborted";
+            case PROGRESSING -> from == RolloutPhase.PAUSED ? "rollout-resumed" : null;
+            default -> null;
+        };
+        if (action != null) {
+            try {
+                router.audit(action, cause, kind + " of " + candidate + ": " + to.reason());
+            } catch (RuntimeException e) {
+                LOG.warn("{} of {} on router '{}': could not audit {}", kind, candidate, router.name(), action, e);
             }
         }
     }

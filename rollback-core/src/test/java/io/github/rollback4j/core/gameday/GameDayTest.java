@@ -1,6 +1,11 @@
 package io.github.rollback4j.core.gameday;
 
+import io.github.rollback4j.core.incident.EvidenceStore;
+import io.github.rollback4j.core.incident.FileSystemEvidenceStore;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import java.nio.file.Path;
 
@@ -9,6 +14,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 class GameDayTest {
 
     private static final Path SCENARIOS = Path.of("..", "examples", "scenarios");
+
+    @Test
+    void withAnEvidenceDirectoryTheRollbackWritesAnIncidentBundleAndTheResultStaysTheSame(@TempDir Path evidence)
+            throws Exception {
+        Scenario scenario = Scenarios.load(SCENARIOS.resolve("canary-latency-regression.yaml"));
+        GameDayResult plain = GameDay.run(scenario, scenario.seed());
+
+        GameDayResult withEvidence = GameDay.run(scenario, scenario.seed(), evidence);
+
+        assertThat(withEvidence.timeline()).isEqualTo(plain.timeline());
+        FileSystemEvidenceStore store = FileSystemEvidenceStore.of(evidence);
+        assertThat(store.incidentIds()).singleElement().satisfies(id -> assertThat(id).startsWith("inc-").contains("gameday-"));
+        String id = store.incidentIds().get(0);
+        JsonNode bundle = JsonMapper.builder().build().readTree(store.read(id, EvidenceStore.BUNDLE_JSON).orElseThrow());
+        assertThat(bundle.get("cause").get("trigger").asString()).isEqualTo("p95-latency");
+        assertThat(bundle.get("trigger").get("level").asString()).isEqualTo("SEVERE_BREACH");
+        assertThat(bundle.get("frozen")).hasSize(1);
+        assertThat(bundle.get("impact").get(0).get("requests").asLong()).isPositive();
+        assertThat(new String(store.read(id, EvidenceStore.SUMMARY_MD).orElseThrow(), java.nio.charset.StandardCharsets.UTF_8))
+                .contains("# Incident " + id, "p95-latency");
+    }
 
     @Test
     void theSeedsCanaryExampleRollsBackAfterTheBreachHeldFiveMinutes() {

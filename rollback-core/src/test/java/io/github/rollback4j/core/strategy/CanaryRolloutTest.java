@@ -130,6 +130,10 @@ class CanaryRolloutTest {
         assertThat(progressing(rollout)).extracting(t -> t.to().weightBasisPoints()).contains(500);
         assertThat(rollout.status().phase()).as("the next step judges the breach again").isEqualTo(RolloutPhase.PAUSED);
         assertThat(rollout.status().step()).isEqualTo(1);
+        // Every pause, resume and approval is in the router's audit log, with who did it.
+        assertThat(sim.router.auditLog()).extracting(a -> a.action() + " by " + a.actor()).containsSubsequence(
+                "rollout-paused by automatic", "rollout-resumed by ana", "rollout-paused by automatic", "approved by ana",
+                "rollout-resumed by ana", "weights-changed by automatic", "rollout-paused by automatic");
     }
 
     @Test
@@ -191,6 +195,8 @@ class CanaryRolloutTest {
         assertThat(sim.router.servingWeights(Segment.DEFAULT)).isEqualTo(Map.of(sim.v1.id(), 10_000));
         assertThat(sim.router.state().quarantined()).contains(sim.v2.id());
         assertThat(sim.router.auditLog().get(sim.router.auditLog().size() - 1).toString()).contains("customer complaint");
+        assertThat(sim.router.auditLog()).extracting(a -> a.action() + " by " + a.actor())
+                .endsWith("rolled-back by ana", "rollout-aborted by ana");
         sim.drive(rollout, 100, 5, 60, Sim.terminal());
         assertThat(rollout.status().phase()).as("a later tick does not turn an abort into a rollback").isEqualTo(RolloutPhase.ABORTED);
         assertThatThrownBy(() -> rollout.abort(Sim.operator("again"))).isInstanceOf(IllegalStateException.class);

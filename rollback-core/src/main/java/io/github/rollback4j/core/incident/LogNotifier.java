@@ -1,0 +1,31 @@
+package io.github.rollback4j.core.incident;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes notices to SLF4J, logger {@code io.github.rollback4j.incident}: opened and escalated at WARN,
+ * updated and resolved at INFO, as one line (title) plus the summary. Stateless and thread-safe.
+ */
+public final class LogNotifier implements Notifier {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.github.rollback4j.incident");
+
+    /** Creates a log notifier. */
+    public LogNotifier() {
+    }
+
+    @Override
+    public void send(IncidentNotice notice) {
+        if (notice.kind() == IncidentNotice.Kind.OPENED || notice.kind() == IncidentNotice.Kind.ESCALATED) {
+            LOG.warn("incident {} {}: {}\n{}", notice.incidentId(), notice.kind(), notice.title(), notice.summary());
+        } else {
+            LOG.info("incident {} {}: {}\n{}", notice.incidentId(), notice.kind(), notice.title(), notice.summary());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LogNotifier";
+    }
+}
