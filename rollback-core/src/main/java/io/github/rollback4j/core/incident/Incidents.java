@@ -97,6 +97,13 @@ public final class Incidents implements AutoCloseable {
     private final EvidenceStore store;
     private final List<Notifier> notifiers;
     private final List<ExecutorService> notifierThreads = new ArrayList<>();
+    /**
+     * Writes bundles in the order they were taken, off the thread that rolled back: a rollback runs
+     * the router's listeners while it holds the router's lock, and a write (fsync included) must not
+     * hold up the next routing change. Only the newest pending snapshot of an incident is written.
+     */
+    private final ExecutorService writer;
+    private final Map<String, Incident> pendingWrites = new ConcurrentHashMap<>();
     private final Redactor redactor;
     private final int samplesBefore;
     private final int samplesAfter;
@@ -127,6 +134,12 @@ public final class Incidents implements AutoCloseable {
         this.interval = b.interval;
         this.owner = b.owner;
         this.channel = b.channel;
+        String writerName = "rollback4j-evidence-" + router.name();
+        this.writer = Executors.newSingleThreadExecutor(r -> {
+            Thread thread = new Thread(r, writerName);
+            thread.setDaemon(true);
+            return thread;
+        });
         for (int i = 0; i < notifiers.size(); i++) {
             String threadName = "rollback4j-notify-" + router.name() + "-" + i;
             notifierThreads.add(Executors.newSingleThreadExecutor(r -> {
@@ -189,6 +202,35 @@ public final class Incidents implements AutoCloseable {
     /** @return bundle writes the evidence store refused */
     public long storeFailures() {
         return storeFailures.get();
+    }
+
+    /** @return who answers for the router's incidents, if configured */
+    public Optional<String> owner() {
+        return Optional.ofNullable(owner);
+    }
+
+    /** @return where the router's incidents are discussed, if configured */
+    public Optional<String> channel() {
+        return Optional.ofNullable(channel);
+    }
+
+    /** @return the recovery checks run on the last-known-good after a rollback (empty: none configured) */
+    public List<TriggerSpec> verificationChecks() {
+        return checks;
+    }
+
+    /** @return how long after a rollback the checks have to pass before the incident escalates */
+    public Duration verificationTimeout() {
+        return timeout;
+    }
+
+    /**
+     * @return the notifiers, described for people ({@code toString()} of the built-ins, e.g.
+     *         {@code WebhookNotifier{https://hooks.example/...}}; {@code custom notifier} for lambdas)
+     */
+    public List<String> notifierDescriptions() {
+        return notifiers.stream().map(n -> n.getClass().isSynthetic() || n.getClass().isAnonymousClass()
+                ? "custom notifier" : n.toString()).toList();
     }
 
     /** @return the evidence store, or {@code null} when bundles are kept in memory only */
@@ -466,10 +508,48 @@ public final class Incidents implements AutoCloseable {
 
     // ------------------------------------------------------------------ write and notify
 
+    /** Queues the snapshot for the writer thread; a newer snapshot of the same incident replaces one not yet written. */
     private void write(Incident incident) {
         if (store == null) {
             return;
         }
+        if (pendingWrites.put(incident.id(), incident) != null) {
+            return;
+        }
+        try {
+            writer.execute(() -> {
+                Incident newest = pendingWrites.remove(incident.id());
+                if (newest != null) {
+                    writeNow(newest);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            pendingWrites.remove(incident.id());
+            writeNow(incident);
+        }
+    }
+
+    /**
+     * Waits until every bundle taken so far is in the evidence store (the writer thread writes them
+     * in order, off the rollback's thread).
+     *
+     * @param timeout how long to wait at most
+     * @return {@code true} when everything was written in time
+     * @throws InterruptedException when interrupted while waiting
+     */
+    public boolean flush(Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(timeout, "flush: timeout must not be null");
+        try {
+            writer.submit(() -> { }).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (RejectedExecutionException | java.util.concurrent.ExecutionException e) {
+            return pendingWrites.isEmpty();
+        }
+    }
+
+    private void writeNow(Incident incident) {
         try {
             store.write(incident.id(), EvidenceStore.BUNDLE_JSON, Bundles.json(incident));
             store.write(incident.id(), EvidenceStore.SUMMARY_MD, Bundles.markdown(incident, store.location(incident.id())));
@@ -560,7 +640,10 @@ public final class Incidents implements AutoCloseable {
         }
     }
 
-    /** Stops listening to the router and the engine, stops the schedule and the notifier threads (queued notices are dropped). */
+    /**
+     * Stops listening to the router and the engine, stops the schedule and the notifier threads (queued
+     * notices are dropped), and waits (up to 30 s) until the bundles taken so far are written.
+     */
     @Override
     public void close() {
         synchronized (this) {
@@ -571,6 +654,17 @@ public final class Incidents implements AutoCloseable {
         }
         registrations.forEach(RouterEventPublisher.Registration::close);
         notifierThreads.forEach(ExecutorService::shutdownNow);
+        writer.shutdown();
+        try {
+            if (!writer.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.warn("router '{}': bundles still being written after 30 s at close; giving up on {}", router.name(),
+                        pendingWrites.keySet());
+                writer.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            writer.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** One incident's mutable state; guarded by the manager's lock. */

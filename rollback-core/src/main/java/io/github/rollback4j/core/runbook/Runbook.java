@@ -7,6 +7,7 @@ import io.github.rollback4j.ReleaseHealth;
 import io.github.rollback4j.ReleaseId;
 import io.github.rollback4j.Segment;
 import io.github.rollback4j.core.guard.TriggerEngine;
+import io.github.rollback4j.core.incident.Incidents;
 import io.github.rollback4j.trigger.TriggerSpec;
 
 import java.time.Duration;
@@ -360,6 +361,22 @@ public final class Runbook {
         public Builder engine(TriggerEngine engine) {
             Objects.requireNonNull(engine, "Runbook.engine must not be null");
             return triggers(engine.triggers());
+        }
+
+        /**
+         * Takes the owner, channel, notifiers and recovery verification (checks and deadline) of an
+         * incident manager, so the runbook shows what the incidents really do.
+         *
+         * @param incidents the router's incident manager
+         * @return this builder (its values replace the owner, channel and verification given before;
+         *         its notifiers are added)
+         */
+        public Builder incidents(Incidents incidents) {
+            Objects.requireNonNull(incidents, "Runbook.incidents must not be null");
+            incidents.owner().ifPresent(this::owner);
+            incidents.channel().ifPresent(this::channel);
+            notifiers(incidents.notifierDescriptions());
+            return verification(incidents.verificationChecks(), incidents.verificationTimeout());
         }
 
         /**

@@ -180,8 +180,6 @@ abstract class AbstractRollout implements Rollout {
                 throw new IllegalStateException("pause: the " + kind + " of " + candidate + " is not progressing (" + status + ")");
             }
             String reason = "paused by " + cause.actor() + ": " + cause.reason();
-            router.audit("paused", cause, kind + " of " + candidate + " held at step " + status.step() + " ("
-                    + status.weightBasisPoints() + " bp)");
             transition(clock.now(), new RolloutStatus(RolloutPhase.PAUSED, status.step(), status.weightBasisPoints(), reason), cause);
         } finally {
             lock.unlock();

@@ -25,6 +25,9 @@ import tools.jackson.databind.json.JsonMapper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -136,7 +139,9 @@ class IncidentsTest {
         incidents.evaluate();
     }
 
-    private static JsonNode bundle(Path dir, String id) throws Exception {
+    /** Waits for the writer thread (bundles are written off the rollback's thread), then reads the bundle. */
+    private static JsonNode bundle(Incidents incidents, Path dir, String id) throws Exception {
+        assertThat(incidents.flush(Duration.ofSeconds(30))).as("bundles written").isTrue();
         return JSON.readTree(Files.readString(dir.resolve(id).resolve("incident.json")));
     }
 
@@ -155,7 +160,7 @@ class IncidentsTest {
 
             // Opened: frozen, impact from telemetry, trigger evidence, samples before, bundle on disk.
             assertThat(id).startsWith("inc-20260101-").contains("-checkout-g");
-            JsonNode json = bundle(evidence, id);
+            JsonNode json = bundle(incidents, evidence, id);
             assertThat(json.get("status").asString()).isEqualTo("OPEN");
             assertThat(json.get("cause").get("trigger").asString()).isEqualTo("error-rate");
             assertThat(json.get("trigger").get("level").asString()).isEqualTo("SEVERE_BREACH");
@@ -191,7 +196,7 @@ class IncidentsTest {
             assertThat(resolved.endedAt()).isAfterOrEqualTo(resolved.openedAt().plus(Duration.ofSeconds(70)))
                     .isBefore(resolved.openedAt().plus(Duration.ofMinutes(3)));
             assertThat(resolved.verification().state()).isEqualTo(Incident.Verification.State.PASSED);
-            json = bundle(evidence, id);
+            json = bundle(incidents, evidence, id);
             assertThat(json.get("status").asString()).isEqualTo("RESOLVED");
             assertThat(json.get("endedAt").asString()).isEqualTo(resolved.endedAt().toString());
             assertThat(json.get("samples").get("after")).hasSize(20)
@@ -228,7 +233,7 @@ class IncidentsTest {
             assertThat(escalated.status()).isEqualTo(IncidentStatus.ESCALATED);
             assertThat(escalated.endedAt()).isEqualTo(escalated.verification().deadline());
             assertThat(escalated.verification().state()).isEqualTo(Incident.Verification.State.FAILED);
-            JsonNode json = bundle(evidence, id);
+            JsonNode json = bundle(incidents, evidence, id);
             assertThat(json.get("status").asString()).isEqualTo("ESCALATED");
             JsonNode failing = json.get("verification").get("checks").get(1);
             assertThat(failing.get("trigger").asString()).isEqualTo("lkg-errors");
@@ -278,6 +283,58 @@ class IncidentsTest {
         } finally {
             hang.countDown();
         }
+    }
+
+    @Test
+    void aSlowEvidenceStoreDoesNotHoldUpTheRollbackAndGetsTheNewestBundle() throws Exception {
+        ManagedModelRouter<Map<String, Object>, Double> router = router(0.0, 0.0);
+        CountDownLatch diskStalled = new CountDownLatch(1);
+        Map<String, byte[]> written = new ConcurrentHashMap<>();
+        EvidenceStore slow = new EvidenceStore() {
+            @Override
+            public void write(String incidentId, String name, byte[] content) throws IOException {
+                try {
+                    diskStalled.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted", e);
+                }
+                written.put(incidentId + "/" + name, content);
+            }
+
+            @Override
+            public Optional<byte[]> read(String incidentId, String name) {
+                return Optional.ofNullable(written.get(incidentId + "/" + name));
+            }
+
+            @Override
+            public List<String> incidentIds() {
+                return written.keySet().stream().map(k -> k.substring(0, k.indexOf('/'))).distinct().toList();
+            }
+
+            @Override
+            public String location(String incidentId) {
+                return "memory:" + incidentId;
+            }
+        };
+        Incidents incidents = Incidents.builder(router).timeSource(clock).evidenceStore(slow).build();
+        closing.add(incidents);
+        try {
+            // The store blocks every write, yet the rollback returns and the router takes the next change.
+            router.rollbackToLastKnownGood(Cause.operator("ana", "bad release"));
+            router.overrideQuarantine(v2.id(), Cause.operator("ana", "fixed config, retry"));
+            assertThat(router.state().quarantined()).isEmpty();
+            String id = incidents.open().get(0).id();
+            incidents.resolve(id, Cause.operator("ana", "checked by hand"));
+            assertThat(incidents.flush(Duration.ofMillis(50))).isFalse();
+            assertThat(written).isEmpty();
+        } finally {
+            diskStalled.countDown();
+        }
+        assertThat(incidents.flush(Duration.ofSeconds(30))).isTrue();
+        JsonNode json = JSON.readTree(new String(written.get(incidents.incidents().get(0).id() + "/incident.json"),
+                StandardCharsets.UTF_8));
+        assertThat(json.get("status").asString()).isEqualTo("RESOLVED");
     }
 
     @Test

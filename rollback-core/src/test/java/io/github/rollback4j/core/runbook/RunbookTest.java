@@ -3,6 +3,8 @@ package io.github.rollback4j.core.runbook;
 import io.github.rollback4j.Release;
 import io.github.rollback4j.core.ManagedModelRouter;
 import io.github.rollback4j.core.guard.TriggerEngine;
+import io.github.rollback4j.core.incident.Incidents;
+import io.github.rollback4j.core.incident.LogNotifier;
 import io.github.rollback4j.trigger.Metric;
 import io.github.rollback4j.trigger.Threshold;
 import io.github.rollback4j.trigger.TriggerSpec;
@@ -166,6 +168,25 @@ class RunbookTest {
 
         assertThat(runbook.triggers()).isEqualTo(engine.triggers());
         assertThat(section(runbook.toMarkdown(), "## Triggers")).contains("| p95-latency |").contains("| error-rate |");
+    }
+
+    @Test
+    void theIncidentManagersOwnerChannelNotifiersAndVerificationAreRendered() {
+        try (Incidents incidents = Incidents.builder(router).owner("team-fraud").channel("#fraud-oncall")
+                .notifier(new LogNotifier()).notifier(notice -> { })
+                .verify(RunbookFixtures.lkgErrors()).verificationTimeout(Duration.ofMinutes(7)).build()) {
+            Runbook runbook = Runbook.builder(router).incidents(incidents).build();
+
+            assertThat(runbook.owner()).contains("team-fraud");
+            assertThat(runbook.channel()).contains("#fraud-oncall");
+            assertThat(runbook.verificationChecks()).extracting(TriggerSpec::name).containsExactly("lkg-errors");
+            assertThat(runbook.verificationWithin()).isEqualTo(Duration.ofMinutes(7));
+            String md = runbook.toMarkdown();
+            assertThat(section(md, "## Owner and communication"))
+                    .contains("- Owner: team-fraud\n- Channel: #fraud-oncall\n- Notifiers: LogNotifier, custom notifier\n");
+            assertThat(section(md, "## Verification after a rollback")).contains("Within 7 min of a rollback")
+                    .contains("| lkg-errors | error rate | > 1 % |");
+        }
     }
 
     @Test

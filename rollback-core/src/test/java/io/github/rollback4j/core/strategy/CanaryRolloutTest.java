@@ -169,7 +169,7 @@ class CanaryRolloutTest {
 
         assertThat(rollout.status().phase()).isEqualTo(RolloutPhase.PAUSED);
         assertThat(rollout.status().reason()).contains("paused by ana").contains("release meeting");
-        assertThat(sim.router.auditLog().get(sim.router.auditLog().size() - 1).action()).isEqualTo("paused");
+        assertThat(sim.router.auditLog().get(sim.router.auditLog().size() - 1).action()).isEqualTo("rollout-paused");
         sim.drive(rollout, 100, 5, 5 * 60, Sim.terminal());
         assertThat(rollout.status().phase()).as("a healthy paused canary does not advance by itself").isEqualTo(RolloutPhase.PAUSED);
         assertThat(rollout.status().step()).isEqualTo(step);

@@ -122,7 +122,7 @@ class RolloutsEndpointTest {
             assertThat(paused.getBody()).containsEntry("operator", "ana");
             assertThat(scorer.rollout().status().phase()).isEqualTo(RolloutPhase.PAUSED);
             AuditEntry last = lastAudit(scorer);
-            assertThat(last.action()).isEqualTo("paused");
+            assertThat(last.action()).isEqualTo("rollout-paused");
             assertThat(last.actor()).isEqualTo("ana");
             assertThat(last.reason()).isEqualTo("release meeting");
         });
