@@ -255,7 +255,8 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
 
     /** Calls the routed release, timing the call and recording it when telemetry or sampling is on. */
     private O call(ReleaseSlot<I, O> slot, CallStats<I, O> stats, I input, RequestContext request) throws Exception {
-        CallSampleRing<I, O> ring = samples;
+        // Decided before the call, so a call that is neither recorded nor sampled reads no clock.
+        CallSampleRing<I, O> ring = samples != null && samples.sample() ? samples : null;
         if (stats == null && ring == null) {
             return slot.model.predict(input);
         }
@@ -269,14 +270,14 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
             if (stats != null) {
                 stats.recordCall(telemetry.millis(end), end - start, outcome);
             }
-            keepSample(ring, end, slot, request, input, null, e, end - start, outcome);
+            keep(ring, end, slot, request, input, null, e, end - start, outcome);
             throw e;
         }
         long end = time.nanoTime();
         if (stats != null) {
             recordSuccess(stats, end, end - start, input, output);
         }
-        keepSample(ring, end, slot, request, input, output, null, end - start, Outcome.SUCCESS);
+        keep(ring, end, slot, request, input, output, null, end - start, Outcome.SUCCESS);
         return output;
     }
 
@@ -288,17 +289,21 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         }
     }
 
-    /** Puts the call into the sample ring when sampled; allocates nothing, never throws. */
+    /** Draws whether to sample the call, then keeps it when drawn; allocates nothing, never throws. */
     private void keepSample(CallSampleRing<I, O> ring, long end, ReleaseSlot<I, O> slot, RequestContext request, I input,
                             O output, Throwable error, long latency, Outcome outcome) {
+        keep(ring != null && ring.sample() ? ring : null, end, slot, request, input, output, error, latency, outcome);
+    }
+
+    /** Puts a call already drawn for sampling ({@code ring != null}) into the ring; allocates nothing, never throws. */
+    private void keep(CallSampleRing<I, O> ring, long end, ReleaseSlot<I, O> slot, RequestContext request, I input,
+                      O output, Throwable error, long latency, Outcome outcome) {
         if (ring == null) {
             return;
         }
         try {
-            if (ring.sample()) {
-                ring.record(telemetry.millis(end), slot.id, request.segment(), request.stickinessKey(), input, output, error,
-                        latency, outcome);
-            }
+            ring.record(telemetry.millis(end), slot.id, request.segment(), request.stickinessKey(), input, output, error,
+                    latency, outcome);
         } catch (RuntimeException e) {
             // evidence is best effort; the caller's call already completed
         }
