@@ -97,6 +97,10 @@ public class ShadowBenchmark {
     @Param("cpu")
     public String shadowWork;
 
+    /** The runner's CPU budget per worker ({@code ShadowRunner.Builder#maxBusyShare}); 1.0 = none (the default). */
+    @Param("1.0")
+    public double maxBusyShare;
+
     /** The runner's sample rate (0.10 for the target; 0.0 measures the router's wiring alone). */
     @Param("0.10")
     public double sampleRate;
@@ -170,7 +174,7 @@ public class ShadowBenchmark {
         plainTwin = router("shadow-off-twin", lkg, primary, shadow);
         shadowed = router("shadow-on", lkg, primary, shadow);
         ShadowRunner.Builder<Long, Long> builder = ShadowRunner.builder(shadow).name("bench")
-                .sampleRate(sampleRate).maxConcurrentCalls(maxConcurrentCalls).timeout(Duration.ofSeconds(1));
+                .sampleRate(sampleRate).maxConcurrentCalls(maxConcurrentCalls).maxBusyShare(maxBusyShare).timeout(Duration.ofSeconds(1));
         if (executor.equals("polling")) {
             builder.executor(pollingExecutor());
         } else if (!executor.equals("pool")) {

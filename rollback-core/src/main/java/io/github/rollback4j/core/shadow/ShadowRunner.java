@@ -111,6 +111,11 @@ public final class ShadowRunner<I, O> implements AutoCloseable {
     /** Default path only: the periodic timeout sweep, otherwise {@code null}. */
     private final ScheduledFuture<?> sweeper;
     private volatile boolean closed;
+    /**
+     * Default path only: after a candidate call that kept a worker busy for {@code d}, the worker rests
+     * {@code d * restFactor} before taking the next one ({@code 1 / maxBusyShare - 1}; 0 = no rest).
+     */
+    private final double restFactor;
 
     private ShadowRunner(Builder<I, O> b) {
         this.name = b.name;
@@ -121,6 +126,7 @@ public final class ShadowRunner<I, O> implements AutoCloseable {
         this.noiseThreshold = threshold(b.noiseRate);
         this.seed = b.seed;
         this.timeoutNanos = b.timeout.toNanos();
+        this.restFactor = 1.0 / b.maxBusyShare - 1.0;
         this.clock = b.timeSource;
         this.bulkhead = Bulkhead.of("rollback4j-shadow-" + name, BulkheadConfig.custom()
                 .maxConcurrentCalls(b.maxConcurrentCalls).maxWaitDuration(Duration.ZERO).build());
@@ -391,7 +397,19 @@ public final class ShadowRunner<I, O> implements AutoCloseable {
                     continue;
                 }
                 idle = 0;
+                long began = System.nanoTime();
                 runOne();
+                if (restFactor > 0) {
+                    rest((long) ((System.nanoTime() - began) * restFactor));
+                }
+            }
+        }
+
+        /** Keeps the worker off the CPU for the given time (the CPU budget), or until the runner closes. */
+        private void rest(long nanos) {
+            long until = System.nanoTime() + nanos;
+            for (long left = nanos; left > 0 && !closed; left = until - System.nanoTime()) {
+                LockSupport.parkNanos(left);
             }
         }
 
@@ -585,6 +603,7 @@ public final class ShadowRunner<I, O> implements AutoCloseable {
         private double noiseRate = 0.0;
         private long seed = 0x5EEDL;
         private int maxConcurrentCalls = 4;
+        private double maxBusyShare = 1.0;
         private Duration timeout = Duration.ofSeconds(1);
         private Executor executor;
         private ScheduledExecutorService timeoutScheduler;
@@ -667,6 +686,28 @@ public final class ShadowRunner<I, O> implements AutoCloseable {
                 throw new IllegalArgumentException("ShadowRunner.maxConcurrentCalls must be in [1, 1024], but was " + calls);
             }
             this.maxConcurrentCalls = calls;
+            return this;
+        }
+
+        /**
+         * A CPU budget for the shadow, for hosts where the candidate competes with request threads for
+         * cores: each of the runner's own workers spends at most this share of its time in candidate
+         * calls. After a call that took {@code d}, the worker rests {@code d * (1 / share - 1)} before it
+         * takes the next call; calls sampled meanwhile wait in the ring or, once the bulkhead is full, are
+         * dropped and counted as usual. A candidate 10× slower than the primary at a 10 % sample rate
+         * wants a whole core; {@code maxBusyShare(0.25)} caps it at a quarter of one per worker, at the
+         * price of fewer compared calls.
+         *
+         * @param share in (0, 1]; default 1 (no budget: a worker takes the next call at once). Applies to
+         *              the runner's own workers only; refused at {@code build()} with an injected
+         *              {@link #executor executor}
+         * @return this builder
+         */
+        public Builder<I, O> maxBusyShare(double share) {
+            if (!(share > 0 && share <= 1)) {
+                throw new IllegalArgumentException("ShadowRunner.maxBusyShare must be in (0, 1], but was " + share);
+            }
+            this.maxBusyShare = share;
             return this;
         }
 
@@ -782,6 +823,10 @@ public final class ShadowRunner<I, O> implements AutoCloseable {
             if (noiseRate > 0 && baseline == null) {
                 throw new IllegalArgumentException("ShadowRunner.noiseRate is " + noiseRate
                         + " but no baseline model is set; set baseline(...) or use noiseRate 0.0");
+            }
+            if (maxBusyShare < 1 && executor != null) {
+                throw new IllegalArgumentException("ShadowRunner.maxBusyShare is " + maxBusyShare + " but an executor is set;"
+                        + " the CPU budget paces the runner's own workers: drop executor(...) or use maxBusyShare 1.0");
             }
             return new ShadowRunner<>(this);
         }

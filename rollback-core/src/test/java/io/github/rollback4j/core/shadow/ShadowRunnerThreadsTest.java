@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** Real threads: the runner's own pool and time limiter. Waits with Awaitility, never sleeps. */
@@ -67,5 +68,47 @@ class ShadowRunnerThreadsTest {
             assertThat(r.compared()).isZero();
             assertThat(r.timeouts()).isEqualTo(1);
         }
+    }
+
+    @Test
+    void aCpuBudgetRestsTheWorkerInProportionToEachCallAndRefusesAnExecutor() {
+        // Each candidate call spins 2 ms while the test thread offers without pause. With a quarter share
+        // the worker rests at least 3 × each call before the next; without a budget it takes the next at once.
+        java.util.List<Long> budgeted = gapsOverBusy(0.25);
+        assertThat(budgeted).as("gap / busy with maxBusyShare(0.25)").allSatisfy(ratio -> assertThat(ratio).isGreaterThanOrEqualTo(3L));
+        java.util.List<Long> unbudgeted = gapsOverBusy(1.0);
+        assertThat(unbudgeted.stream().sorted().toList().get(unbudgeted.size() / 2)).as("median gap / busy without a budget")
+                .isLessThan(1L);
+
+        assertThatThrownBy(() -> ShadowRunner.<Integer, Integer>builder(x -> x).maxBusyShare(0.5).executor(Runnable::run).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxBusyShare is 0.5");
+        assertThatThrownBy(() -> ShadowRunner.<Integer, Integer>builder(x -> x).maxBusyShare(0.0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("(0, 1], but was 0.0");
+    }
+
+    /** Runs 6 candidate calls of 2 ms back to back and returns, per call after the first, floor(gap before it / previous call's time). */
+    private static java.util.List<Long> gapsOverBusy(double share) {
+        java.util.List<long[]> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (ShadowRunner<Integer, Integer> r = ShadowRunner.<Integer, Integer>builder(x -> {
+                    long start = System.nanoTime();
+                    while (System.nanoTime() - start < 2_000_000L) {
+                        Thread.onSpinWait();
+                    }
+                    calls.add(new long[] {start, System.nanoTime()});
+                    return x;
+                }).sampleRate(1.0).maxConcurrentCalls(1).maxBusyShare(share).timeout(Duration.ofSeconds(30)).build()) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (r.compared() < 6 && System.nanoTime() < deadline) {
+                r.offer(1, 1, RequestContext.EMPTY, 0);
+                Thread.onSpinWait();
+            }
+            assertThat(r.compared()).as("compared calls within 20 s").isGreaterThanOrEqualTo(6);
+        }
+        java.util.List<Long> ratios = new java.util.ArrayList<>();
+        for (int i = 1; i < 6; i++) {
+            long busy = calls.get(i - 1)[1] - calls.get(i - 1)[0];
+            ratios.add((calls.get(i)[0] - calls.get(i - 1)[1]) / busy);
+        }
+        return ratios;
     }
 }
