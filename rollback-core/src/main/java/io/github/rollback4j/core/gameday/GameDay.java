@@ -79,6 +79,13 @@ public final class GameDay {
 
     /** Telemetry of a game day's router: the default windows, one call in ten sampled for incident evidence. */
     static final TelemetryConfig TELEMETRY = TelemetryConfig.custom().sampleRate(0.1).build();
+    /**
+     * With evidence, the router's call sample ring holds this many samples (default 512), so that a canary at
+     * 1 % of 400 requests per second still leaves an incident 50 samples from before its rollback.
+     */
+    static final int EVIDENCE_SAMPLE_CAPACITY = 20_000;
+    /** With evidence, the share of calls sampled into the ring (the router's default). */
+    static final double EVIDENCE_SAMPLE_RATE = 0.01;
     /** How long {@link Incidents#flush} may take at the end of a run with evidence. */
     private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(30);
 
@@ -219,6 +226,10 @@ public final class GameDay {
                 if (!r.lastKnownGood()) {
                     builder.release(spec(releases.get(r.name()), r, modelRandom));
                 }
+            }
+            if (evidence != null) {
+                // room for the incident's samples of a small canary (the ring's own draws: routing is unchanged)
+                builder.samples(EVIDENCE_SAMPLE_CAPACITY, EVIDENCE_SAMPLE_RATE);
             }
             try (ManagedModelRouter<Request, Double> router = builder.build()) {
                 router.eventPublisher().onEvent(this::onRouterEvent);
