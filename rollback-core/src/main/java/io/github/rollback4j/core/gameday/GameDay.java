@@ -18,8 +18,12 @@ import io.github.rollback4j.core.TelemetryConfig;
 import io.github.rollback4j.core.VirtualTimeSource;
 import io.github.rollback4j.core.guard.TriggerEngine;
 import io.github.rollback4j.core.incident.FileSystemEvidenceStore;
+import io.github.rollback4j.core.incident.Incident;
+import io.github.rollback4j.core.incident.IncidentStatus;
 import io.github.rollback4j.core.incident.Incidents;
-import io.github.rollback4j.trigger.Metric;
+import io.github.rollback4j.core.internal.AtomicFiles;
+import io.github.rollback4j.core.runbook.Finding;
+import io.github.rollback4j.core.runbook.Runbook;
 import io.github.rollback4j.trigger.TriggerSpec;
 import io.github.rollback4j.core.shadow.ShadowComparator;
 import io.github.rollback4j.core.shadow.ShadowGate;
@@ -36,6 +40,8 @@ import io.github.rollback4j.core.strategy.SegmentedRollout;
 import io.github.rollback4j.trigger.Verdict;
 import io.github.rollback4j.trigger.VerdictLevel;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -50,6 +56,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.Collectors;
 
 /**
  * Runs a {@link Scenario} against the real router, telemetry, triggers and strategy on a virtual
@@ -70,7 +77,37 @@ import java.util.SplittableRandom;
  */
 public final class GameDay {
 
+    /** Telemetry of a game day's router: the default windows, one call in ten sampled for incident evidence. */
+    static final TelemetryConfig TELEMETRY = TelemetryConfig.custom().sampleRate(0.1).build();
+    /**
+     * With evidence, the router's call sample ring holds this many samples (default 512), so that a canary at
+     * 1 % of 400 requests per second still leaves an incident 50 samples from before its rollback.
+     */
+    static final int EVIDENCE_SAMPLE_CAPACITY = 20_000;
+    /** With evidence, the share of calls sampled into the ring (the router's default). */
+    static final double EVIDENCE_SAMPLE_RATE = 0.01;
+    /** How long {@link Incidents#flush} may take at the end of a run with evidence. */
+    private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(30);
+
     private GameDay() {
+    }
+
+    /**
+     * @param scenario a scenario
+     * @return its name with every character other than a letter, digit, {@code .}, {@code _} or {@code -}
+     *         replaced by {@code -}: the stem of the evidence file names ({@code runbook-<name>.md})
+     */
+    public static String fileName(Scenario scenario) {
+        return scenario.name().replaceAll("[^A-Za-z0-9._-]", "-");
+    }
+
+    /**
+     * @param scenario a scenario
+     * @return the name of the router a run of it builds, {@code gameday-} + {@link #fileName(Scenario)}: the
+     *         {@code router} of its incidents, runbook and metrics
+     */
+    public static String routerName(Scenario scenario) {
+        return "gameday-" + fileName(scenario);
     }
 
     /**
@@ -91,16 +128,29 @@ public final class GameDay {
     }
 
     /**
-     * Runs with an incident manager attached: each rollback opens an incident whose bundle
-     * ({@code <id>/incident.json} and {@code <id>/summary.md}) is written to {@code evidenceDir} by a
-     * {@link FileSystemEvidenceStore}, with the trigger engine's verdict. The scenario's triggers with
-     * absolute thresholds are also the verification checks of the last-known-good; incidents are
-     * evaluated every simulated second until the run ends (the run does not go on for them).
+     * Runs with an incident manager attached and keeps the evidence in {@code evidenceDir}:
+     *
+     * <ul>
+     *   <li>each rollback opens an incident (owner, channel, recovery checks and samples from the scenario's
+     *   {@link Scenario#incident() incident} section) whose bundle ({@code <id>/incident.json} and
+     *   {@code <id>/summary.md}) a {@link FileSystemEvidenceStore} writes, with the trigger engine's verdict;</li>
+     *   <li>when the rollout starts, the {@link Runbook} of the live router (triggers, the incidents' owner,
+     *   channel and verification) is written atomically to {@code runbook-<name>.md}
+     *   ({@link #fileName(Scenario)}); a run whose rollout never starts writes it at the end;</li>
+     *   <li>incidents are evaluated every simulated second; when the rollout has ended while an incident's
+     *   verification is still running, the run goes on sending traffic (the strategy no longer ticks) until
+     *   every incident is resolved or escalated, at most until the last verification deadline;</li>
+     *   <li>the timeline gets {@code incident-opened}, {@code incident-resolved} and {@code incident-escalated}
+     *   events, and the result the {@link GameDayResult#incidents() incidents} and the
+     *   {@link GameDayResult#evidence() evidence} paths.</li>
+     * </ul>
+     * The outcome, the routing and the events of the rollout are those of the run without evidence.
      *
      * @param scenario the scenario
      * @param seed the random seed
-     * @param evidenceDir where the bundles go (created when missing)
-     * @return the result; the same as without evidence
+     * @param evidenceDir where the bundles and the runbook go (created when missing)
+     * @return the result
+     * @throws java.io.UncheckedIOException when the runbook cannot be written
      */
     public static GameDayResult run(Scenario scenario, long seed, Path evidenceDir) {
         return new Run(scenario, seed, java.util.Objects.requireNonNull(evidenceDir, "evidenceDir must not be null")).execute();
@@ -140,6 +190,9 @@ public final class GameDay {
         private double detection = Double.NaN;
         private long requests;
         private final Path evidence;
+        private final Map<String, IncidentStatus> incidentStatus = new LinkedHashMap<>();
+        private Path runbookFile;
+        private List<Finding> runbookFindings = List.of();
 
         Run(Scenario scenario, long seed, Path evidence) {
             this.scenario = scenario;
@@ -160,19 +213,23 @@ public final class GameDay {
             SyntheticRelease lkg = scenario.releases().stream().filter(SyntheticRelease::lastKnownGood).findFirst().orElseThrow();
             SplittableRandom modelRandom = new SplittableRandom(seed ^ 0x5DEECE66DL);
             ModelRouters.Builder<Request, Double> builder = ModelRouters
-                    .builder("gameday-" + scenario.name().replaceAll("[^A-Za-z0-9._-]", "-"),
+                    .builder(routerName(scenario),
                             spec(releases.get(lkg.name()), lkg, modelRandom))
                     .timeSource(clock)
                     .probeExecutor(Runnable::run)
                     .featureFlags(new InMemoryFeatureFlags())
                     .config(RouterConfig.custom().salt((int) seed).build())
                     .randomBuckets(() -> traffic.nextInt(10_000))
-                    .telemetry(TelemetryConfig.custom().sampleRate(0.1).build())
+                    .telemetry(TELEMETRY)
                     .scoreExtractor(score -> score);
             for (SyntheticRelease r : scenario.releases()) {
                 if (!r.lastKnownGood()) {
                     builder.release(spec(releases.get(r.name()), r, modelRandom));
                 }
+            }
+            if (evidence != null) {
+                // room for the incident's samples of a small canary (the ring's own draws: routing is unchanged)
+                builder.samples(EVIDENCE_SAMPLE_CAPACITY, EVIDENCE_SAMPLE_RATE);
             }
             try (ManagedModelRouter<Request, Double> router = builder.build()) {
                 router.eventPublisher().onEvent(this::onRouterEvent);
@@ -212,10 +269,13 @@ public final class GameDay {
             }
             Driver driver = null;
             Incidents incidents = evidence == null ? null : incidents(router, engine);
+            Runbook runbook = incidents == null ? null
+                    : Runbook.builder(router).engine(engine).incidents(incidents).build();
             try {
                 if (rolloutAfter == 0) {
                     driver = driver(router, candidate, engine, runner);
                     driver.tick();
+                    writeRunbook(runbook);
                 }
                 for (long s = 0; s < seconds && (driver == null || !driver.over()); s++) {
                     if (runner != null && s == startAfter) {
@@ -225,14 +285,19 @@ public final class GameDay {
                     clock.settle();
                     clock.advance(Duration.ofSeconds(1));
                     if (s + 1 >= rolloutAfter && (s + 1 - rolloutAfter) % tickSeconds == 0) {
-                        if (driver == null) {
+                        boolean first = driver == null;
+                        if (first) {
                             driver = driver(router, candidate, engine, runner);
                         }
                         driver.tick();
+                        if (first) {
+                            writeRunbook(runbook);
+                        }
                     }
-                    if (incidents != null) {
-                        incidents.evaluate();
-                    }
+                    evaluate(incidents);
+                }
+                if (driver != null && driver.over()) {
+                    awaitVerification(router, incidents);
                 }
                 if (runner != null) {
                     router.stopShadow();
@@ -242,8 +307,8 @@ public final class GameDay {
                 event("end", "outcome " + outcome + (driver == null ? " (the rollout never started)" : " (" + driver.label() + ")"));
                 List<Verdict> kept = new ArrayList<>(verdicts);
                 kept.addAll(lastVerdicts.values());
-                return new GameDayResult(scenario.name(), seed, outcome, List.copyOf(events), routing(router), List.copyOf(kept),
-                        detection, requests, driver == null ? Map.of() : driver.segmentOutcomes());
+                return result(outcome, router, List.copyOf(kept), driver == null ? Map.of() : driver.segmentOutcomes(), incidents,
+                        runbook);
             } finally {
                 if (driver != null) {
                     driver.close();
@@ -257,19 +322,140 @@ public final class GameDay {
             }
         }
 
-        /** An incident manager writing to the evidence directory; absolute triggers double as verification checks. */
+        /**
+         * An incident manager writing to the evidence directory, set up from the scenario's incident section
+         * (its checks are the absolute triggers unless the scenario lists its own).
+         */
         private Incidents incidents(ManagedModelRouter<Request, Double> router, TriggerEngine engine) {
-            Incidents.Builder incidents = Incidents.builder(router).timeSource(clock).triggerEngine(engine)
-                    .evidenceStore(FileSystemEvidenceStore.of(evidence));
-            for (TriggerSpec trigger : scenario.triggers()) {
-                boolean absolute = !trigger.perSegment() && !trigger.sequential() && trigger.threshold() != null
-                        && !trigger.threshold().kind().relativeToBaseline() && !(trigger.metric() instanceof Metric.Drift);
-                if (absolute && trigger.window().plus(router.telemetry().subWindow())
-                        .compareTo(Incidents.DEFAULT_VERIFICATION_TIMEOUT) <= 0) {
-                    incidents.verify(trigger);
-                }
+            Scenario.IncidentSpec spec = scenario.incident();
+            Incidents.Builder incidents = Incidents.builder(router).timeSource(clock)
+                    .evidenceStore(FileSystemEvidenceStore.of(evidence))
+                    .verify(spec.checks())
+                    .verificationTimeout(spec.verificationWithin())
+                    .samples(spec.samplesBefore(), spec.samplesAfter());
+            if (engine != null) {
+                incidents.triggerEngine(engine);
+            }
+            if (spec.owner() != null) {
+                incidents.owner(spec.owner());
+            }
+            if (spec.channel() != null) {
+                incidents.channel(spec.channel());
             }
             return incidents.build();
+        }
+
+        /** Writes the runbook of the router as it is now (once per run; {@code null}: no evidence). */
+        private void writeRunbook(Runbook runbook) {
+            if (runbook == null || runbookFile != null) {
+                return;
+            }
+            Path file = evidence.resolve("runbook-" + fileName(scenario) + ".md");
+            runbookFindings = runbook.selfCheck();
+            try {
+                AtomicFiles.write(file, runbook.toMarkdown().getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new UncheckedIOException("game day '" + scenario.name() + "': cannot write the runbook " + file + ": "
+                        + e.getMessage(), e);
+            }
+            runbookFile = file;
+        }
+
+        /** Evaluates the incidents (if any) and puts their openings and endings on the timeline. */
+        private void evaluate(Incidents incidents) {
+            if (incidents == null) {
+                return;
+            }
+            incidents.evaluate();
+            for (Incident incident : incidents.incidents()) {
+                IncidentStatus before = incidentStatus.put(incident.id(), incident.status());
+                if (before == null) {
+                    Incident.Verification v = incident.verification();
+                    event(incident.openedAt(), "incident-opened", incident.id() + ": "
+                            + (incident.segment() == null ? "every segment" : "segment " + incident.segment())
+                            + " rolled back to " + names.get(incident.lastKnownGood()) + "; "
+                            + (v.state() == Incident.Verification.State.NOT_CONFIGURED
+                            ? "no verification checks, it stays open until resolved by hand"
+                            : "verifying " + checkNames() + " until +" + clockTime(v.deadline())));
+                }
+                if (before != incident.status() && incident.status() != IncidentStatus.OPEN) {
+                    String checks = incident.verification().checks().stream()
+                            .map(c -> c.trigger() + " " + c.level() + " (" + number(c.evidence().candidateValue()) + ")")
+                            .collect(Collectors.joining(", "));
+                    if (incident.status() == IncidentStatus.ESCALATED) {
+                        event(incident.endedAt(), "incident-escalated", incident.id() + ": rollback did not restore the SLOs"
+                                + " within " + scenario.incident().verificationWithin() + ": " + checks);
+                    } else {
+                        event(incident.endedAt(), "incident-resolved", incident.id() + ": verification "
+                                + incident.verification().state() + (checks.isEmpty() ? "" : ": " + checks));
+                    }
+                }
+            }
+        }
+
+        /**
+         * After the rollout ended: traffic goes on (the strategy no longer ticks) while an incident's
+         * verification runs, at most until the last verification deadline. Only with evidence.
+         */
+        private void awaitVerification(ManagedModelRouter<Request, Double> router, Incidents incidents) {
+            if (incidents == null) {
+                return;
+            }
+            List<Incident> running = verifying(incidents);
+            if (running.isEmpty()) {
+                return;
+            }
+            Instant deadline = running.stream().map(i -> i.verification().deadline()).max(Instant::compareTo).orElseThrow();
+            event("verifying", running.size() + " incident(s) verifying recovery; traffic goes on until they resolve or"
+                    + " escalate, at most until +" + clockTime(deadline));
+            for (long s = 0; !verifying(incidents).isEmpty() && !clock.now().isAfter(deadline); s++) {
+                sendOneSecond(router, s);
+                clock.settle();
+                clock.advance(Duration.ofSeconds(1));
+                evaluate(incidents);
+            }
+        }
+
+        private static List<Incident> verifying(Incidents incidents) {
+            return incidents.open().stream()
+                    .filter(i -> i.verification().state() == Incident.Verification.State.RUNNING).toList();
+        }
+
+        private String checkNames() {
+            return scenario.incident().checks().stream().map(TriggerSpec::name).collect(Collectors.joining(", "));
+        }
+
+        /** {@code hh:mm:ss} since the start of the run. */
+        private String clockTime(Instant at) {
+            long s = Duration.between(scenario.start(), at).toSeconds();
+            return String.format(Locale.ROOT, "%02d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60);
+        }
+
+        /** The result; with evidence, waits until every bundle is written and lists the incidents and the files. */
+        private GameDayResult result(String outcome, ManagedModelRouter<Request, Double> router, List<Verdict> kept,
+                                     Map<String, String> segmentOutcomes, Incidents incidents, Runbook runbook) {
+            List<GameDayResult.IncidentOutcome> outcomes = new ArrayList<>();
+            GameDayResult.Evidence files = null;
+            if (incidents != null) {
+                writeRunbook(runbook);
+                try {
+                    if (!incidents.flush(FLUSH_TIMEOUT)) {
+                        throw new UncheckedIOException(new IOException("game day '" + scenario.name()
+                                + "': the incident bundles were not written within " + FLUSH_TIMEOUT + " to " + evidence));
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("game day '" + scenario.name() + "': interrupted while writing the bundles", e);
+                }
+                FileSystemEvidenceStore store = (FileSystemEvidenceStore) incidents.store();
+                for (Incident i : incidents.incidents()) {
+                    outcomes.add(new GameDayResult.IncidentOutcome(i.id(), i.segment() == null ? null : i.segment().name(),
+                            i.status(), i.openedAt(), i.endedAt(), i.verification().state(), store.directory(i.id())));
+                }
+                files = new GameDayResult.Evidence(store.root(), runbookFile, runbookFindings);
+            }
+            return new GameDayResult(scenario.name(), seed, outcome, List.copyOf(events), routing(router), kept, detection, requests,
+                    segmentOutcomes, outcomes, files);
         }
 
         /**
@@ -284,14 +470,19 @@ public final class GameDay {
                     + " % mirrored to " + synthetic.name() + " in shadow");
             long seconds = scenario.duration().toSeconds();
             long startAfter = strategy.startAfter().toSeconds();
+            Incidents incidents = evidence == null ? null : incidents(router, null);
+            Runbook runbook = incidents == null ? null
+                    : Runbook.builder(router).triggers(scenario.triggers()).incidents(incidents).build();
             try (ShadowRunner<Request, Double> runner = shadowRunner(synthetic, modelRandom, strategy.shadow())) {
                 for (long s = 0; s < seconds; s++) {
                     if (s == startAfter) {
                         startShadow(router, candidate, runner);
+                        writeRunbook(runbook);
                     }
                     sendOneSecond(router, s);
                     clock.settle();
                     clock.advance(Duration.ofSeconds(1));
+                    evaluate(incidents);
                 }
                 router.stopShadow();
                 ShadowReport report = runner.report();
@@ -308,8 +499,11 @@ public final class GameDay {
                 }
                 shadowReport(report);
                 event("end", "outcome " + outcome);
-                return new GameDayResult(scenario.name(), seed, outcome, List.copyOf(events), routing(router), List.of(),
-                        detection, requests, Map.of());
+                return result(outcome, router, List.of(), Map.of(), incidents, runbook);
+            } finally {
+                if (incidents != null) {
+                    incidents.close();
+                }
             }
         }
 
@@ -349,6 +543,11 @@ public final class GameDay {
         private void shadowReport(ShadowReport report) {
             event("shadow-report", String.format(Locale.ROOT, "%d compared, %.2f %% mismatched overall; %d dropped",
                     report.total().compared(), report.total().mismatchRate() * 100, report.total().drops()));
+        }
+
+        /** A verdict's value for the timeline: 4 significant digits, {@code n/a} when there is none. */
+        private static String number(double value) {
+            return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%.4g", value);
         }
 
         private static long percent(double share) {
@@ -625,6 +824,10 @@ public final class GameDay {
 
         private void event(String type, String detail) {
             events.add(new GameDayResult.Event(elapsed().toMillis() / 1000.0, type, detail));
+        }
+
+        private void event(Instant at, String type, String detail) {
+            events.add(new GameDayResult.Event(Duration.between(scenario.start(), at).toMillis() / 1000.0, type, detail));
         }
 
         private Duration elapsed() {

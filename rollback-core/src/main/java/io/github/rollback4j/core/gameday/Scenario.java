@@ -25,10 +25,37 @@ import java.util.Map;
  * @param strategy how the candidate is rolled out
  * @param triggers the guardrails
  * @param expect the outcome the scenario is written to reach, or {@code null}
+ * @param incident how a rollback's incident is run in a game day with evidence (owner, channel, recovery
+ *                 verification, samples); the defaults when the scenario has no {@code incident} section
  */
 public record Scenario(String name, String description, Instant start, Duration duration, Duration tick, long seed,
                        Traffic traffic, List<SyntheticRelease> releases, StrategySpec strategy, List<TriggerSpec> triggers,
-                       String expect) {
+                       String expect, IncidentSpec incident) {
+
+    /**
+     * The scenario's {@code incident} section: what {@link GameDay#run(Scenario, long, java.nio.file.Path)}
+     * gives the incident manager and the runbook.
+     *
+     * @param owner who answers for the router's incidents, or {@code null} when not set (the runbook's
+     *              self-check then reports {@code NO_OWNER})
+     * @param channel where incidents are discussed, e.g. {@code #fraud-oncall}, or {@code null} when not set
+     * @param verificationWithin how long after a rollback the SLOs have to recover on the last-known-good,
+     *                           1 s..24 h (default 10 min)
+     * @param checks the recovery checks (absolute thresholds); when the scenario lists none, its triggers
+     *               with absolute thresholds that judge all traffic and are not sequential
+     * @param checksFromTriggers whether {@code checks} were derived from the triggers (no
+     *                           {@code verification.checks} in the file)
+     * @param samplesBefore sampled calls kept from before the rollback, 0..10000 (default 50)
+     * @param samplesAfter sampled calls kept from after the rollback, 0..10000 (default 50)
+     */
+    public record IncidentSpec(String owner, String channel, Duration verificationWithin, List<TriggerSpec> checks,
+                               boolean checksFromTriggers, int samplesBefore, int samplesAfter) {
+
+        /** Copies the checks. */
+        public IncidentSpec {
+            checks = List.copyOf(checks);
+        }
+    }
 
     /**
      * The request stream.

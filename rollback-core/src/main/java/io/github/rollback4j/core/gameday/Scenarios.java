@@ -1,9 +1,12 @@
 package io.github.rollback4j.core.gameday;
 
+import io.github.rollback4j.core.guard.ReleaseCheck;
+import io.github.rollback4j.core.incident.Incidents;
 import io.github.rollback4j.core.shadow.ShadowGate;
 import io.github.rollback4j.core.spec.SpecException;
 import io.github.rollback4j.core.spec.SpecNode;
 import io.github.rollback4j.core.spec.TriggerSpecs;
+import io.github.rollback4j.trigger.Metric;
 import io.github.rollback4j.trigger.TriggerSpec;
 
 import java.nio.file.Path;
@@ -27,6 +30,10 @@ public final class Scenarios {
 
     private static final Set<String> OUTCOMES = Set.of("promoted", "rolled_back", "paused", "blocked", "running");
     private static final List<String> KINDS = List.of("canary", "blueGreen", "shadow", "shadowThenCanary");
+    private static final Duration MIN_VERIFICATION = Duration.ofSeconds(1);
+    private static final Duration MAX_VERIFICATION = Duration.ofHours(24);
+    /** The game day's telemetry sub-window: a check counts once its window and one sub-window lie after the rollback. */
+    private static final Duration SUB_WINDOW = GameDay.TELEMETRY.callWindow().subWindowLength();
 
     private Scenarios() {
     }
@@ -79,9 +86,94 @@ public final class Scenarios {
         }
         Scenario.StrategySpec strategy = strategy(root.child("strategy").requireObject(), names, traffic.segments().keySet());
         List<TriggerSpec> triggers = root.has("triggers") ? TriggerSpecs.readList(root.list("triggers")) : List.of();
+        Scenario.IncidentSpec incident = incident(root.has("incident") ? root.child("incident").requireObject() : null, triggers);
         root.requireNoOtherFields();
         return new Scenario(name, description, start, duration, tick, seed, traffic, List.copyOf(releases), strategy,
-                triggers, expect);
+                triggers, expect, incident);
+    }
+
+    /**
+     * The {@code incident} section ({@code null}: absent, every default). Without {@code verification.checks}
+     * the triggers with absolute thresholds over all traffic (not sequential, not drift) whose window fits in
+     * the verification time become the checks.
+     */
+    private static Scenario.IncidentSpec incident(SpecNode node, List<TriggerSpec> triggers) {
+        String owner = node == null ? null : text(node, "owner");
+        String channel = node == null ? null : text(node, "channel");
+        Duration within = Incidents.DEFAULT_VERIFICATION_TIMEOUT;
+        List<TriggerSpec> checks = null;
+        if (node != null && node.has("verification")) {
+            SpecNode v = node.child("verification").requireObject();
+            if (v.has("within")) {
+                within = v.duration("within");
+                if (within.compareTo(MIN_VERIFICATION) < 0 || within.compareTo(MAX_VERIFICATION) > 0) {
+                    throw new SpecException(v.path() + ".within", "must be between 1s and 24h, but was " + within);
+                }
+            }
+            if (v.has("checks")) {
+                List<SpecNode> nodes = v.list("checks");
+                checks = TriggerSpecs.readList(nodes);
+                for (int i = 0; i < checks.size(); i++) {
+                    TriggerSpec check = checks.get(i);
+                    SpecNode checkNode = nodes.get(i);
+                    checkNode.validated(() -> ReleaseCheck.of(check));
+                    if (check.perSegment()) {
+                        throw new SpecException(checkNode.path() + ".perSegment", "must not be set on a check: a check runs on"
+                                + " the last-known-good in the rolled-back scope (the segment, for a segment rollback)");
+                    }
+                    if (check.window().plus(SUB_WINDOW).compareTo(within) > 0) {
+                        throw new SpecException(checkNode.path() + ".window", "must fit with one telemetry sub-window ("
+                                + SUB_WINDOW + ") in verification.within " + within + ", but was " + check.window());
+                    }
+                }
+            }
+            v.requireNoOtherFields();
+        }
+        boolean fromTriggers = checks == null;
+        if (fromTriggers) {
+            List<TriggerSpec> derived = new ArrayList<>();
+            for (TriggerSpec trigger : triggers) {
+                boolean absolute = !trigger.perSegment() && !trigger.sequential() && trigger.threshold() != null
+                        && !trigger.threshold().kind().relativeToBaseline() && !(trigger.metric() instanceof Metric.Drift);
+                if (absolute && trigger.window().plus(SUB_WINDOW).compareTo(within) <= 0) {
+                    derived.add(trigger);
+                }
+            }
+            checks = derived;
+        }
+        int before = Incidents.DEFAULT_SAMPLES_BEFORE;
+        int after = Incidents.DEFAULT_SAMPLES_AFTER;
+        if (node != null && node.has("samples")) {
+            SpecNode samples = node.child("samples").requireObject();
+            before = sampleCount(samples, "before", before);
+            after = sampleCount(samples, "after", after);
+            samples.requireNoOtherFields();
+        }
+        if (node != null) {
+            node.requireNoOtherFields();
+        }
+        return new Scenario.IncidentSpec(owner, channel, within, checks, fromTriggers, before, after);
+    }
+
+    private static String text(SpecNode node, String field) {
+        if (!node.has(field)) {
+            return null;
+        }
+        String value = node.string(field);
+        if (value.isBlank()) {
+            throw new SpecException(node.path() + "." + field, "must not be blank; leave it out and the runbook's self-check"
+                    + " reports it missing");
+        }
+        return value.strip();
+    }
+
+    private static int sampleCount(SpecNode node, String field, int fallback) {
+        long value = node.integer(field, fallback);
+        if (value < 0 || value > Incidents.MAX_SAMPLES) {
+            throw new SpecException(node.path() + "." + field, "must be between 0 and " + Incidents.MAX_SAMPLES
+                    + " sampled calls, but was " + value);
+        }
+        return (int) value;
     }
 
     private static Scenario.Traffic traffic(SpecNode node) {

@@ -1,6 +1,12 @@
-package io.github.rollback4j.core.gameday;
+package io.github.rollback4j.examples.gameday;
 
+import io.github.rollback4j.core.gameday.GameDay;
+import io.github.rollback4j.core.gameday.GameDayResult;
+import io.github.rollback4j.core.gameday.Scenario;
+import io.github.rollback4j.core.gameday.Scenarios;
+import io.github.rollback4j.core.runbook.Finding;
 import io.github.rollback4j.core.spec.SpecException;
+import io.github.rollback4j.micrometer.PrometheusAlertRules;
 import io.github.rollback4j.trigger.Verdict;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -9,30 +15,42 @@ import tools.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The {@code ./gameday} command: {@code gameday SCENARIO [--json FILE] [--seed N] [--repeat N]}.
+ * The {@code ./gameday} command: {@code gameday SCENARIO [--json FILE] [--seed N] [--repeat N] [--evidence DIR]}.
+ * It lives in the examples because {@code --evidence} needs {@code rollback-micrometer} (for the alert rules),
+ * which {@code rollback-core} cannot depend on.
  *
  * <ul>
  *   <li>prints the run's timeline and outcome;</li>
  *   <li>{@code --json FILE} writes {@code {"scenario", "seed", "outcome", "segmentOutcomes", "detectionSeconds",
- *   "events": [{"t", "type", "detail"}], "routing", "verdicts"}} ({@code segmentOutcomes} only with a plan per segment);</li>
+ *   "requests", "events": [{"t", "type", "detail"}], "routing", "verdicts", "incidents", "evidence"}}
+ *   ({@code segmentOutcomes} only with a plan per segment, {@code evidence} only with {@code --evidence});</li>
  *   <li>{@code --seed N} runs with that seed instead of the scenario's;</li>
  *   <li>{@code --repeat N} runs N seeds (the seed and the N−1 after it) and prints the outcome counts and
- *   the percentiles of the detection time.</li>
+ *   the percentiles of the detection time;</li>
+ *   <li>{@code --evidence DIR} runs {@link GameDay#run(Scenario, long, Path)} (incident bundles and the
+ *   runbook in DIR), then writes the Prometheus alert rules of the scenario's triggers to
+ *   {@code DIR/alert-rules-<scenario>.yml} (runbook link: the runbook file next to it) and prints what it
+ *   wrote. Refused with {@code --repeat} above 1: one directory holds one run's evidence.</li>
  * </ul>
  * Exit status: 0 when the run (every run, with {@code --repeat}) reached the scenario's {@code expect}
- * outcome or the scenario expects none, 1 otherwise, 2 for a bad command line or scenario file.
+ * outcome or the scenario expects none, 1 otherwise, 2 for a bad command line or scenario file, or evidence
+ * that could not be written.
  */
 public final class GameDayCli {
 
-    private static final String USAGE = "usage: gameday SCENARIO [--json FILE] [--seed N] [--repeat N]";
+    private static final String USAGE = "usage: gameday SCENARIO [--json FILE] [--seed N] [--repeat N] [--evidence DIR]";
 
     private GameDayCli() {
     }
@@ -47,12 +65,14 @@ public final class GameDayCli {
     static int run(String[] args, PrintStream out, PrintStream err) {
         Path scenarioFile = null;
         Path json = null;
+        Path evidence = null;
         Long seed = null;
         int repeat = 1;
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--json" -> json = Path.of(value(args, ++i, "--json"));
+                    case "--evidence" -> evidence = Path.of(value(args, ++i, "--evidence"));
                     case "--seed" -> seed = Long.parseLong(value(args, ++i, "--seed"));
                     case "--repeat" -> {
                         repeat = Integer.parseInt(value(args, ++i, "--repeat"));
@@ -75,6 +95,10 @@ public final class GameDayCli {
             if (scenarioFile == null) {
                 throw new IllegalArgumentException("name a scenario file, e.g. examples/scenarios/canary-latency-regression.yaml");
             }
+            if (evidence != null && repeat > 1) {
+                throw new IllegalArgumentException("--evidence keeps the evidence of one run; it cannot be combined with --repeat "
+                        + repeat + " (run the seeds you want evidence of one by one with --seed N --evidence DIR)");
+            }
         } catch (NumberFormatException e) {
             err.println("gameday: " + e.getMessage() + " is not a whole number\n" + USAGE);
             return 2;
@@ -91,11 +115,25 @@ public final class GameDayCli {
         }
         long first = seed != null ? seed : scenario.seed();
         if (repeat == 1) {
-            GameDayResult result = GameDay.run(scenario, first);
-            out.print(result.timeline());
+            GameDayResult result;
+            Path alertRules = null;
+            try {
+                result = evidence == null ? GameDay.run(scenario, first) : GameDay.run(scenario, first, evidence);
+                out.print(result.timeline());
+                if (evidence != null) {
+                    alertRules = writeAlertRules(scenario, result.evidence());
+                    printEvidence(out, result, alertRules);
+                }
+            } catch (UncheckedIOException | IOException e) {
+                err.println("gameday: cannot write the evidence to " + evidence + ": " + e.getMessage());
+                return 2;
+            } catch (IllegalArgumentException e) {
+                err.println("gameday: " + e.getMessage());
+                return 2;
+            }
             if (json != null) {
                 try {
-                    write(json, result);
+                    write(json, result, alertRules);
                 } catch (IOException e) {
                     err.println("gameday: cannot write " + json + ": " + e.getMessage());
                     return 2;
@@ -125,6 +163,61 @@ public final class GameDayCli {
         return all ? 0 : 1;
     }
 
+    /**
+     * Writes the alert rules of the scenario's triggers next to the runbook (which is their runbook link).
+     *
+     * @return the file, or {@code null} when the scenario has no trigger (nothing to alert on)
+     */
+    static Path writeAlertRules(Scenario scenario, GameDayResult.Evidence evidence) throws IOException {
+        if (scenario.triggers().isEmpty()) {
+            return null;
+        }
+        PrometheusAlertRules rules = PrometheusAlertRules.builder(GameDay.routerName(scenario))
+                .triggers(scenario.triggers())
+                .runbookUrl(evidence.runbook().getFileName().toString())
+                .build();
+        Path file = evidence.directory().resolve("alert-rules-" + GameDay.fileName(scenario) + ".yml");
+        writeAtomically(file, rules.toYaml());
+        return file;
+    }
+
+    private static void printEvidence(PrintStream out, GameDayResult result, Path alertRules) {
+        GameDayResult.Evidence evidence = result.evidence();
+        out.println("Evidence written to " + evidence.directory() + ":");
+        for (GameDayResult.IncidentOutcome i : result.incidents()) {
+            out.println("  " + evidence.directory().relativize(i.bundle()) + "/  incident bundle (incident.json, summary.md): "
+                    + i.status() + ", verification " + i.verification());
+        }
+        if (result.incidents().isEmpty()) {
+            out.println("  (no incident: nothing was rolled back)");
+        }
+        long errors = evidence.runbookFindings().stream().filter(f -> f.severity() == Finding.Severity.ERROR).count();
+        out.println("  " + evidence.directory().relativize(evidence.runbook()) + "  runbook, self-check: "
+                + evidence.runbookFindings().size() + " finding(s), " + errors + " error(s)");
+        if (alertRules != null) {
+            out.println("  " + evidence.directory().relativize(alertRules) + "  Prometheus alert rules");
+        } else {
+            out.println("  (no alert rules: the scenario has no trigger)");
+        }
+    }
+
+    /** Temporary file in the same directory, then an atomic rename: a reader never sees half a file. */
+    private static void writeAtomically(Path file, String text) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path temporary = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+        try {
+            Files.writeString(temporary, text, StandardCharsets.UTF_8);
+            try {
+                Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+    }
+
     private static boolean meetsExpectation(Scenario scenario, GameDayResult result) {
         return scenario.expect() == null || scenario.expect().equals(result.outcome());
     }
@@ -142,7 +235,7 @@ public final class GameDayCli {
         return args[i];
     }
 
-    static void write(Path file, GameDayResult result) throws IOException {
+    static void write(Path file, GameDayResult result, Path alertRules) throws IOException {
         JsonMapper mapper = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
         ObjectNode root = mapper.createObjectNode();
         root.put("scenario", result.scenario());
@@ -182,6 +275,20 @@ public final class GameDayCli {
                     .put("windowTo", String.valueOf(v.evidence().windowTo()))
                     .put("breachingSince", String.valueOf(v.evidence().breachingSince()))
                     .put("note", v.evidence().note());
+        }
+        ArrayNode incidents = root.putArray("incidents");
+        for (GameDayResult.IncidentOutcome i : result.incidents()) {
+            incidents.addObject().put("id", i.id()).put("segment", i.segment()).put("status", i.status().name())
+                    .put("opened", i.openedAt().toString()).put("ended", i.endedAt() == null ? null : i.endedAt().toString())
+                    .put("verification", i.verification().name()).put("bundle", i.bundle().toString());
+        }
+        if (result.evidence() != null) {
+            ObjectNode evidence = root.putObject("evidence");
+            evidence.put("directory", result.evidence().directory().toString())
+                    .put("runbook", result.evidence().runbook().toString())
+                    .put("alertRules", alertRules == null ? null : alertRules.toString());
+            ArrayNode bundles = evidence.putArray("bundles");
+            result.incidents().forEach(i -> bundles.add(i.bundle().toString()));
         }
         Path parent = file.toAbsolutePath().getParent();
         Files.createDirectories(parent);
