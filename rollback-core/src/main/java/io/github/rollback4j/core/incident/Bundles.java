@@ -218,8 +218,17 @@ final class Bundles {
         }
         md.append("\n## Recovery verification\n\n").append("State: **").append(i.verification().state()).append("**, deadline ")
                 .append(i.verification().deadline()).append(".\n\n");
+        if (!i.verification().checks().isEmpty()) {
+            md.append("| check | release | verdict | metric | value on the last-known-good | breaches when | samples | window |\n")
+                    .append("| --- | --- | --- | --- | ---: | --- | ---: | --- |\n");
+        }
         for (Verdict v : i.verification().checks()) {
-            md.append("- ").append(escape(v.summary())).append('\n');
+            // A check judges the last-known-good alone: one value against an absolute threshold, no baseline.
+            Evidence e = v.evidence();
+            md.append("| ").append(escape(v.trigger())).append(" | `").append(v.candidate()).append("` | ").append(v.level())
+                    .append(" | ").append(escape(e.metric())).append(" | ").append(fmt(e.candidateValue())).append(" | ")
+                    .append(escape(e.threshold())).append(" | ").append(e.candidateSamples()).append(" | ")
+                    .append(e.windowFrom()).append(" .. ").append(e.windowTo()).append(" |\n");
         }
         md.append("\n## Samples\n\n").append(i.samplesBefore().size()).append(" before the rollback (rolled-back releases), ")
                 .append(i.samplesAfter().size()).append(" after it (last-known-good), ").append(i.samplesDropped())
