@@ -1,5 +1,6 @@
 package io.github.rollback4j.core.guard;
 
+import io.github.rollback4j.core.internal.Ticks;
 import io.github.rollback4j.Cause;
 import io.github.rollback4j.ModelRouter;
 import io.github.rollback4j.ReleaseId;
@@ -34,7 +35,6 @@ import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -416,14 +416,7 @@ public final class TriggerEngine implements AutoCloseable {
         if (schedule != null) {
             schedule.cancel(false);
         }
-        long millis = interval.toMillis();
-        schedule = scheduler.scheduleAtFixedRate(() -> {
-            try {
-                evaluate();
-            } catch (RuntimeException e) {
-                LOG.error("router '{}': trigger evaluation failed", router.name(), e);
-            }
-        }, millis, millis, TimeUnit.MILLISECONDS);
+        schedule = Ticks.every(scheduler, interval, this::evaluate, LOG, () -> "router '" + router.name() + "': trigger evaluation");
     }
 
     /** Stops the schedule. */

@@ -1,5 +1,6 @@
 package io.github.rollback4j.core.incident;
 
+import io.github.rollback4j.core.internal.Ticks;
 import io.github.rollback4j.AuditEntry;
 import io.github.rollback4j.Cause;
 import io.github.rollback4j.Release;
@@ -629,14 +630,7 @@ public final class Incidents implements AutoCloseable {
             if (schedule != null) {
                 schedule.cancel(false);
             }
-            long millis = interval.toMillis();
-            schedule = scheduler.scheduleAtFixedRate(() -> {
-                try {
-                    evaluate();
-                } catch (RuntimeException e) {
-                    LOG.error("router '{}': incident evaluation failed", router.name(), e);
-                }
-            }, millis, millis, TimeUnit.MILLISECONDS);
+            schedule = Ticks.every(scheduler, interval, this::evaluate, LOG, () -> "router '" + router.name() + "': incident evaluation");
         }
     }
 

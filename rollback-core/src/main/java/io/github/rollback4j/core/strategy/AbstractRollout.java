@@ -1,5 +1,6 @@
 package io.github.rollback4j.core.strategy;
 
+import io.github.rollback4j.core.internal.Ticks;
 import io.github.rollback4j.Cause;
 import io.github.rollback4j.ModelRouter;
 import io.github.rollback4j.ReleaseId;
@@ -25,7 +26,6 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -228,17 +228,12 @@ abstract class AbstractRollout implements Rollout {
         if (schedule != null) {
             schedule.cancel(false);
         }
-        long millis = interval.toMillis();
-        schedule = scheduler.scheduleAtFixedRate(() -> {
-            try {
-                tick();
-                if (finished()) {
-                    stopSchedule();
-                }
-            } catch (RuntimeException e) {
-                LOG.error("{} of {} on router '{}': tick failed", kind, candidate, router.name(), e);
+        schedule = Ticks.every(scheduler, interval, () -> {
+            tick();
+            if (finished()) {
+                stopSchedule();
             }
-        }, millis, millis, TimeUnit.MILLISECONDS);
+        }, LOG, () -> kind + " of " + candidate + " on router '" + router.name() + "': tick");
     }
 
     @Override

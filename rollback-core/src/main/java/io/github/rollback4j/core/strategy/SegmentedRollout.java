@@ -1,5 +1,6 @@
 package io.github.rollback4j.core.strategy;
 
+import io.github.rollback4j.core.internal.Ticks;
 import io.github.rollback4j.Cause;
 import io.github.rollback4j.ModelRouter;
 import io.github.rollback4j.ReleaseId;
@@ -20,7 +21,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -267,17 +267,12 @@ public final class SegmentedRollout implements AutoCloseable {
         if (schedule != null) {
             schedule.cancel(false);
         }
-        long millis = interval.toMillis();
-        schedule = scheduler.scheduleAtFixedRate(() -> {
-            try {
-                tick();
-                if (isOver() && (promotedAt == null || previousRetired())) {
-                    stopSchedule();
-                }
-            } catch (RuntimeException e) {
-                LOG.error("segmented rollout of {} on router '{}': tick failed", candidate, router.name(), e);
+        schedule = Ticks.every(scheduler, interval, () -> {
+            tick();
+            if (isOver() && (promotedAt == null || previousRetired())) {
+                stopSchedule();
             }
-        }, millis, millis, TimeUnit.MILLISECONDS);
+        }, LOG, () -> "segmented rollout of " + candidate + " on router '" + router.name() + "': tick");
     }
 
     private synchronized void stopSchedule() {
