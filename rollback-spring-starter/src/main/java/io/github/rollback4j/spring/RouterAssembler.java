@@ -528,7 +528,9 @@ final class RouterAssembler {
             return null;
         }
         Incidents.Builder b = Incidents.builder(router);
+        // Also checked here: a router without triggers or strategy reads evaluation-interval only for its incidents.
         Setting<Duration> interval = setting(p, "evaluation-interval", rp.getEvaluationInterval(), d.getEvaluationInterval());
+        checkDuration(interval, Duration.ofMillis(10), Duration.ofHours(1));
         b.interval(interval.value());
         if (engine != null) {
             b.triggerEngine(engine);
