@@ -154,6 +154,20 @@ public class RollbackProperties {
         /** Severity of a trigger that sets none: severe (rolls back), mild (pauses for approval) or dry_run (reports). */
         private String triggerSeverity = "severe";
 
+        /**
+         * The incident a rollback opens (evidence bundle, notifications, recovery verification), for every
+         * router; a router's own {@code incident.*} settings win.
+         */
+        private Incident incident = new Incident();
+
+        public Incident getIncident() {
+            return incident;
+        }
+
+        public void setIncident(Incident incident) {
+            this.incident = incident;
+        }
+
         public Duration getEvaluationInterval() {
             return evaluationInterval;
         }
@@ -279,6 +293,17 @@ public class RollbackProperties {
 
         /** Segments with routing of their own at startup, by segment name (e.g. a region or tenant). */
         private Map<String, SegmentWeights> segments = new LinkedHashMap<>();
+
+        /** Overrides rollback4j.defaults.incident.* for this router: owner, channel, evidence, notifiers, verification. */
+        private Incident incident = new Incident();
+
+        public Incident getIncident() {
+            return incident;
+        }
+
+        public void setIncident(Incident incident) {
+            this.incident = incident;
+        }
 
         /** Overrides rollback4j.defaults.evaluation-interval for this router. */
         private Duration evaluationInterval;
@@ -1283,6 +1308,237 @@ public class RollbackProperties {
 
         public void setWeights(Map<String, Double> weights) {
             this.weights = weights;
+        }
+    }
+
+    /**
+     * The incident a rollback opens ({@code rollback4j.defaults.incident.*}, overridable per router under
+     * {@code rollback4j.routers.<name>.incident.*}): freeze, evidence bundle, notifications, recovery
+     * verification; see docs/incidents.md. Every field is unset here so that a router inherits what it does
+     * not set; the defaults named in each description apply when neither level sets a value.
+     */
+    public static class Incident {
+
+        /** Whether rollbacks open incidents (default true). */
+        private Boolean enabled;
+
+        /** Who answers for the router's rollouts, a team or person (e.g. team-fraud); shown in bundles, notices and the runbook. */
+        private String owner;
+
+        /** Where incidents are discussed, e.g. #fraud-oncall; shown in bundles, notices and the runbook. */
+        private String channel;
+
+        /** Directory of the filesystem evidence store: one sub-directory per incident with incident.json and summary.md. Unset: bundles are kept in memory only. */
+        private String evidenceDir;
+
+        /** Request/response samples kept in the bundle from before and after the rollback. */
+        private Samples samples = new Samples();
+
+        /** Recovery verification: SLO checks the last-known-good must pass after a rollback. */
+        private Verification verification = new Verification();
+
+        /** Who is told when an incident opens, is updated, resolves or escalates. */
+        private Notifiers notifiers = new Notifiers();
+
+        public Boolean getEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(Boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getOwner() {
+            return owner;
+        }
+
+        public void setOwner(String owner) {
+            this.owner = owner;
+        }
+
+        public String getChannel() {
+            return channel;
+        }
+
+        public void setChannel(String channel) {
+            this.channel = channel;
+        }
+
+        public String getEvidenceDir() {
+            return evidenceDir;
+        }
+
+        public void setEvidenceDir(String evidenceDir) {
+            this.evidenceDir = evidenceDir;
+        }
+
+        public Samples getSamples() {
+            return samples;
+        }
+
+        public void setSamples(Samples samples) {
+            this.samples = samples;
+        }
+
+        public Verification getVerification() {
+            return verification;
+        }
+
+        public void setVerification(Verification verification) {
+            this.verification = verification;
+        }
+
+        public Notifiers getNotifiers() {
+            return notifiers;
+        }
+
+        public void setNotifiers(Notifiers notifiers) {
+            this.notifiers = notifiers;
+        }
+    }
+
+    /** Sampled calls an incident keeps (the router samples 1 % of calls into a ring of 512 by default). */
+    public static class Samples {
+
+        /** Sampled calls of the rolled-back releases kept from before the rollback, 0..10000 (default 50). */
+        private Integer before;
+
+        /** Sampled calls of the last-known-good kept from after the rollback, 0..10000 (default 50). */
+        private Integer after;
+
+        public Integer getBefore() {
+            return before;
+        }
+
+        public void setBefore(Integer before) {
+            this.before = before;
+        }
+
+        public Integer getAfter() {
+            return after;
+        }
+
+        public void setAfter(Integer after) {
+            this.after = after;
+        }
+    }
+
+    /** Recovery verification after a rollback. */
+    public static class Verification {
+
+        /** Time the checks have to pass on the last-known-good before the incident escalates, 1s..24h (default 10m). */
+        private Duration within;
+
+        /**
+         * SLO checks on the last-known-good, in the trigger format with absolute thresholds only (above or
+         * below; no increase, drop or significance). Unset window, sustain and min-samples come from the
+         * router's trigger defaults. A router's own list replaces the shared one.
+         */
+        private List<Trigger> checks = new ArrayList<>();
+
+        public Duration getWithin() {
+            return within;
+        }
+
+        public void setWithin(Duration within) {
+            this.within = within;
+        }
+
+        public List<Trigger> getChecks() {
+            return checks;
+        }
+
+        public void setChecks(List<Trigger> checks) {
+            this.checks = checks;
+        }
+    }
+
+    /** Incident notifiers; every io.github.rollback4j.core.incident.Notifier bean of the context is added too. */
+    public static class Notifiers {
+
+        /** Whether notices are logged through SLF4J (logger io.github.rollback4j.incident; default true). */
+        private Boolean log;
+
+        /** A JSON webhook. */
+        private Webhook webhook = new Webhook();
+
+        /** A Slack-compatible incoming webhook (chat payload). */
+        private Slack slack = new Slack();
+
+        public Boolean getLog() {
+            return log;
+        }
+
+        public void setLog(Boolean log) {
+            this.log = log;
+        }
+
+        public Webhook getWebhook() {
+            return webhook;
+        }
+
+        public void setWebhook(Webhook webhook) {
+            this.webhook = webhook;
+        }
+
+        public Slack getSlack() {
+            return slack;
+        }
+
+        public void setSlack(Slack slack) {
+            this.slack = slack;
+        }
+    }
+
+    /** A JSON webhook notifier (POST over java.net.http, Resilience4j retry). */
+    public static class Webhook {
+
+        /** http(s) URL notices are posted to as JSON. Unset: no webhook. */
+        private String url;
+
+        /** Timeout of one request until the response headers arrive, 1ms..5m (default 10s). */
+        private Duration timeout;
+
+        /** Attempts per notice, the first included, 1..10 (default 3; backoff 500ms doubling). */
+        private Integer maxAttempts;
+
+        public String getUrl() {
+            return url;
+        }
+
+        public void setUrl(String url) {
+            this.url = url;
+        }
+
+        public Duration getTimeout() {
+            return timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
+
+        public Integer getMaxAttempts() {
+            return maxAttempts;
+        }
+
+        public void setMaxAttempts(Integer maxAttempts) {
+            this.maxAttempts = maxAttempts;
+        }
+    }
+
+    /** A Slack-compatible chat notifier. */
+    public static class Slack {
+
+        /** http(s) URL of the incoming webhook. Unset: no chat notifier. */
+        private String url;
+
+        public String getUrl() {
+            return url;
+        }
+
+        public void setUrl(String url) {
+            this.url = url;
         }
     }
 

@@ -3,6 +3,8 @@ package io.github.rollback4j.spring;
 import io.github.rollback4j.ReleaseId;
 import io.github.rollback4j.core.ManagedModelRouter;
 import io.github.rollback4j.core.guard.TriggerEngine;
+import io.github.rollback4j.core.incident.Incidents;
+import io.github.rollback4j.core.incident.Notifier;
 import io.github.rollback4j.core.shadow.ShadowRunner;
 import io.github.rollback4j.core.strategy.Rollout;
 import org.slf4j.Logger;
@@ -26,8 +28,8 @@ import java.util.Optional;
  *
  * <p>As a {@link SmartLifecycle} it starts, once the context is refreshed, every router's health
  * checks, shadow, and rollout (which evaluates the triggers at every tick) or, for a router with
- * triggers and no strategy, its trigger engine, on the starter's {@link RollbackScheduler}; it
- * stops and closes all of them when the context closes.
+ * triggers and no strategy, its trigger engine, and its incident manager's recovery verification, on
+ * the starter's {@link RollbackScheduler}; it stops and closes all of them when the context closes.
  *
  * <p>Thread-safe; the set of routers is fixed at startup.
  */
@@ -68,7 +70,25 @@ public final class RollbackRouters implements SmartLifecycle, AutoCloseable {
      */
     public static RollbackRouters fromProperties(RollbackProperties properties, ListableBeanFactory beans,
                                                  RollbackScheduler scheduler) {
-        RouterAssembler assembler = new RouterAssembler(properties, beans);
+        return fromProperties(properties, beans, scheduler, List.of());
+    }
+
+    /**
+     * Builds every router declared in the properties, as {@link #fromProperties(RollbackProperties,
+     * ListableBeanFactory, RollbackScheduler)} does, each with an incident manager (unless
+     * {@code incident.enabled} is false) that also tells the given notifiers.
+     *
+     * @param properties the bound {@code rollback4j.*} properties
+     * @param beans where {@code model-bean} and {@code sample-inputs-bean} are looked up
+     * @param scheduler where health checks, triggers, rollouts and incident verification run
+     * @param notifiers notifiers every router's incidents tell besides those of {@code incident.notifiers.*}
+     * @return the registry
+     * @throws RollbackPropertyException naming the property, the value and the fix; routers built
+     *                                   before the failure are closed
+     */
+    public static RollbackRouters fromProperties(RollbackProperties properties, ListableBeanFactory beans,
+                                                 RollbackScheduler scheduler, List<Notifier> notifiers) {
+        RouterAssembler assembler = new RouterAssembler(properties, beans, notifiers);
         List<Entry> built = new ArrayList<>();
         try {
             properties.getRouters().forEach((name, router) -> built.add(assembler.build(name, router)));
@@ -135,6 +155,9 @@ public final class RollbackRouters implements SmartLifecycle, AutoCloseable {
             } else if (e.engine() != null) {
                 e.engine().start(scheduler.executor());
             }
+            if (e.incidents() != null) {
+                e.incidents().start(scheduler.executor());
+            }
             LOG.info("rollback4j router '{}' started: last-known-good {}, {}", e.name(), e.router().lastKnownGood(),
                     e.rollout() == null ? "no rollout" : e.strategy() + " of " + e.rollout().candidate());
         }
@@ -174,10 +197,12 @@ public final class RollbackRouters implements SmartLifecycle, AutoCloseable {
      * @param tickInterval time between rollout ticks
      * @param shadow its shadow runner, or {@code null}
      * @param shadowCandidate the release the shadow runner mirrors to, or {@code null}
+     * @param incidents its incident manager (bundles, notifications, recovery verification), or {@code null}
+     *                  when {@code incident.enabled} is false
      */
     public record Entry(String name, ManagedModelRouter<Object, Object> router, Map<String, ReleaseId> releases,
                         TriggerEngine engine, Rollout rollout, String strategy, Duration tickInterval,
-                        ShadowRunner<Object, Object> shadow, ReleaseId shadowCandidate) {
+                        ShadowRunner<Object, Object> shadow, ReleaseId shadowCandidate, Incidents incidents) {
 
         /**
          * @param release a release name as in the properties, or a release id ({@code rel-…})
@@ -218,6 +243,8 @@ public final class RollbackRouters implements SmartLifecycle, AutoCloseable {
         void close() {
             safely(rollout, Rollout::close);
             safely(engine, TriggerEngine::close);
+            // Before the router: stops verification and waits for the bundles taken so far to be written.
+            safely(incidents, Incidents::close);
             safely(router, r -> r.stopShadow(io.github.rollback4j.Cause.automatic("application context closed")));
             safely(shadow, ShadowRunner::close);
             safely(router, ManagedModelRouter::close);

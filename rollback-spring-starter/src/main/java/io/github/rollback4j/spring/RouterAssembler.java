@@ -14,6 +14,12 @@ import io.github.rollback4j.core.ReleaseSpec;
 import io.github.rollback4j.core.RouterConfig;
 import io.github.rollback4j.core.TelemetryConfig;
 import io.github.rollback4j.core.guard.TriggerEngine;
+import io.github.rollback4j.core.incident.FileSystemEvidenceStore;
+import io.github.rollback4j.core.incident.Incidents;
+import io.github.rollback4j.core.incident.LogNotifier;
+import io.github.rollback4j.core.incident.Notifier;
+import io.github.rollback4j.core.incident.SlackNotifier;
+import io.github.rollback4j.core.incident.WebhookNotifier;
 import io.github.rollback4j.core.shadow.ShadowComparator;
 import io.github.rollback4j.core.shadow.ShadowRunner;
 import io.github.rollback4j.core.spec.SpecException;
@@ -29,6 +35,11 @@ import io.github.rollback4j.trigger.TriggerSpec;
 import org.springframework.beans.factory.ListableBeanFactory;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -59,10 +70,16 @@ final class RouterAssembler {
 
     private final RollbackProperties properties;
     private final ListableBeanFactory beans;
+    private final List<Notifier> extraNotifiers;
 
-    RouterAssembler(RollbackProperties properties, ListableBeanFactory beans) {
+    /**
+     * @param extraNotifiers notifiers every router's incident manager gets besides those of its properties
+     *                       (the Spring event publisher, the context's Notifier beans)
+     */
+    RouterAssembler(RollbackProperties properties, ListableBeanFactory beans, List<Notifier> extraNotifiers) {
         this.properties = properties;
         this.beans = beans;
+        this.extraNotifiers = List.copyOf(extraNotifiers);
     }
 
     RollbackRouters.Entry build(String name, RollbackProperties.Router rp) {
@@ -135,8 +152,9 @@ final class RouterAssembler {
                 shadow = shadow(p + ".shadow", name, rp.getShadow(), specs.get(indexOf(releases, candidateName)).model(),
                         specs.get(lkgIndex).model());
             }
+            Incidents incidents = incidents(p, rp, d, router, engine);
             return new RollbackRouters.Entry(name, router, orderedCopy(ids),
-                    engine, rollout, strategy, tick, shadow, shadowCandidate);
+                    engine, rollout, strategy, tick, shadow, shadowCandidate, incidents);
         } catch (RuntimeException e) {
             router.close();
             throw e;
@@ -361,18 +379,30 @@ final class RouterAssembler {
         if (rp.getTriggers().isEmpty()) {
             return null;
         }
-        String tp = p + ".triggers";
+        List<TriggerSpec> specs = triggerSpecs(p, p + ".triggers", rp.getTriggers(), rp, d);
+        Setting<Duration> interval = setting(p, "evaluation-interval", rp.getEvaluationInterval(), d.getEvaluationInterval());
+        checkDuration(interval, Duration.ofMillis(10), Duration.ofHours(1));
+        return TriggerEngine.builder(router).triggers(specs).interval(interval.value()).build();
+    }
+
+    /**
+     * Reads triggers (or verification checks, which have the same shape) through the YAML loader, with the
+     * router's trigger defaults for unset window, sustain, min-samples and severity.
+     *
+     * @param tp the property path of the list, e.g. {@code rollback4j.routers.scorer.triggers}
+     */
+    private static List<TriggerSpec> triggerSpecs(String p, String tp, List<RollbackProperties.Trigger> triggers,
+                                                  RollbackProperties.Router rp, RollbackProperties.Defaults d) {
         List<Map<String, Object>> shape = new ArrayList<>();
         Setting<Duration> window = setting(p, "trigger-window", rp.getTriggerWindow(), d.getTriggerWindow());
         Setting<Duration> sustain = setting(p, "trigger-sustain", rp.getTriggerSustain(), d.getTriggerSustain());
         Setting<Integer> minSamples = setting(p, "trigger-min-samples", rp.getTriggerMinSamples(), d.getTriggerMinSamples());
         Setting<String> severity = setting(p, "trigger-severity", rp.getTriggerSeverity(), d.getTriggerSeverity());
-        for (RollbackProperties.Trigger t : rp.getTriggers()) {
+        for (RollbackProperties.Trigger t : triggers) {
             shape.add(triggerShape(t, window.value(), sustain.value(), minSamples.value(), severity.value()));
         }
-        List<TriggerSpec> specs;
         try {
-            specs = TriggerSpecs.read(SpecNode.json(JsonMapper.shared().writeValueAsString(shape), tp));
+            return TriggerSpecs.read(SpecNode.json(JsonMapper.shared().writeValueAsString(shape), tp));
         } catch (SpecException e) {
             String loaderPath = e.path();
             String message = e.getMessage().substring(Math.min(e.getMessage().length(), loaderPath.length() + 2));
@@ -390,9 +420,6 @@ final class RouterAssembler {
                             + " input_null_rate, schema_violation_rate, drift], one threshold (above, below, increase, drop,"
                             + " increase-by, drop-by) as a number or percentage, severity one of [severe, mild, dry_run]", e);
         }
-        Setting<Duration> interval = setting(p, "evaluation-interval", rp.getEvaluationInterval(), d.getEvaluationInterval());
-        checkDuration(interval, Duration.ofMillis(10), Duration.ofHours(1));
-        return TriggerEngine.builder(router).triggers(specs).interval(interval.value()).build();
     }
 
     private static String firstFieldNamed(String message, Set<?> fields) {
@@ -486,6 +513,154 @@ final class RouterAssembler {
             }
         }
         return node;
+    }
+
+    // ------------------------------------------------------------------ incidents
+
+    /** The router's incident manager, or {@code null} when {@code incident.enabled} is false. */
+    private Incidents incidents(String p, RollbackProperties.Router rp, RollbackProperties.Defaults d,
+                                ManagedModelRouter<Object, Object> router, TriggerEngine engine) {
+        RollbackProperties.Incident own = rp.getIncident();
+        RollbackProperties.Incident shared = d.getIncident();
+        String ip = p + ".incident";
+        String dp = DEFAULTS + "incident";
+        if (!pick(ip, dp, "enabled", own.getEnabled(), shared.getEnabled(), Boolean.TRUE).value()) {
+            return null;
+        }
+        Incidents.Builder b = Incidents.builder(router);
+        // Also checked here: a router without triggers or strategy reads evaluation-interval only for its incidents.
+        Setting<Duration> interval = setting(p, "evaluation-interval", rp.getEvaluationInterval(), d.getEvaluationInterval());
+        checkDuration(interval, Duration.ofMillis(10), Duration.ofHours(1));
+        b.interval(interval.value());
+        if (engine != null) {
+            b.triggerEngine(engine);
+        }
+        Setting<String> owner = pick(ip, dp, "owner", own.getOwner(), shared.getOwner(), null);
+        if (owner.value() != null) {
+            b.owner(text(owner, "Name the team or person who answers for the router's rollouts, e.g. team-fraud"));
+        }
+        Setting<String> channel = pick(ip, dp, "channel", own.getChannel(), shared.getChannel(), null);
+        if (channel.value() != null) {
+            b.channel(text(channel, "Name where incidents are discussed, e.g. #fraud-oncall"));
+        }
+        Setting<String> dir = pick(ip, dp, "evidence-dir", own.getEvidenceDir(), shared.getEvidenceDir(), null);
+        if (dir.value() != null) {
+            String fix = "Name a directory the application may create and write (one sub-directory per incident), or leave it"
+                    + " unset to keep bundles in memory only";
+            Path root;
+            try {
+                root = Path.of(text(dir, fix));
+            } catch (InvalidPathException e) {
+                throw new RollbackPropertyException(dir.path(), dir.value(), "is not a path: " + e.getMessage(), fix, e);
+            }
+            try {
+                b.evidenceStore(FileSystemEvidenceStore.of(root));
+            } catch (UncheckedIOException e) {
+                throw new RollbackPropertyException(dir.path(), dir.value(), e.getMessage(), fix, e);
+            }
+        }
+        Setting<Integer> before = pick(ip, dp, "samples.before", own.getSamples().getBefore(), shared.getSamples().getBefore(),
+                Incidents.DEFAULT_SAMPLES_BEFORE);
+        Setting<Integer> after = pick(ip, dp, "samples.after", own.getSamples().getAfter(), shared.getSamples().getAfter(),
+                Incidents.DEFAULT_SAMPLES_AFTER);
+        check(before, 0, Incidents.MAX_SAMPLES);
+        check(after, 0, Incidents.MAX_SAMPLES);
+        b.samples(before.value(), after.value());
+
+        Setting<Duration> within = pick(ip, dp, "verification.within", own.getVerification().getWithin(),
+                shared.getVerification().getWithin(), Incidents.DEFAULT_VERIFICATION_TIMEOUT);
+        checkDuration(within, Duration.ofSeconds(1), Duration.ofHours(24));
+        b.verificationTimeout(within.value());
+        boolean ownChecks = !own.getVerification().getChecks().isEmpty();
+        String cp = (ownChecks ? ip : dp) + ".verification.checks";
+        List<RollbackProperties.Trigger> checks = ownChecks ? own.getVerification().getChecks() : shared.getVerification().getChecks();
+        List<TriggerSpec> specs = triggerSpecs(p, cp, checks, rp, d);
+        for (int i = 0; i < specs.size(); i++) {
+            TriggerSpec spec = specs.get(i);
+            String at = cp + "[" + i + "]";
+            RollbackProperties.Trigger t = checks.get(i);
+            try {
+                b.verify(spec);
+            } catch (IllegalArgumentException e) {
+                String field = spec.threshold() != null && spec.threshold().kind().relativeToBaseline()
+                        ? spec.threshold().kind().key().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT)
+                        : spec.sequential() ? "significance" : "metric";
+                Object value = switch (field) {
+                    case "increase" -> t.getIncrease();
+                    case "drop" -> t.getDrop();
+                    case "increase-by" -> t.getIncreaseBy();
+                    case "drop-by" -> t.getDropBy();
+                    case "significance" -> t.getSignificance();
+                    default -> t.getMetric();
+                };
+                throw new RollbackPropertyException(at + "." + field, value, e.getMessage(),
+                        "A verification check reads the last-known-good alone after a rollback: use an absolute threshold"
+                                + " (above or below) on latency, error_rate, timeout_rate, burn_rate, kpi, input_null_rate or"
+                                + " schema_violation_rate, without significance", e);
+            }
+            Duration subWindow = router.telemetry().subWindow();
+            if (spec.window().plus(subWindow).compareTo(within.value()) > 0) {
+                throw new RollbackPropertyException(at + ".window", spec.window(), "plus one telemetry sub-window (" + human(subWindow)
+                        + ") does not fit in " + within.path() + " (" + human(within.value()) + "): the check could never count",
+                        "Shorten the check's window or lengthen " + within.path());
+            }
+        }
+
+        List<Notifier> notifiers = new ArrayList<>();
+        if (pick(ip, dp, "notifiers.log", own.getNotifiers().getLog(), shared.getNotifiers().getLog(), Boolean.TRUE).value()) {
+            notifiers.add(new LogNotifier());
+        }
+        RollbackProperties.Webhook ownHook = own.getNotifiers().getWebhook();
+        RollbackProperties.Webhook sharedHook = shared.getNotifiers().getWebhook();
+        Setting<String> hookUrl = pick(ip, dp, "notifiers.webhook.url", ownHook.getUrl(), sharedHook.getUrl(), null);
+        if (hookUrl.value() != null) {
+            Setting<Duration> timeout = pick(ip, dp, "notifiers.webhook.timeout", ownHook.getTimeout(), sharedHook.getTimeout(),
+                    WebhookNotifier.DEFAULT_REQUEST_TIMEOUT);
+            Setting<Integer> attempts = pick(ip, dp, "notifiers.webhook.max-attempts", ownHook.getMaxAttempts(),
+                    sharedHook.getMaxAttempts(), WebhookNotifier.DEFAULT_MAX_ATTEMPTS);
+            checkDuration(timeout, Duration.ofMillis(1), Duration.ofMinutes(5));
+            check(attempts, 1, 10);
+            WebhookNotifier.Builder hook = WebhookNotifier.builder(uri(hookUrl));
+            notifiers.add(hook.requestTimeout(timeout.value()).maxAttempts(attempts.value()).build());
+        }
+        Setting<String> slackUrl = pick(ip, dp, "notifiers.slack.url", own.getNotifiers().getSlack().getUrl(),
+                shared.getNotifiers().getSlack().getUrl(), null);
+        if (slackUrl.value() != null) {
+            notifiers.add(SlackNotifier.of(uri(slackUrl)));
+        }
+        notifiers.addAll(extraNotifiers);
+        notifiers.forEach(b::notifier);
+        return attempt(b::build, message -> new String[] {ip, router.name(), message});
+    }
+
+    /** A URL for a notifier: http or https with a host. */
+    private static URI uri(Setting<String> url) {
+        String fix = "Write an http or https URL with a host, e.g. https://hooks.example.org/rollback4j";
+        URI uri;
+        try {
+            uri = new URI(url.value().strip());
+        } catch (URISyntaxException e) {
+            throw new RollbackPropertyException(url.path(), url.value(), "is not a URL: " + e.getMessage(), fix, e);
+        }
+        if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https")) || uri.getHost() == null) {
+            throw new RollbackPropertyException(url.path(), url.value(), "is not an http or https URL with a host", fix);
+        }
+        return uri;
+    }
+
+    private static String text(Setting<String> s, String fix) {
+        if (s.value().isBlank()) {
+            throw new RollbackPropertyException(s.path(), s.value(), "is blank", fix + "; or leave it unset");
+        }
+        return s.value().strip();
+    }
+
+    /** The router's own incident value, else the shared one, else the built-in default (reported at the shared path). */
+    private static <T> Setting<T> pick(String routerPath, String defaultsPath, String key, T own, T shared, T builtIn) {
+        if (own != null) {
+            return new Setting<>(routerPath + "." + key, own);
+        }
+        return new Setting<>(defaultsPath + "." + key, shared != null ? shared : builtIn);
     }
 
     // ------------------------------------------------------------------ strategy

@@ -205,14 +205,14 @@ public final class Incidents implements AutoCloseable {
         return storeFailures.get();
     }
 
-    /** @return who answers for the router's incidents, if configured */
+    /** @return who answers for the router's incidents, if configured (empty when unset or blank) */
     public Optional<String> owner() {
-        return Optional.ofNullable(owner);
+        return Optional.of(owner).filter(s -> !s.isBlank());
     }
 
-    /** @return where the router's incidents are discussed, if configured */
+    /** @return where the router's incidents are discussed, if configured (empty when unset or blank) */
     public Optional<String> channel() {
-        return Optional.ofNullable(channel);
+        return Optional.of(channel).filter(s -> !s.isBlank());
     }
 
     /** @return the recovery checks run on the last-known-good after a rollback (empty: none configured) */

@@ -190,6 +190,18 @@ class RunbookTest {
     }
 
     @Test
+    void anIncidentManagerWithoutOwnerOrChannelLeavesThemToTheSelfCheck() {
+        try (Incidents incidents = Incidents.builder(router).notifier(new LogNotifier()).verify(RunbookFixtures.lkgErrors()).build()) {
+            assertThat(incidents.owner()).isEmpty();
+            assertThat(incidents.channel()).isEmpty();
+            Runbook runbook = Runbook.builder(router).incidents(incidents).build();
+
+            assertThat(runbook.owner()).isEmpty();
+            assertThat(runbook.selfCheck()).extracting(Finding::code).contains(Finding.Code.NO_OWNER, Finding.Code.NO_CHANNEL);
+        }
+    }
+
+    @Test
     void badInputIsRefusedNamingTheFieldAndTheValue() {
         Runbook.Builder builder = Runbook.builder(router);
         assertThatThrownBy(() -> builder.owner(" ")).isInstanceOf(IllegalArgumentException.class)

@@ -1,18 +1,22 @@
 package io.github.rollback4j.spring.actuate;
 
 import io.github.rollback4j.ReleaseHealth;
+import io.github.rollback4j.core.incident.Incident;
+import io.github.rollback4j.core.incident.IncidentStatus;
 import io.github.rollback4j.spring.RollbackRouters;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Health of the starter-built routers' last-known-good releases, the releases a rollback falls
  * back to: {@code DOWN} when any router's last-known-good is cold, warming, unhealthy or
  * quarantined (a rollback would then be refused), {@code UP} otherwise. Details per router: the
- * last-known-good's name and id, its state, and the reason.
+ * last-known-good's name and id, its state, the reason, and (with incidents enabled) the number of open
+ * and escalated incidents, which inform but never change the status.
  *
  * <p>Thread-safe; reads the routers' last probe results and probes nothing itself.
  */
@@ -39,6 +43,11 @@ public final class RollbackHealthIndicator implements HealthIndicator {
             details.put("quarantined", h.quarantined());
             details.put("consecutiveFailures", h.consecutiveFailures());
             details.put("reason", reason(h));
+            if (e.incidents() != null) {
+                List<Incident> incidents = e.incidents().incidents();
+                details.put("openIncidents", incidents.stream().filter(i -> i.status() == IncidentStatus.OPEN).count());
+                details.put("escalatedIncidents", incidents.stream().filter(i -> i.status() == IncidentStatus.ESCALATED).count());
+            }
             builder.withDetail(e.name(), details);
             down |= !h.isServable();
         }

@@ -14,8 +14,7 @@ import io.github.rollback4j.core.strategy.RolloutStatus;
 import io.github.rollback4j.core.strategy.RolloutTransition;
 import io.github.rollback4j.spring.RollbackRouters;
 import io.github.rollback4j.spring.RolloutIncidentsSource;
-import io.github.rollback4j.trigger.Evidence;
-import io.github.rollback4j.trigger.Verdict;
+import io.github.rollback4j.core.runbook.Runbook;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,14 +25,16 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+import org.springframework.util.MimeType;
 
-import java.time.Instant;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * The {@code rollouts} Actuator endpoint: what every starter-built router serves and why, and the
@@ -45,7 +46,11 @@ import java.util.TreeMap;
  *   <li>{@code GET /actuator/rollouts/{router}}: releases with their health, the last-known-good, the
  *   routing table (configured and serving weights per segment, in basis points), the rollout's state
  *   and timeline, the latest verdicts with their evidence, pending approvals, shadow counts,
- *   incidents (from a {@link RolloutIncidentsSource} bean, if any) and the latest audit entries.</li>
+ *   incidents (from a {@link RolloutIncidentsSource} bean, if any), the runbook's self-check findings
+ *   and the latest audit entries.</li>
+ *   <li>{@code GET /actuator/rollouts/{router}/runbook}: the runbook (Markdown) rendered from the live
+ *   configuration and the incident manager; {@code GET /actuator/rollouts/{router}/alert-rules}: the
+ *   triggers as Prometheus alerting rules (YAML), when rollback-micrometer is on the classpath.</li>
  *   <li>{@code POST /actuator/rollouts/{router}/{operation}} with an optional JSON body
  *   {@code {"release": "v2", "reason": "…"}}: {@code promote}, {@code approve}, {@code pause},
  *   {@code resume}, {@code rollback}, {@code flip} (blue/green: flip back to blue),
@@ -65,6 +70,12 @@ public final class RolloutsEndpoint {
     /** The endpoint id. */
     public static final String ID = "rollouts";
 
+    /** {@code GET …/{router}/runbook}: the router's runbook as Markdown. */
+    public static final String RUNBOOK = "runbook";
+
+    /** {@code GET …/{router}/alert-rules}: the router's triggers as Prometheus alerting rules (YAML). */
+    public static final String ALERT_RULES = "alert-rules";
+
     /** The write operations, as written in the URL. */
     public static final List<String> OPERATIONS = List.of("promote", "approve", "pause", "resume", "rollback", "flip",
             "override-quarantine");
@@ -72,25 +83,39 @@ public final class RolloutsEndpoint {
     private static final Logger LOG = LoggerFactory.getLogger(RolloutsEndpoint.class);
     private static final int TIMELINE_ENTRIES = 50;
 
+    /** The documents of {@code GET /actuator/rollouts/{router}/{document}}. */
+    public static final List<String> DOCUMENTS = List.of(RUNBOOK, ALERT_RULES);
+
+    private static final MimeType MARKDOWN = new MimeType("text", "markdown", StandardCharsets.UTF_8);
+    private static final MimeType YAML = new MimeType("application", "yaml", StandardCharsets.UTF_8);
+    private static final MimeType PLAIN = new MimeType("text", "plain", StandardCharsets.UTF_8);
+
     private final RollbackRouters routers;
     private final RolloutsWriteAccess access;
     private final ObjectProvider<RolloutIncidentsSource> incidents;
+    private final ObjectProvider<AlertRulesExporter> alertRules;
+    private final Supplier<String> basePath;
     private final int auditEntries;
 
     /**
      * @param routers the routers
      * @param access who may write, and as which operator
      * @param incidents the incidents source, if any
+     * @param alertRules the alert-rules exporter, if rollback-micrometer is on the classpath
+     * @param basePath the endpoint's path as a client reaches it, e.g. {@code /actuator/rollouts}; read
+     *                 at each request (the runbook shows it in its Actuator commands)
      * @param auditEntries audit entries shown per router, 0..1000
      */
     public RolloutsEndpoint(RollbackRouters routers, RolloutsWriteAccess access, ObjectProvider<RolloutIncidentsSource> incidents,
-                            int auditEntries) {
+                            ObjectProvider<AlertRulesExporter> alertRules, Supplier<String> basePath, int auditEntries) {
         if (auditEntries < 0 || auditEntries > 1000) {
             throw new IllegalArgumentException("rollback4j.actuator.audit-entries must be between 0 and 1000, but was " + auditEntries);
         }
         this.routers = routers;
         this.access = access;
         this.incidents = incidents;
+        this.alertRules = alertRules;
+        this.basePath = basePath;
         this.auditEntries = auditEntries;
     }
 
@@ -128,6 +153,60 @@ public final class RolloutsEndpoint {
             return error(WebEndpointResponse.STATUS_NOT_FOUND, router, null, "no router named '" + router + "'; routers are " + routers.names());
         }
         return new WebEndpointResponse<>(describe(found.get()));
+    }
+
+    /**
+     * A document rendered from the router's live configuration: {@code runbook} (Markdown, see
+     * docs/runbook.md) or {@code alert-rules} (Prometheus rules YAML, see docs/alerts.md; needs
+     * rollback-micrometer on the classpath).
+     *
+     * @param router the router's name
+     * @param document {@code runbook} or {@code alert-rules}
+     * @return the document ({@code text/markdown} or {@code application/yaml}), or a plain-text message
+     *         with 404 (unknown router or document, no alert-rules exporter) or 409 (nothing to export)
+     */
+    @ReadOperation(produces = {"text/markdown", "application/yaml", "text/plain"})
+    public WebEndpointResponse<String> document(@Selector String router, @Selector String document) {
+        Optional<RollbackRouters.Entry> found = routers.find(router);
+        if (found.isEmpty()) {
+            return new WebEndpointResponse<>("no router named '" + router + "'; routers are " + routers.names() + "\n",
+                    WebEndpointResponse.STATUS_NOT_FOUND, PLAIN);
+        }
+        RollbackRouters.Entry e = found.get();
+        if (RUNBOOK.equals(document)) {
+            return new WebEndpointResponse<>(runbook(e).toMarkdown(), WebEndpointResponse.STATUS_OK, MARKDOWN);
+        }
+        if (ALERT_RULES.equals(document)) {
+            AlertRulesExporter exporter = alertRules.getIfAvailable();
+            if (exporter == null) {
+                return new WebEndpointResponse<>("alert rules need io.github.rollback4j:rollback-micrometer on the classpath"
+                        + " (the rules read the meters it exports)\n", WebEndpointResponse.STATUS_NOT_FOUND, PLAIN);
+            }
+            try {
+                return new WebEndpointResponse<>(exporter.toYaml(e, path() + "/" + e.name() + "/" + RUNBOOK),
+                        WebEndpointResponse.STATUS_OK, YAML);
+            } catch (IllegalArgumentException ex) {
+                return new WebEndpointResponse<>("router '" + router + "': " + ex.getMessage() + "\n", 409, PLAIN);
+            }
+        }
+        return new WebEndpointResponse<>("'" + document + "' is not a document of router '" + router + "'; use one of "
+                + DOCUMENTS + " (GET), or POST one of " + OPERATIONS + "\n", WebEndpointResponse.STATUS_NOT_FOUND, PLAIN);
+    }
+
+    private Runbook runbook(RollbackRouters.Entry e) {
+        Runbook.Builder b = Runbook.builder(e.router()).actuatorBasePath(path());
+        if (e.engine() != null) {
+            b.engine(e.engine());
+        }
+        if (e.incidents() != null) {
+            b.incidents(e.incidents());
+        }
+        return b.build();
+    }
+
+    private String path() {
+        String path = basePath.get();
+        return path == null || path.isBlank() ? Runbook.DEFAULT_ACTUATOR_BASE_PATH : path;
     }
 
     /**
@@ -306,7 +385,7 @@ public final class RolloutsEndpoint {
             List<Map<String, Object>> lines = new ArrayList<>();
             for (RolloutTransition t : timeline.subList(Math.max(0, timeline.size() - TIMELINE_ENTRIES), timeline.size())) {
                 Map<String, Object> m = new LinkedHashMap<>();
-                m.put("time", text(t.time()));
+                m.put("time", Views.text(t.time()));
                 m.put("from", t.from().label());
                 m.put("to", t.to().label());
                 m.put("reason", t.reason());
@@ -320,8 +399,8 @@ public final class RolloutsEndpoint {
 
         if (e.engine() != null) {
             out.put("triggers", e.engine().triggers().stream().map(t -> t.name()).toList());
-            out.put("verdicts", e.engine().latest().stream().map(v -> verdict(e, v)).toList());
-            out.put("pendingApprovals", e.engine().pendingApprovals().stream().map(v -> verdict(e, v)).toList());
+            out.put("verdicts", e.engine().latest().stream().map(v -> Views.verdict(e, v)).toList());
+            out.put("pendingApprovals", e.engine().pendingApprovals().stream().map(v -> Views.verdict(e, v)).toList());
         } else {
             out.put("triggers", List.of());
             out.put("verdicts", List.of());
@@ -339,10 +418,17 @@ public final class RolloutsEndpoint {
         }
         RolloutIncidentsSource source = incidents.getIfAvailable();
         out.put("incidents", source == null ? List.of() : source.incidents(e.name()));
+        out.put("runbookSelfCheck", runbook(e).selfCheck().stream().map(f -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("severity", f.severity().name());
+            m.put("code", f.code().name());
+            m.put("message", f.message());
+            return m;
+        }).toList());
         List<AuditEntry> audit = router.auditLog();
         out.put("audit", audit.subList(Math.max(0, audit.size() - auditEntries), audit.size()).stream().map(a -> {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("time", text(a.time()));
+            m.put("time", Views.text(a.time()));
             m.put("action", a.action());
             m.put("actor", a.actor());
             m.put("reason", a.reason());
@@ -363,49 +449,10 @@ public final class RolloutsEndpoint {
         m.put("state", h.state().name());
         m.put("servable", h.isServable());
         m.put("quarantined", h.quarantined());
-        m.put("lastProbe", text(h.lastProbe()));
+        m.put("lastProbe", Views.text(h.lastProbe()));
         m.put("consecutiveFailures", h.consecutiveFailures());
         m.put("lastFailure", h.lastFailure());
         return m;
-    }
-
-    private static Map<String, Object> verdict(RollbackRouters.Entry e, Verdict v) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("trigger", v.trigger());
-        m.put("candidate", e.releaseName(v.candidate()));
-        m.put("baseline", v.baseline() == null ? null : e.releaseName(v.baseline()));
-        m.put("segment", v.segment() == null ? null : v.segment().name());
-        m.put("level", v.level().name());
-        m.put("severity", v.severity().name());
-        m.put("time", text(v.time()));
-        m.put("summary", v.summary());
-        Evidence ev = v.evidence();
-        Map<String, Object> evidence = new LinkedHashMap<>();
-        evidence.put("metric", ev.metric());
-        evidence.put("candidateValue", number(ev.candidateValue()));
-        evidence.put("baselineValue", number(ev.baselineValue()));
-        evidence.put("threshold", ev.threshold());
-        evidence.put("limit", number(ev.limit()));
-        evidence.put("candidateSamples", ev.candidateSamples());
-        evidence.put("baselineSamples", ev.baselineSamples());
-        evidence.put("statistic", ev.statistic());
-        evidence.put("statisticValue", number(ev.statisticValue()));
-        evidence.put("pValue", number(ev.pValue()));
-        evidence.put("eValue", number(ev.eValue()));
-        evidence.put("windowFrom", text(ev.windowFrom()));
-        evidence.put("windowTo", text(ev.windowTo()));
-        evidence.put("breachingSince", text(ev.breachingSince()));
-        evidence.put("note", ev.note());
-        m.put("evidence", evidence);
-        return m;
-    }
-
-    private static Double number(double value) {
-        return Double.isNaN(value) || Double.isInfinite(value) ? null : value;
-    }
-
-    private static String text(Instant time) {
-        return time == null ? null : time.toString();
     }
 
     private static WebEndpointResponse<Map<String, Object>> error(int status, String router, String operation, String message) {

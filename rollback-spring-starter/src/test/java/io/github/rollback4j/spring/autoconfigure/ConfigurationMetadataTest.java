@@ -32,7 +32,9 @@ class ConfigurationMetadataTest {
                 undescribed.add(name);
             }
         }
-        assertThat(names).contains("rollback4j.routers", "rollback4j.defaults.evaluation-interval", "rollback4j.actuator.write-enabled");
+        assertThat(names).contains("rollback4j.routers", "rollback4j.defaults.evaluation-interval", "rollback4j.actuator.write-enabled",
+                "rollback4j.defaults.incident.owner", "rollback4j.defaults.incident.evidence-dir",
+                "rollback4j.defaults.incident.verification.checks", "rollback4j.defaults.incident.notifiers.slack.url");
         assertThat(undescribed).isEmpty();
     }
 
@@ -55,7 +57,14 @@ class ConfigurationMetadataTest {
                 Map.entry("rollback4j.actuator.anonymous-operator", "actuator"),
                 Map.entry("rollback4j.events.enabled", "true"),
                 Map.entry("rollback4j.metrics.enabled", "true"),
-                Map.entry("rollback4j.scheduler-threads", "2"));
+                Map.entry("rollback4j.scheduler-threads", "2"),
+                Map.entry("rollback4j.defaults.incident.enabled", "true"),
+                Map.entry("rollback4j.defaults.incident.samples.before", "50"),
+                Map.entry("rollback4j.defaults.incident.samples.after", "50"),
+                Map.entry("rollback4j.defaults.incident.verification.within", "10m"),
+                Map.entry("rollback4j.defaults.incident.notifiers.log", "true"),
+                Map.entry("rollback4j.defaults.incident.notifiers.webhook.timeout", "10s"),
+                Map.entry("rollback4j.defaults.incident.notifiers.webhook.max-attempts", "3"));
         Map<String, String> actual = new java.util.HashMap<>();
         for (JsonNode p : metadata().get("properties")) {
             if (p.has("defaultValue")) {

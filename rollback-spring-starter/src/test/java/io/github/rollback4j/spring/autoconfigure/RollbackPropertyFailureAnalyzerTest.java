@@ -95,6 +95,48 @@ class RollbackPropertyFailureAnalyzerTest {
     }
 
     @Test
+    void aWebhookUrlThatIsNotHttpIsRefused() {
+        FailureAnalysis a = failure("rollback4j.routers.scorer.incident.notifiers.webhook.url=ftp://hooks.example.org/x");
+        assertThat(a.getDescription()).contains("Property: rollback4j.routers.scorer.incident.notifiers.webhook.url")
+                .contains("\"ftp://hooks.example.org/x\"").contains("not an http or https URL");
+        assertThat(a.getAction()).contains("https://");
+    }
+
+    @Test
+    void aRelativeVerificationCheckIsRefusedAtItsThreshold() {
+        FailureAnalysis a = failure("rollback4j.routers.scorer.incident.verification.checks[0].name=lkg-p95",
+                "rollback4j.routers.scorer.incident.verification.checks[0].metric=latency",
+                "rollback4j.routers.scorer.incident.verification.checks[0].increase=30%");
+        assertThat(a.getDescription()).contains("Property: rollback4j.routers.scorer.incident.verification.checks[0].increase")
+                .contains("\"30%\"").contains("must be absolute");
+        assertThat(a.getAction()).contains("above or below");
+        // The loader's own checks name the path of the check too.
+        FailureAnalysis metric = failure("rollback4j.defaults.incident.verification.checks[0].name=lkg",
+                "rollback4j.defaults.incident.verification.checks[0].metric=errors",
+                "rollback4j.defaults.incident.verification.checks[0].above=1%");
+        assertThat(metric.getDescription()).contains("Property: rollback4j.defaults.incident.verification.checks[0].metric")
+                .contains("\"errors\"");
+    }
+
+    @Test
+    void incidentNumbersAndDurationsOutOfRangeNameTheLevelTheyCameFrom() {
+        FailureAnalysis samples = failure("rollback4j.routers.scorer.incident.samples.before=-1");
+        assertThat(samples.getDescription()).contains("Property: rollback4j.routers.scorer.incident.samples.before")
+                .contains("\"-1\"").contains("out of range");
+        assertThat(samples.getAction()).contains("from 0 to 10000");
+        FailureAnalysis within = failure("rollback4j.defaults.incident.verification.within=0s");
+        assertThat(within.getDescription()).contains("Property: rollback4j.defaults.incident.verification.within");
+        assertThat(within.getAction()).contains("from 1s to 24h");
+        FailureAnalysis window = failure("rollback4j.routers.scorer.incident.verification.within=1m",
+                "rollback4j.routers.scorer.incident.verification.checks[0].name=lkg-errors",
+                "rollback4j.routers.scorer.incident.verification.checks[0].metric=error_rate",
+                "rollback4j.routers.scorer.incident.verification.checks[0].above=1%",
+                "rollback4j.routers.scorer.incident.verification.checks[0].window=5m");
+        assertThat(window.getDescription()).contains("Property: rollback4j.routers.scorer.incident.verification.checks[0].window")
+                .contains("does not fit in rollback4j.routers.scorer.incident.verification.within");
+    }
+
+    @Test
     void theAnalyzerIsRegisteredUnderBootsFailureAnalyzerKey() throws java.io.IOException {
         boolean registered = false;
         var resources = getClass().getClassLoader().getResources("META-INF/spring.factories");
