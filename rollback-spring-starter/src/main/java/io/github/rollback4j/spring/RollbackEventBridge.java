@@ -27,6 +27,10 @@ public final class RollbackEventBridge implements AutoCloseable {
             if (e.rollout() != null) {
                 registrations.add(e.rollout().onTransition(t -> publisher.publishEvent(new RolloutTransitionEvent(routers, e.name(), t))));
             }
+            if (e.segmented() != null) {
+                e.segmented().rollouts().forEach((segment, rollout) -> registrations.add(rollout.onTransition(
+                        t -> publisher.publishEvent(new RolloutTransitionEvent(routers, e.name(), segment.name(), t)))));
+            }
         }
     }
 

@@ -712,8 +712,11 @@ public class RollbackProperties {
         /** Name of the release rolled out. Unset: the only release that is not the last-known-good. */
         private String candidate;
 
-        /** The segment whose weights the strategy changes; the default segment also serves segments without routing of their own. */
-        private String segment = "default";
+        /**
+         * The segment whose weights the strategy changes (unset: default, which also serves segments without
+         * routing of their own). Not with canary.segments, which gives each segment its own plan.
+         */
+        private String segment;
 
         /** Time between rollout ticks (10ms..1h). Unset: the router's evaluation-interval. */
         private Duration tickInterval;
@@ -788,6 +791,21 @@ public class RollbackProperties {
         /** How long the previous last-known-good stays warm after promotion (0..7d). */
         private Duration keepPreviousWarm = Duration.ofHours(1);
 
+        /**
+         * A plan per segment (region, tenant): segment name to its steps, run as one per-segment rollout (each
+         * segment rolls back alone on a per-segment trigger; the router is promoted once every segment is).
+         * Not with steps or strategy.segment. Empty: one plan (steps) in one segment.
+         */
+        private Map<String, SegmentPlan> segments = new LinkedHashMap<>();
+
+        public Map<String, SegmentPlan> getSegments() {
+            return segments;
+        }
+
+        public void setSegments(Map<String, SegmentPlan> segments) {
+            this.segments = segments;
+        }
+
         public List<Step> getSteps() {
             return steps;
         }
@@ -802,6 +820,43 @@ public class RollbackProperties {
 
         public void setBake(Duration bake) {
             this.bake = bake;
+        }
+
+        public Duration getProgressDeadline() {
+            return progressDeadline;
+        }
+
+        public void setProgressDeadline(Duration progressDeadline) {
+            this.progressDeadline = progressDeadline;
+        }
+
+        public Duration getKeepPreviousWarm() {
+            return keepPreviousWarm;
+        }
+
+        public void setKeepPreviousWarm(Duration keepPreviousWarm) {
+            this.keepPreviousWarm = keepPreviousWarm;
+        }
+    }
+
+    /** One segment's canary plan, under {@code strategy.canary.segments.<segment>}. */
+    public static class SegmentPlan {
+
+        /** Steps of this segment, strictly increasing weights, the last one 100 % (required, 1..100 steps). */
+        private List<Step> steps = new ArrayList<>();
+
+        /** Most time from this segment's first step to its promotion before it pauses (1s..7d). Unset: canary.progress-deadline. */
+        private Duration progressDeadline;
+
+        /** How long the previous last-known-good stays warm after the router's promotion (0..7d). Unset: canary.keep-previous-warm. */
+        private Duration keepPreviousWarm;
+
+        public List<Step> getSteps() {
+            return steps;
+        }
+
+        public void setSteps(List<Step> steps) {
+            this.steps = steps;
         }
 
         public Duration getProgressDeadline() {

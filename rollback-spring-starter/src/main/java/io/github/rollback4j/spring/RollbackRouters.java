@@ -7,6 +7,7 @@ import io.github.rollback4j.core.incident.Incidents;
 import io.github.rollback4j.core.incident.Notifier;
 import io.github.rollback4j.core.shadow.ShadowRunner;
 import io.github.rollback4j.core.strategy.Rollout;
+import io.github.rollback4j.core.strategy.SegmentedRollout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -152,6 +153,8 @@ public final class RollbackRouters implements SmartLifecycle, AutoCloseable {
             }
             if (e.rollout() != null) {
                 e.rollout().start(scheduler.executor(), e.tickInterval());
+            } else if (e.segmented() != null) {
+                e.segmented().start(scheduler.executor(), e.tickInterval());
             } else if (e.engine() != null) {
                 e.engine().start(scheduler.executor());
             }
@@ -159,7 +162,9 @@ public final class RollbackRouters implements SmartLifecycle, AutoCloseable {
                 e.incidents().start(scheduler.executor());
             }
             LOG.info("rollback4j router '{}' started: last-known-good {}, {}", e.name(), e.router().lastKnownGood(),
-                    e.rollout() == null ? "no rollout" : e.strategy() + " of " + e.rollout().candidate());
+                    e.rollout() != null ? e.strategy() + " of " + e.rollout().candidate()
+                            : e.segmented() != null ? "canary of " + e.segmented().candidate() + " per segment "
+                            + e.segmented().rollouts().keySet() : "no rollout");
         }
         running = true;
     }
@@ -199,10 +204,33 @@ public final class RollbackRouters implements SmartLifecycle, AutoCloseable {
      * @param shadowCandidate the release the shadow runner mirrors to, or {@code null}
      * @param incidents its incident manager (bundles, notifications, recovery verification), or {@code null}
      *                  when {@code incident.enabled} is false
+     * @param segmented its per-segment rollout ({@code strategy.canary.segments}: a canary plan per segment), or
+     *                  {@code null}; when set, {@code rollout} is {@code null}
      */
     public record Entry(String name, ManagedModelRouter<Object, Object> router, Map<String, ReleaseId> releases,
                         TriggerEngine engine, Rollout rollout, String strategy, Duration tickInterval,
-                        ShadowRunner<Object, Object> shadow, ReleaseId shadowCandidate, Incidents incidents) {
+                        ShadowRunner<Object, Object> shadow, ReleaseId shadowCandidate, Incidents incidents,
+                        SegmentedRollout segmented) {
+
+        /**
+         * An entry without a per-segment rollout.
+         *
+         * @param name the router's name
+         * @param router the router
+         * @param releases release name to release id, in declaration order
+         * @param engine its trigger engine, or {@code null}
+         * @param rollout its rollout, or {@code null}
+         * @param strategy {@code none}, {@code canary} or {@code blue-green}
+         * @param tickInterval time between rollout ticks
+         * @param shadow its shadow runner, or {@code null}
+         * @param shadowCandidate the release the shadow runner mirrors to, or {@code null}
+         * @param incidents its incident manager, or {@code null}
+         */
+        public Entry(String name, ManagedModelRouter<Object, Object> router, Map<String, ReleaseId> releases,
+                     TriggerEngine engine, Rollout rollout, String strategy, Duration tickInterval,
+                     ShadowRunner<Object, Object> shadow, ReleaseId shadowCandidate, Incidents incidents) {
+            this(name, router, releases, engine, rollout, strategy, tickInterval, shadow, shadowCandidate, incidents, null);
+        }
 
         /**
          * @param release a release name as in the properties, or a release id ({@code rel-…})
@@ -242,6 +270,7 @@ public final class RollbackRouters implements SmartLifecycle, AutoCloseable {
 
         void close() {
             safely(rollout, Rollout::close);
+            safely(segmented, SegmentedRollout::close);
             safely(engine, TriggerEngine::close);
             // Before the router: stops verification and waits for the bundles taken so far to be written.
             safely(incidents, Incidents::close);

@@ -16,6 +16,7 @@ public final class RolloutTransitionEvent extends ApplicationEvent {
     private static final long serialVersionUID = 1L;
 
     private final String router;
+    private final String segment;
     private final transient RolloutTransition transition;
 
     /**
@@ -24,9 +25,25 @@ public final class RolloutTransitionEvent extends ApplicationEvent {
      * @param transition the transition
      */
     public RolloutTransitionEvent(Object source, String router, RolloutTransition transition) {
+        this(source, router, null, transition);
+    }
+
+    /**
+     * @param source the router registry that published it
+     * @param router the router's name
+     * @param segment the segment whose plan made the transition (per-segment rollouts), or {@code null}
+     * @param transition the transition
+     */
+    public RolloutTransitionEvent(Object source, String router, String segment, RolloutTransition transition) {
         super(source);
         this.router = router;
+        this.segment = segment;
         this.transition = transition;
+    }
+
+    /** @return the segment whose plan made the transition ({@code strategy.canary.segments}), or {@code null} for a router-wide rollout */
+    public String getSegment() {
+        return segment;
     }
 
     /** @return the router's name */
@@ -41,6 +58,6 @@ public final class RolloutTransitionEvent extends ApplicationEvent {
 
     @Override
     public String toString() {
-        return "RolloutTransitionEvent[" + router + ": " + transition.summary() + "]";
+        return "RolloutTransitionEvent[" + router + (segment == null ? "" : " " + segment) + ": " + transition.summary() + "]";
     }
 }

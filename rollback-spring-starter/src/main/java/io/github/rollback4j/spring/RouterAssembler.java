@@ -30,6 +30,7 @@ import io.github.rollback4j.core.strategy.BlueGreenRollout;
 import io.github.rollback4j.core.strategy.CanaryPlan;
 import io.github.rollback4j.core.strategy.CanaryRollout;
 import io.github.rollback4j.core.strategy.Rollout;
+import io.github.rollback4j.core.strategy.SegmentedRollout;
 import io.github.rollback4j.core.telemetry.SlidingWindowConfig;
 import io.github.rollback4j.trigger.TriggerSpec;
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -142,7 +143,7 @@ final class RouterAssembler {
             TriggerEngine engine = engine(p, rp, d, router);
             String strategy = strategyType(p, rp);
             Duration tick = tickInterval(p, rp, d);
-            Rollout rollout = rollout(p, rp, router, ids, releases.get(lkgIndex).getName(), engine, strategy);
+            Rollouts rollouts = rollout(p, rp, router, ids, releases.get(lkgIndex).getName(), engine, strategy);
             ShadowRunner<Object, Object> shadow = null;
             ReleaseId shadowCandidate = null;
             if (rp.getShadow() != null && rp.getShadow().isEnabled()) {
@@ -154,7 +155,7 @@ final class RouterAssembler {
             }
             Incidents incidents = incidents(p, rp, d, router, engine);
             return new RollbackRouters.Entry(name, router, orderedCopy(ids),
-                    engine, rollout, strategy, tick, shadow, shadowCandidate, incidents);
+                    engine, rollouts.single(), strategy, tick, shadow, shadowCandidate, incidents, rollouts.segmented());
         } catch (RuntimeException e) {
             router.close();
             throw e;
@@ -711,23 +712,38 @@ final class RouterAssembler {
         return ids.keySet().stream().filter(n -> !n.equals(lkgName)).toList();
     }
 
-    private static Rollout rollout(String p, RollbackProperties.Router rp, ManagedModelRouter<Object, Object> router,
-                                   Map<String, ReleaseId> ids, String lkgName, TriggerEngine engine, String type) {
-        if (type.equals("none")) {
-            return null;
-        }
+    /** A router's rollout: one plan in one segment, or a plan per segment; both {@code null} without a strategy. */
+    private record Rollouts(Rollout single, SegmentedRollout segmented) {
+        static final Rollouts NONE = new Rollouts(null, null);
+    }
+
+    private static Rollouts rollout(String p, RollbackProperties.Router rp, ManagedModelRouter<Object, Object> router,
+                                    Map<String, ReleaseId> ids, String lkgName, TriggerEngine engine, String type) {
         RollbackProperties.Strategy s = rp.getStrategy();
         String sp = p + ".strategy";
+        Map<String, RollbackProperties.SegmentPlan> plans = s.getCanary() == null ? Map.of() : s.getCanary().getSegments();
+        if (type.equals("none")) {
+            return Rollouts.NONE;
+        }
+        if (!plans.isEmpty() && !type.equals("canary")) {
+            throw new RollbackPropertyException(sp + ".canary.segments", plans.keySet(), "is a plan per segment, but the strategy is "
+                    + type, "Per-segment plans are canary plans: set strategy.type: canary, or remove strategy.canary.segments"
+                    + " (a blue/green flip switches one segment; choose it with strategy.segment)");
+        }
         if (engine == null) {
             throw new RollbackPropertyException(p + ".triggers", null, "a " + type + " strategy needs triggers",
                     "Declare at least one trigger (e.g. name: error-rate, metric: error_rate, above: 5%) so that a bad candidate rolls back");
         }
         ReleaseId candidate = ids.get(candidateName(sp + ".candidate", s.getCandidate(), ids, lkgName));
-        Segment segment = attempt(() -> Segment.of(s.getSegment()), message -> new String[] {sp + ".segment", s.getSegment(),
+        if (!plans.isEmpty()) {
+            return new Rollouts(null, segmentedRollout(sp, s, router, candidate, engine));
+        }
+        String segmentName = s.getSegment() == null ? Segment.DEFAULT.name() : s.getSegment();
+        Segment segment = attempt(() -> Segment.of(segmentName), message -> new String[] {sp + ".segment", segmentName,
                 "Name a segment with letters, digits, '.', '_' or '-' (default: default)"});
         if (type.equals("canary")) {
             CanaryPlan plan = canaryPlan(sp + ".canary", s.getCanary());
-            return CanaryRollout.builder(router, candidate, engine, plan).segment(segment).build();
+            return new Rollouts(CanaryRollout.builder(router, candidate, engine, plan).segment(segment).build(), null);
         }
         RollbackProperties.BlueGreen bg = s.getBlueGreen();
         String bp = sp + ".blue-green";
@@ -735,7 +751,47 @@ final class RouterAssembler {
                 .bakeDeadline(bg.getBakeDeadline()).keepBlueWarm(bg.getKeepBlueWarm()).build(), message -> new String[] {
                 bp + "." + fieldOf(message, Map.of("warmupTimeout", "warmup-timeout", "bakeDeadline", "bake-deadline",
                         "keepBlueWarm", "keep-blue-warm", "bake", "bake")), valueOf(message, bg), message});
-        return BlueGreenRollout.builder(router, candidate, engine, plan).segment(segment).build();
+        return new Rollouts(BlueGreenRollout.builder(router, candidate, engine, plan).segment(segment).build(), null);
+    }
+
+    /** strategy.canary.segments: one canary plan per segment, run as one {@link SegmentedRollout}. */
+    private static SegmentedRollout segmentedRollout(String sp, RollbackProperties.Strategy s, ManagedModelRouter<Object, Object> router,
+                                                     ReleaseId candidate, TriggerEngine engine) {
+        RollbackProperties.Canary c = s.getCanary();
+        String segmentsPath = sp + ".canary.segments";
+        if (!c.getSteps().isEmpty()) {
+            throw new RollbackPropertyException(sp + ".canary.steps", c.getSteps().size() + " step(s)",
+                    "is set together with canary.segments", "Give the steps inside each segment's plan (canary.segments.<segment>.steps)"
+                    + " and remove canary.steps, or remove canary.segments for one plan in one segment");
+        }
+        if (s.getSegment() != null) {
+            throw new RollbackPropertyException(sp + ".segment", s.getSegment(), "is set together with canary.segments",
+                    "Remove strategy.segment: with canary.segments every segment named there has its own plan"
+                    + " (add canary.segments." + s.getSegment() + ".steps for that segment)");
+        }
+        if (c.getSegments().size() > SegmentedRollout.MAX_SEGMENTS) {
+            throw new RollbackPropertyException(segmentsPath, c.getSegments().size() + " segments", "holds too many plans",
+                    "Give 1 to " + SegmentedRollout.MAX_SEGMENTS + " segments a plan");
+        }
+        SegmentedRollout.Builder b = SegmentedRollout.builder(router, candidate, engine);
+        for (Map.Entry<String, RollbackProperties.SegmentPlan> e : c.getSegments().entrySet()) {
+            String path = segmentsPath + "." + e.getKey();
+            Segment segment = attempt(() -> Segment.of(e.getKey()), message -> new String[] {path, e.getKey(),
+                    "Name the segment with 1 to 64 letters, digits, '.', '_', ':' or '-', starting with a letter or digit"
+                    + " (write a key with other characters in brackets, e.g. segments.[eu.west])"});
+            RollbackProperties.SegmentPlan plan = e.getValue();
+            if (plan == null || plan.getSteps() == null || plan.getSteps().isEmpty()) {
+                throw new RollbackPropertyException(path + ".steps", "[]", "is an empty plan",
+                        "List the segment's steps, e.g. steps: [{weight: 5, bake: 10m}, {weight: 100, bake: 10m}], or remove the segment");
+            }
+            RollbackProperties.Canary merged = new RollbackProperties.Canary();
+            merged.setSteps(plan.getSteps());
+            merged.setProgressDeadline(plan.getProgressDeadline() != null ? plan.getProgressDeadline() : c.getProgressDeadline());
+            merged.setKeepPreviousWarm(plan.getKeepPreviousWarm() != null ? plan.getKeepPreviousWarm() : c.getKeepPreviousWarm());
+            b.segment(segment, canaryPlan(path, merged, plan.getProgressDeadline() != null ? path : sp + ".canary",
+                    plan.getKeepPreviousWarm() != null ? path : sp + ".canary"));
+        }
+        return b.build();
     }
 
     private static String valueOf(String message, RollbackProperties.BlueGreen bg) {
@@ -761,6 +817,14 @@ final class RouterAssembler {
     }
 
     private static CanaryPlan canaryPlan(String cp, RollbackProperties.Canary c) {
+        return canaryPlan(cp, c, cp, cp);
+    }
+
+    /**
+     * @param deadlinePath where progress-deadline was set (a segment's plan, or the canary it inherits from)
+     * @param keepWarmPath where keep-previous-warm was set
+     */
+    private static CanaryPlan canaryPlan(String cp, RollbackProperties.Canary c, String deadlinePath, String keepWarmPath) {
         if (c.getSteps().isEmpty()) {
             Duration bake = c.getBake();
             checkDuration(new Setting<>(cp + ".bake", bake), Duration.ZERO, Duration.ofHours(24));
@@ -798,9 +862,9 @@ final class RouterAssembler {
             }
         }
         return attempt(() -> b.progressDeadline(c.getProgressDeadline()).keepPreviousWarm(c.getKeepPreviousWarm()).build(),
-                message -> new String[] {cp + "." + fieldOf(message, Map.of("progressDeadline", "progress-deadline",
-                        "keepPreviousWarm", "keep-previous-warm")), String.valueOf(message.contains("keepPreviousWarm")
-                        ? c.getKeepPreviousWarm() : c.getProgressDeadline()), message});
+                message -> message.contains("keepPreviousWarm")
+                        ? new String[] {keepWarmPath + ".keep-previous-warm", String.valueOf(c.getKeepPreviousWarm()), message}
+                        : new String[] {deadlinePath + ".progress-deadline", String.valueOf(c.getProgressDeadline()), message});
     }
 
     /** A weight in percent as basis points; refused outside [min, 100] percent. */

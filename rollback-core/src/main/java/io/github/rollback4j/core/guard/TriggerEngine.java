@@ -261,7 +261,9 @@ public final class TriggerEngine implements AutoCloseable {
                 }
             } else if (verdict.level() == VerdictLevel.MILD_BREACH
                     && pendingApprovals.stream().noneMatch(p -> p.trigger().equals(verdict.trigger())
-                    && p.candidate().equals(verdict.candidate()))) {
+                    && p.candidate().equals(verdict.candidate()) && Objects.equals(p.segment(), verdict.segment()))) {
+                // One pending approval per trigger, candidate and segment: a per-segment trigger's mild breach in
+                // one segment must not hide another segment's.
                 pendingApprovals.add(verdict);
                 LOG.warn("router '{}': rollout paused for approval: {}", router.name(), verdict.summary());
             }
@@ -391,11 +393,26 @@ public final class TriggerEngine implements AutoCloseable {
      * @return the verdicts approved
      */
     public List<Verdict> approve(ReleaseId candidate, Cause cause) {
+        return approve(candidate, null, cause);
+    }
+
+    /**
+     * An operator approves going on despite the pending mild breaches of one candidate in one segment:
+     * those of per-segment triggers for that segment, and those over all traffic (which hold every
+     * segment); the pending breaches of other segments stay pending. Written to the router's audit log.
+     *
+     * @param candidate the candidate whose breaches are approved, or {@code null} for every candidate
+     * @param segment the segment, or {@code null} for every segment
+     * @param cause the operator and why
+     * @return the verdicts approved
+     */
+    public List<Verdict> approve(ReleaseId candidate, Segment segment, Cause cause) {
         Objects.requireNonNull(cause, "approve: cause must not be null");
         evaluating.lock();
         try {
             List<Verdict> approved = pendingApprovals.stream()
-                    .filter(v -> candidate == null || v.candidate().equals(candidate)).toList();
+                    .filter(v -> candidate == null || v.candidate().equals(candidate))
+                    .filter(v -> segment == null || v.segment() == null || v.segment().equals(segment)).toList();
             pendingApprovals.removeAll(approved);
             router.audit("approved", cause, approved.isEmpty() ? "nothing was pending"
                     : approved.stream().map(Verdict::summary).collect(java.util.stream.Collectors.joining("; ")));

@@ -143,6 +143,13 @@ abstract class AbstractRollout implements Rollout {
         lock.lock();
         try {
             requireNotOver("promote");
+            if (segmentOnly()) {
+                router.setWeights(segment, java.util.Map.of(candidate, 10_000), cause);
+                hadTraffic = true;
+                markSegmentPromoted(clock.now(), cause, "promoted in segment " + segment + " by " + cause.actor() + ": "
+                        + cause.reason() + "; the router's last-known-good is unchanged");
+                return;
+            }
             ReleaseId before = router.lastKnownGood().id();
             router.promote(candidate, cause);
             markPromoted(clock.now(), before, cause, "promoted by " + cause.actor() + ": " + cause.reason());
@@ -158,7 +165,11 @@ abstract class AbstractRollout implements Rollout {
         try {
             requirePaused("approve");
             List<Verdict> pending = pendingMild();
-            engine.approve(candidate(), cause);
+            if (segmentOnly()) {
+                engine.approve(candidate, segment, cause);
+            } else {
+                engine.approve(candidate, cause);
+            }
             pending.forEach(v -> approvedMild.add(v.trigger()));
             Instant now = clock.now();
             restartClocks(now);
@@ -207,6 +218,17 @@ abstract class AbstractRollout implements Rollout {
         lock.lock();
         try {
             requireNotOver("abort");
+            if (segmentOnly()) {
+                boolean serving = candidateWeight() > 0;
+                if (serving) {
+                    router.rollbackSegment(segment, cause);
+                }
+                transition(clock.now(), new RolloutStatus(RolloutPhase.ABORTED, status.step(), 0, "aborted by " + cause.actor()
+                        + (serving ? ", all of segment " + segment + " back to the last-known-good"
+                        : hadTraffic ? ", segment " + segment + " already on the last-known-good"
+                        : " before the candidate got traffic") + ": " + cause.reason()), cause);
+                return;
+            }
             boolean serving = hadTraffic || candidateWeight() > 0;
             if (serving) {
                 router.rollbackToLastKnownGood(cause);
@@ -275,6 +297,16 @@ abstract class AbstractRollout implements Rollout {
 
     /** Starts the current step's clocks and the progress clock over (approve/resume). */
     abstract void restartClocks(Instant now);
+
+    /**
+     * Whether this rollout is one segment's plan that leaves the router's last-known-good alone (see
+     * {@link SegmentedRollout}): then {@code promote} gives its segment all traffic, {@code abort}
+     * rolls back its segment only and {@code approve} approves the breaches of its segment (and those
+     * over all traffic) only.
+     */
+    boolean segmentOnly() {
+        return false;
+    }
 
     RolloutStatus current() {
         return status;

@@ -130,11 +130,11 @@ public final class CanaryRollout extends AbstractRollout {
     @Override
     void advance(Instant now) {
         RolloutStatus status = current();
-        if (status.step() < 0 && (status.phase() == RolloutPhase.PENDING || status.phase() == RolloutPhase.BLOCKED)) {
-            begin(now);
+        if (observeRouter(now)) {
             return;
         }
-        if (observeRouter(now)) {
+        if (status.step() < 0 && (status.phase() == RolloutPhase.PENDING || status.phase() == RolloutPhase.BLOCKED)) {
+            begin(now);
             return;
         }
         List<Verdict> verdicts = verdicts();
@@ -290,6 +290,11 @@ public final class CanaryRollout extends AbstractRollout {
     }
 
     @Override
+    boolean segmentOnly() {
+        return !promoteRouter;
+    }
+
+    @Override
     void restartClocks(Instant now) {
         stepStartedAt = now;
         progressStartedAt = now;
@@ -351,7 +356,10 @@ public final class CanaryRollout extends AbstractRollout {
          *                {@code false}: the rollout ends {@link RolloutPhase#PROMOTED} once its segment
          *                has served the candidate at 100 % through the last bake, and the router's
          *                last-known-good stays (a plan per segment, see {@link SegmentedRollout}, which
-         *                promotes the router once every segment has)
+         *                promotes the router once every segment has). The manual operations then act
+         *                on the segment only: {@link #promote} gives it all traffic, {@link #abort} rolls
+         *                it back ({@link ModelRouter#rollbackSegment}) and {@link #approve} approves the
+         *                pending mild breaches of its segment and those over all traffic
          * @return this builder
          */
         public Builder promoteRouter(boolean promote) {

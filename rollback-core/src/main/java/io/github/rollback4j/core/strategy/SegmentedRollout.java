@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +23,7 @@ import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -233,23 +235,218 @@ public final class SegmentedRollout implements AutoCloseable {
     }
 
     /**
-     * Fast rollback of every segment still rolling out, without analysis: see {@link Rollout#abort(Cause)}.
+     * Fast rollback of every segment still rolling out, without analysis: when the candidate serves
+     * anywhere, all traffic goes back to the last-known-good at once
+     * ({@link ModelRouter#rollbackToLastKnownGood}, which quarantines the candidate), and every segment's
+     * rollout still running ends {@link RolloutPhase#ABORTED}.
      *
      * @param cause the operator and why
      * @throws IllegalStateException when every segment's rollout is already over
+     * @throws io.github.rollback4j.RollbackRefusedException when the last-known-good cannot serve; nothing changed
      */
     public void abort(Cause cause) {
         Objects.requireNonNull(cause, "abort: cause must not be null");
         lock.lock();
         try {
-            List<CanaryRollout> running = rollouts.values().stream().filter(r -> !r.status().phase().isTerminal()).toList();
+            List<CanaryRollout> running = running();
             if (running.isEmpty()) {
                 throw new IllegalStateException("abort: every segment's rollout of " + candidate + " is already over: " + statuses());
+            }
+            boolean serving = router.state().allocations().values().stream()
+                    .anyMatch(ranges -> ranges.stream().anyMatch(r -> r.release().equals(candidate)));
+            if (serving) {
+                router.rollbackToLastKnownGood(cause);
             }
             running.forEach(r -> r.abort(cause));
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Fast rollback of one segment, without analysis: its traffic goes back to the last-known-good
+     * ({@link ModelRouter#rollbackSegment}) and its rollout ends {@link RolloutPhase#ABORTED}; the other
+     * segments go on. A candidate left with no traffic anywhere is quarantined by the router.
+     *
+     * @param segment a segment with a plan
+     * @param cause the operator and why
+     * @throws IllegalArgumentException when the segment has no plan in this rollout
+     * @throws IllegalStateException when that segment's rollout is already over
+     * @throws io.github.rollback4j.RollbackRefusedException when the last-known-good cannot serve; nothing changed
+     */
+    public void abort(Segment segment, Cause cause) {
+        onSegment(segment, cause, r -> r.abort(cause));
+    }
+
+    /**
+     * Makes the candidate the router's last-known-good now, in every segment (segments without a plan
+     * and segments rolled back included), skipping the remaining steps; every segment's rollout still
+     * running ends {@link RolloutPhase#PROMOTED}, and the previous last-known-good is retired after the
+     * longest {@code keepPreviousWarm} of the plans.
+     *
+     * @param cause the operator and why
+     * @throws IllegalStateException when the router already promoted the candidate, or refuses
+     *                               (candidate cold, unhealthy or quarantined); nothing changed
+     */
+    public void promote(Cause cause) {
+        Objects.requireNonNull(cause, "promote: cause must not be null");
+        lock.lock();
+        try {
+            if (promotedAt != null) {
+                throw new IllegalStateException("promote: " + candidate + " is already the last-known-good of router '"
+                        + router.name() + "'");
+            }
+            ReleaseId before = router.lastKnownGood().id();
+            router.promote(candidate, cause);
+            promotedAt = clock.now();
+            previous = before;
+            previousDone = before.equals(candidate);
+            rollouts.values().forEach(CanaryRollout::tick);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Gives one segment all of its traffic on the candidate now, skipping the rest of its plan: its
+     * rollout ends {@link RolloutPhase#PROMOTED}; once every segment is promoted, the router promotes
+     * the candidate (at once, not at the next tick).
+     *
+     * @param segment a segment with a plan
+     * @param cause the operator and why
+     * @throws IllegalArgumentException when the segment has no plan in this rollout
+     * @throws IllegalStateException when that segment's rollout is already over
+     */
+    public void promote(Segment segment, Cause cause) {
+        onSegment(segment, cause, r -> r.promote(cause));
+        lock.lock();
+        try {
+            if (promotedAt == null && phase() == RolloutPhase.PROMOTED) {
+                promoteRouter(clock.now());
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Holds every segment that is {@link RolloutPhase#PROGRESSING} at its step: see {@link Rollout#pause}.
+     *
+     * @param cause the operator and why
+     * @return the segments paused
+     * @throws IllegalStateException when no segment is progressing
+     */
+    public List<Segment> pause(Cause cause) {
+        return onEvery("pause", RolloutPhase.PROGRESSING, cause, r -> r.pause(cause));
+    }
+
+    /**
+     * Holds one segment at its step; the others go on. See {@link Rollout#pause}.
+     *
+     * @param segment a segment with a plan
+     * @param cause the operator and why
+     * @throws IllegalArgumentException when the segment has no plan in this rollout
+     * @throws IllegalStateException when that segment's rollout is not progressing
+     */
+    public void pause(Segment segment, Cause cause) {
+        onSegment(segment, cause, r -> r.pause(cause));
+    }
+
+    /**
+     * Resumes every {@link RolloutPhase#PAUSED} segment: see {@link Rollout#resume}.
+     *
+     * @param cause the operator and why
+     * @return the segments resumed
+     * @throws IllegalStateException when no segment is paused
+     */
+    public List<Segment> resume(Cause cause) {
+        return onEvery("resume", RolloutPhase.PAUSED, cause, r -> r.resume(cause));
+    }
+
+    /**
+     * Resumes one paused segment. See {@link Rollout#resume}.
+     *
+     * @param segment a segment with a plan
+     * @param cause the operator and why
+     * @throws IllegalArgumentException when the segment has no plan in this rollout
+     * @throws IllegalStateException when that segment's rollout is not paused
+     */
+    public void resume(Segment segment, Cause cause) {
+        onSegment(segment, cause, r -> r.resume(cause));
+    }
+
+    /**
+     * Approves the pending mild breaches of every {@link RolloutPhase#PAUSED} segment and resumes them:
+     * see {@link Rollout#approve}.
+     *
+     * @param cause the operator and why
+     * @return the segments approved
+     * @throws IllegalStateException when no segment is paused
+     */
+    public List<Segment> approve(Cause cause) {
+        return onEvery("approve", RolloutPhase.PAUSED, cause, r -> r.approve(cause));
+    }
+
+    /**
+     * Approves the pending mild breaches of one paused segment (those of per-segment triggers for that
+     * segment and those over all traffic; other segments' breaches stay pending) and resumes it.
+     *
+     * @param segment a segment with a plan
+     * @param cause the operator and why
+     * @throws IllegalArgumentException when the segment has no plan in this rollout
+     * @throws IllegalStateException when that segment's rollout is not paused
+     */
+    public void approve(Segment segment, Cause cause) {
+        onSegment(segment, cause, r -> r.approve(cause));
+    }
+
+    /**
+     * @param segment a segment
+     * @return that segment's rollout
+     * @throws IllegalArgumentException when the segment has no plan in this rollout, naming those that have
+     */
+    public CanaryRollout rollout(Segment segment) {
+        CanaryRollout r = segment == null ? null : rollouts.get(segment);
+        if (r == null) {
+            throw new IllegalArgumentException("segment '" + segment + "' has no plan in the segmented rollout of " + candidate
+                    + "; segments with a plan are " + rollouts.keySet());
+        }
+        return r;
+    }
+
+    private void onSegment(Segment segment, Cause cause, Consumer<CanaryRollout> operation) {
+        Objects.requireNonNull(cause, "cause must not be null");
+        CanaryRollout r = rollout(segment);
+        lock.lock();
+        try {
+            operation.accept(r);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private List<Segment> onEvery(String operation, RolloutPhase in, Cause cause, Consumer<CanaryRollout> action) {
+        Objects.requireNonNull(cause, operation + ": cause must not be null");
+        lock.lock();
+        try {
+            List<Segment> done = new ArrayList<>();
+            rollouts.forEach((segment, r) -> {
+                if (r.status().phase() == in) {
+                    action.accept(r);
+                    done.add(segment);
+                }
+            });
+            if (done.isEmpty()) {
+                throw new IllegalStateException(operation + ": no segment's rollout of " + candidate + " is " + in + ": " + statuses());
+            }
+            return List.copyOf(done);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private List<CanaryRollout> running() {
+        return rollouts.values().stream().filter(r -> !r.status().phase().isTerminal()).toList();
     }
 
     /**

@@ -142,4 +142,105 @@ class SegmentedRolloutTest {
                 .segment(EU, plan(Duration.ZERO))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("segment 'eu-west' already has a plan");
     }
+
+    private void drive(SegmentedRollout rollout, int seconds) {
+        sim.driveSegments(List.of(EU, US), 50, 5, seconds, () -> {
+            rollout.tick();
+            return false;
+        });
+    }
+
+    @Test
+    void pauseResumeAbortAndPromoteOfOneSegmentLeaveTheOtherSegmentAlone() {
+        SegmentedRollout rollout = rollout(sim.engine(Sim.errorRate(Severity.SEVERE, 20)));
+        drive(rollout, 30);
+        assertThat(rollout.statuses().values()).extracting(RolloutStatus::weightBasisPoints).containsOnly(1000);
+
+        rollout.pause(EU, Sim.operator("eu change freeze"));
+        drive(rollout, 150);
+        assertThat(rollout.statuses().get(EU)).extracting(RolloutStatus::phase, RolloutStatus::weightBasisPoints)
+                .containsExactly(RolloutPhase.PAUSED, 1000);
+        assertThat(rollout.statuses().get(US)).extracting(RolloutStatus::phase, RolloutStatus::weightBasisPoints)
+                .containsExactly(RolloutPhase.PROGRESSING, 5000);
+
+        rollout.resume(EU, Sim.operator("freeze over"));
+        assertThat(rollout.statuses().get(EU).phase()).isEqualTo(RolloutPhase.PROGRESSING);
+
+        rollout.abort(US, Sim.operator("us-east pager"));
+        assertThat(rollout.statuses().get(US).phase()).isEqualTo(RolloutPhase.ABORTED);
+        assertThat(rollout.statuses().get(US).reason()).contains("all of segment us-east back to the last-known-good");
+        assertThat(sim.router.weights(US)).isEqualTo(Map.of(sim.v1.id(), 10_000));
+        assertThat(sim.router.weights(EU)).containsEntry(sim.v2.id(), 1000);
+        assertThat(sim.router.state().quarantined()).as("eu-west still serves v2").isEmpty();
+
+        rollout.promote(EU, Sim.operator("eu looks fine"));
+        assertThat(rollout.statuses().get(EU).phase()).isEqualTo(RolloutPhase.PROMOTED);
+        assertThat(sim.router.weights(EU)).isEqualTo(Map.of(sim.v2.id(), 10_000));
+        assertThat(rollout.routerPromoted()).as("us-east was aborted, so the router keeps its last-known-good").isFalse();
+        assertThat(sim.router.lastKnownGood().id()).isEqualTo(sim.v1.id());
+        assertThatThrownBy(() -> rollout.pause(US, Sim.operator("late"))).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("not progressing");
+    }
+
+    @Test
+    void promotingTheLastSegmentByHandPromotesTheRouterAtOnce() {
+        SegmentedRollout rollout = rollout(sim.engine(Sim.errorRate(Severity.SEVERE, 20)));
+        drive(rollout, 30);
+        rollout.promote(EU, Sim.operator("eu done"));
+        assertThat(rollout.routerPromoted()).isFalse();
+        rollout.promote(US, Sim.operator("us done"));
+        assertThat(rollout.routerPromoted()).isTrue();
+        assertThat(rollout.phase()).isEqualTo(RolloutPhase.PROMOTED);
+        assertThat(sim.router.lastKnownGood().id()).isEqualTo(sim.v2.id());
+    }
+
+    @Test
+    void promoteWithoutASegmentPromotesTheRouterAndRetiresThePreviousLastKnownGoodLater() {
+        SegmentedRollout rollout = rollout(sim.engine(Sim.errorRate(Severity.SEVERE, 20)));
+        drive(rollout, 30);
+        rollout.promote(Sim.operator("ship it"));
+        assertThat(sim.router.lastKnownGood().id()).isEqualTo(sim.v2.id());
+        assertThat(rollout.statuses().values()).extracting(RolloutStatus::phase).containsOnly(RolloutPhase.PROMOTED);
+        assertThat(rollout.isOver()).isTrue();
+        assertThatThrownBy(() -> rollout.promote(Sim.operator("again"))).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("already the last-known-good");
+        drive(rollout, 240);
+        assertThat(rollout.previousRetired()).isTrue();
+        assertThat(sim.router.releases()).extracting(r -> r.id()).doesNotContain(sim.v1.id());
+    }
+
+    @Test
+    void approvingOneSegmentLeavesTheOtherSegmentsMildBreachPending() {
+        sim.v2LatencyMs = 150;
+        TriggerSpec mild = TriggerSpec.builder("p95-latency").metric(new Metric.Latency(0.95))
+                .threshold(Threshold.Kind.INCREASE, 0.30).window(Duration.ofMinutes(1)).sustain(Duration.ofSeconds(30))
+                .minSamples(3).perSegment(true).severity(Severity.MILD).build();
+        TriggerEngine engine = sim.engine(mild);
+        SegmentedRollout rollout = rollout(engine);
+        sim.driveSegments(List.of(EU, US), 50, 5, 600, () -> {
+            rollout.tick();
+            return rollout.statuses().values().stream().allMatch(st -> st.phase() == RolloutPhase.PAUSED);
+        });
+        assertThat(rollout.statuses().values()).extracting(RolloutStatus::phase).containsOnly(RolloutPhase.PAUSED);
+        assertThat(engine.pendingApprovals()).extracting(v -> v.segment()).containsExactlyInAnyOrder(EU, US);
+
+        rollout.approve(EU, Sim.operator("eu latency accepted"));
+
+        assertThat(rollout.statuses().get(EU).phase()).isEqualTo(RolloutPhase.PROGRESSING);
+        assertThat(rollout.statuses().get(US).phase()).isEqualTo(RolloutPhase.PAUSED);
+        assertThat(engine.pendingApprovals()).extracting(v -> v.segment()).containsExactly(US);
+
+        assertThat(rollout.approve(Sim.operator("us too"))).containsExactly(US);
+        assertThat(engine.pendingApprovals()).isEmpty();
+        assertThatThrownBy(() -> rollout.resume(Sim.operator("nothing paused"))).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no segment's rollout");
+    }
+
+    @Test
+    void aSegmentWithoutAPlanIsNamedWithThoseThatHaveOne() {
+        SegmentedRollout rollout = rollout(sim.engine(Sim.errorRate(Severity.SEVERE, 20)));
+        assertThatThrownBy(() -> rollout.pause(Segment.of("ap-south"), Sim.operator("x")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("segment 'ap-south' has no plan").hasMessageContaining("[eu-west, us-east]");
+    }
 }

@@ -10,6 +10,8 @@ import io.github.rollback4j.core.ManagedModelRouter;
 import io.github.rollback4j.core.shadow.ShadowRunner;
 import io.github.rollback4j.core.strategy.BlueGreenRollout;
 import io.github.rollback4j.core.strategy.Rollout;
+import io.github.rollback4j.core.strategy.RolloutPhase;
+import io.github.rollback4j.core.strategy.SegmentedRollout;
 import io.github.rollback4j.core.strategy.RolloutStatus;
 import io.github.rollback4j.core.strategy.RolloutTransition;
 import io.github.rollback4j.spring.RollbackRouters;
@@ -52,7 +54,7 @@ import java.util.function.Supplier;
  *   configuration and the incident manager; {@code GET /actuator/rollouts/{router}/alert-rules}: the
  *   triggers as Prometheus alerting rules (YAML), when rollback-micrometer is on the classpath.</li>
  *   <li>{@code POST /actuator/rollouts/{router}/{operation}} with an optional JSON body
- *   {@code {"release": "v2", "reason": "…"}}: {@code promote}, {@code approve}, {@code pause},
+ *   {@code {"release": "v2", "reason": "…", "segment": "eu-west"}}: {@code promote}, {@code approve}, {@code pause},
  *   {@code resume}, {@code rollback}, {@code flip} (blue/green: flip back to blue),
  *   {@code override-quarantine} (needs {@code release}). Refused unless
  *   {@code rollback4j.actuator.write-enabled=true}, and subject to {@link RolloutsWriteAccess}: the
@@ -134,6 +136,15 @@ public final class RolloutsEndpoint {
                 line.put("candidate", e.releaseName(e.rollout().candidate()));
                 line.put("phase", s.phase().name());
                 line.put("weightBasisPoints", s.weightBasisPoints());
+            }
+            SegmentedRollout segmented = e.segmented();
+            if (segmented != null) {
+                line.put("candidate", e.releaseName(segmented.candidate()));
+                line.put("phase", segmented.phase().name());
+                Map<String, Object> perSegment = new LinkedHashMap<>();
+                segmented.statuses().forEach((segment, st) -> perSegment.put(segment.name(), Map.of("phase", st.phase().name(),
+                        "weightBasisPoints", st.weightBasisPoints())));
+                line.put("segments", perSegment);
             }
             line.put("quarantined", router.state().quarantined().stream().map(e::releaseName).sorted().toList());
             line.put("breaches", e.engine() == null ? 0 : e.engine().latest().stream().filter(v -> v.level().isBreach()).count());
@@ -219,10 +230,31 @@ public final class RolloutsEndpoint {
      * @param securityContext the caller
      * @return the operation's result and the router's state after it
      */
+    public WebEndpointResponse<Map<String, Object>> write(String router, String operation, @Nullable String release,
+                                                          @Nullable String reason, SecurityContext securityContext) {
+        return write(router, operation, release, reason, null, securityContext);
+    }
+
+    /**
+     * Runs one write operation, optionally on one segment of a router with a plan per segment
+     * ({@code strategy.canary.segments}): {@code promote}, {@code approve}, {@code pause}, {@code resume}
+     * act on that segment's canary only, {@code rollback} sends that segment's traffic back to the
+     * last-known-good (ending its canary {@code ABORTED}). Without {@code segment} they act on every
+     * segment they apply to (see docs/spring-boot.md). On a router without per-segment plans only
+     * {@code rollback} takes a segment.
+     *
+     * @param router the router's name
+     * @param operation one of {@link #OPERATIONS}
+     * @param release the release (name or id) for {@code override-quarantine}, and optionally {@code promote}/{@code approve}
+     * @param reason why, for the audit log; default names the endpoint
+     * @param segment the segment to act on, or {@code null} for the whole router
+     * @param securityContext the caller
+     * @return the operation's result and the router's state after it
+     */
     @WriteOperation
     public WebEndpointResponse<Map<String, Object>> write(@Selector String router, @Selector String operation,
                                                           @Nullable String release, @Nullable String reason,
-                                                          SecurityContext securityContext) {
+                                                          @Nullable String segment, SecurityContext securityContext) {
         Optional<RollbackRouters.Entry> found = routers.find(router);
         if (found.isEmpty()) {
             return error(WebEndpointResponse.STATUS_NOT_FOUND, router, operation, "no router named '" + router + "'; routers are "
@@ -243,12 +275,16 @@ public final class RolloutsEndpoint {
         Cause cause = Cause.operator(operator, reason == null || reason.isBlank()
                 ? operation + " via the rollouts Actuator endpoint" : reason);
         try {
-            String result = apply(entry, operation, release, cause);
+            String result = segment != null || entry.segmented() != null
+                    ? applySegmented(entry, operation, release, segment, cause) : apply(entry, operation, release, cause);
             LOG.info("rollouts endpoint: {} ran '{}' on router '{}': {}", operator, operation, router, result);
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("router", router);
             body.put("operation", operation);
             body.put("operator", operator);
+            if (segment != null) {
+                body.put("segment", segment);
+            }
             body.put("result", result);
             body.put("state", describe(entry));
             return new WebEndpointResponse<>(body);
@@ -323,6 +359,92 @@ public final class RolloutsEndpoint {
         }
     }
 
+    /**
+     * The operations on a router with a plan per segment, or with a {@code segment} argument. Without a
+     * segment: promote = the router now, approve/pause/resume = every segment they apply to.
+     */
+    private static String applySegmented(RollbackRouters.Entry e, String operation, String release, String segmentName, Cause cause) {
+        ManagedModelRouter<Object, Object> router = e.router();
+        Segment segment = segmentName == null ? null : Segment.of(segmentName);
+        SegmentedRollout segmented = e.segmented();
+        if (segmented == null) {
+            if (!operation.equals("rollback")) {
+                throw new IllegalArgumentException(operation + " takes no segment on router '" + e.name() + "': it has no per-segment plans"
+                        + " (rollback4j.routers." + e.name() + ".strategy.canary.segments); only rollback does");
+            }
+            router.rollbackSegment(segment, cause);
+            return "segment " + segment + " back on the last-known-good " + e.releaseName(router.lastKnownGood().id());
+        }
+        String candidate = e.releaseName(segmented.candidate());
+        switch (operation) {
+            case "promote" -> {
+                if (release != null && !e.release(release).equals(segmented.candidate())) {
+                    if (segment != null) {
+                        throw new IllegalArgumentException("promote in segment " + segment + " promotes the candidate " + candidate
+                                + "; leave out release, or leave out segment to promote " + release + " on the whole router");
+                    }
+                    ReleaseId id = e.release(release);
+                    router.promote(id, cause);
+                    return "promoted " + e.releaseName(id) + " (" + id + ") to last-known-good";
+                }
+                if (segment != null) {
+                    segmented.promote(segment, cause);
+                    return "segment " + segment + " serves " + candidate + " only" + (segmented.routerPromoted()
+                            ? "; every segment is promoted, so " + candidate + " is the last-known-good" : "");
+                }
+                segmented.promote(cause);
+                return "promoted " + candidate + " (" + segmented.candidate() + ") to last-known-good in every segment";
+            }
+            case "approve" -> {
+                if (segment != null) {
+                    segmented.approve(segment, cause);
+                    return "approved and resumed the canary of " + candidate + " in segment " + segment;
+                }
+                if (segmented.statuses().values().stream().anyMatch(st -> st.phase() == RolloutPhase.PAUSED)) {
+                    return "approved and resumed the canary of " + candidate + " in " + segmented.approve(cause);
+                }
+                int approved = e.engine().approve(release == null ? null : e.release(release), cause).size();
+                return "approved " + approved + " pending breach(es)";
+            }
+            case "pause" -> {
+                if (segment != null) {
+                    segmented.pause(segment, cause);
+                    return "paused the canary of " + candidate + " in segment " + segment;
+                }
+                return "paused the canary of " + candidate + " in " + segmented.pause(cause);
+            }
+            case "resume" -> {
+                if (segment != null) {
+                    segmented.resume(segment, cause);
+                    return "resumed the canary of " + candidate + " in segment " + segment;
+                }
+                return "resumed the canary of " + candidate + " in " + segmented.resume(cause);
+            }
+            case "rollback" -> {
+                if (segment == null) {
+                    router.rollbackToLastKnownGood(cause);
+                    return "all traffic back on the last-known-good " + e.releaseName(router.lastKnownGood().id());
+                }
+                boolean planned = segmented.rollouts().containsKey(segment);
+                if (planned && !segmented.rollout(segment).status().phase().isTerminal()) {
+                    segmented.abort(segment, cause);
+                } else {
+                    router.rollbackSegment(segment, cause);
+                }
+                return "segment " + segment + " back on the last-known-good " + e.releaseName(router.lastKnownGood().id());
+            }
+            case "flip" -> throw new IllegalStateException("flip is the blue/green flip back; router '" + e.name()
+                    + "' runs a canary per segment: use rollback (with a segment for one segment)");
+            case "override-quarantine" -> {
+                if (segment != null) {
+                    throw new IllegalArgumentException("override-quarantine takes no segment: a quarantine holds on the whole router");
+                }
+                return apply(e, operation, release, cause);
+            }
+            default -> throw new IllegalArgumentException("'" + operation + "' is not an operation; use one of " + OPERATIONS);
+        }
+    }
+
     private static Rollout requireRollout(RollbackRouters.Entry e, String operation) {
         if (e.rollout() == null) {
             throw new IllegalStateException(operation + ": router '" + e.name() + "' has no rollout (rollback4j.routers." + e.name()
@@ -381,19 +503,26 @@ public final class RolloutsEndpoint {
             rolloutOut.put("step", s.step());
             rolloutOut.put("weightBasisPoints", s.weightBasisPoints());
             rolloutOut.put("reason", s.reason());
-            List<RolloutTransition> timeline = rollout.timeline();
-            List<Map<String, Object>> lines = new ArrayList<>();
-            for (RolloutTransition t : timeline.subList(Math.max(0, timeline.size() - TIMELINE_ENTRIES), timeline.size())) {
+            rolloutOut.put("timeline", timeline(rollout.timeline()));
+        }
+        SegmentedRollout segmented = e.segmented();
+        if (segmented != null) {
+            rolloutOut.put("candidate", e.releaseName(segmented.candidate()));
+            rolloutOut.put("phase", segmented.phase().name());
+            rolloutOut.put("routerPromoted", segmented.routerPromoted());
+            Map<String, Object> perSegment = new LinkedHashMap<>();
+            segmented.rollouts().forEach((segment, r) -> {
+                RolloutStatus s = r.status();
                 Map<String, Object> m = new LinkedHashMap<>();
-                m.put("time", Views.text(t.time()));
-                m.put("from", t.from().label());
-                m.put("to", t.to().label());
-                m.put("reason", t.reason());
-                m.put("actor", t.cause().actor());
-                m.put("trigger", t.cause().trigger());
-                lines.add(m);
-            }
-            rolloutOut.put("timeline", lines);
+                m.put("phase", s.phase().name());
+                m.put("step", s.step());
+                m.put("steps", r.plan().steps().size());
+                m.put("weightBasisPoints", s.weightBasisPoints());
+                m.put("reason", s.reason());
+                m.put("timeline", timeline(r.timeline()));
+                perSegment.put(segment.name(), m);
+            });
+            rolloutOut.put("segments", perSegment);
         }
         out.put("rollout", rolloutOut);
 
@@ -436,6 +565,22 @@ public final class RolloutsEndpoint {
             return m;
         }).toList());
         return out;
+    }
+
+    /** The last {@value #TIMELINE_ENTRIES} transitions, oldest first. */
+    private static List<Map<String, Object>> timeline(List<RolloutTransition> timeline) {
+        List<Map<String, Object>> lines = new ArrayList<>();
+        for (RolloutTransition t : timeline.subList(Math.max(0, timeline.size() - TIMELINE_ENTRIES), timeline.size())) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("time", Views.text(t.time()));
+            m.put("from", t.from().label());
+            m.put("to", t.to().label());
+            m.put("reason", t.reason());
+            m.put("actor", t.cause().actor());
+            m.put("trigger", t.cause().trigger());
+            lines.add(m);
+        }
+        return lines;
     }
 
     private static Map<String, Integer> named(RollbackRouters.Entry e, Map<ReleaseId, Integer> weights) {
