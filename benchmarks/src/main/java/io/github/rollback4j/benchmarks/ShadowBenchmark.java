@@ -52,6 +52,7 @@ import java.util.concurrent.locks.LockSupport;
  * java -jar benchmarks/target/benchmarks.jar ShadowBenchmark -f 1 -wi 2 -i 3 -w 2s -r 2s
  * </pre>
  * {@code shadowOffTwin} repeats {@code shadowOff} on an identical router: the A/A spread of the run.
+ * {@code benchmarks/scripts/shadow-p99-rounds.sh} runs the three arms in alternating single-fork rounds.
  * Variants for analysis: {@code -p sampleRate=0.0} (runner bound, nothing sampled: the cost of the
  * wiring alone), {@code -p shadowFactor=1} (hand-off cost without a CPU-hungry shadow model),
  * {@code -p executor=polling} (the runner's injected-executor path, with an executor that never wakes a
