@@ -198,17 +198,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
     public O invoke(I input, RequestContext context) throws Exception {
         RoutingTable<I, O> current = table;
         RequestContext request = context == null ? RequestContext.EMPTY : context;
-        ReleaseSlot<I, O> slot = routeAndCount(current, request);
-        CallStats<I, O> stats = telemetryOn ? slot.stats(request.segment(), telemetry) : null;
-        if (slot.breaker != null && slot != current.lastKnownGood) {
-            return callGuarded(slot, current.lastKnownGood, input, stats, null, request);
-        }
-        O output = call(slot, stats, input, request);
-        RoutingTable.Shadow<I, O> mirror = current.shadow;
-        if (mirror != null && slot == current.lastKnownGood) {
-            mirror(mirror, input, output, request);
-        }
-        return output;
+        return serve(current, routeAndCount(current, request), input, request, null);
     }
 
     @Override
@@ -216,19 +206,31 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         RoutingTable<I, O> current = table;
         RequestContext request = context == null ? RequestContext.EMPTY : context;
         ReleaseSlot<I, O> slot = routeAndCount(current, request);
+        boolean[] fellBack = slot.breaker != null && slot != current.lastKnownGood ? new boolean[1] : null;
+        O output = serve(current, slot, input, request, fellBack);
+        boolean fallback = fellBack != null && fellBack[0];
+        return new Decision<>(output, (fallback ? current.lastKnownGood : slot).id, request.segment(), fallback);
+    }
+
+    /**
+     * The call path {@link #invoke} and {@link #decide} share: call the routed release (behind its
+     * circuit breaker when it has one and is not the last-known-good), record it, and mirror a call
+     * the last-known-good served to the shadow runner.
+     *
+     * @param fellBack {@code null}, or set to {@code true} when the breaker sent the call to the last-known-good
+     */
+    private O serve(RoutingTable<I, O> current, ReleaseSlot<I, O> slot, I input, RequestContext request, boolean[] fellBack)
+            throws Exception {
         CallStats<I, O> stats = telemetryOn ? slot.stats(request.segment(), telemetry) : null;
         if (slot.breaker != null && slot != current.lastKnownGood) {
-            boolean[] fellBack = new boolean[1];
-            O output = callGuarded(slot, current.lastKnownGood, input, stats, fellBack, request);
-            ReleaseSlot<I, O> served = fellBack[0] ? current.lastKnownGood : slot;
-            return new Decision<>(output, served.id, request.segment(), fellBack[0]);
+            return callGuarded(slot, current.lastKnownGood, input, stats, fellBack, request);
         }
         O output = call(slot, stats, input, request);
         RoutingTable.Shadow<I, O> mirror = current.shadow;
         if (mirror != null && slot == current.lastKnownGood) {
             mirror(mirror, input, output, request);
         }
-        return new Decision<>(output, slot.id, request.segment(), false);
+        return output;
     }
 
     /**
