@@ -14,7 +14,7 @@ jar="${JAR:-$root/benchmarks/target/benchmarks.jar}"
 out="$(mktemp -d)"
 for ((r = 0; r < rounds; r++)); do
   for t in 1 2; do
-    java -jar "$jar" 'RouterBenchmark' -t "$t" -f 1 -wi 3 -i 5 -w 1s -r 1s -prof gc "$@" \
+    JAR="$jar" "$root/benchmarks/scripts/jmh.sh" 'RouterBenchmark' -t "$t" -f 1 -wi 3 -i 5 -w 1s -r 1s -prof gc "$@" \
         -rf json -rff "$out/$r-t$t.json" > "$out/$r-t$t.log" 2>&1
   done
 done
