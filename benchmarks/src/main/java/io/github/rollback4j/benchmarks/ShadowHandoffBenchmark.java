@@ -31,10 +31,12 @@ import org.openjdk.jmh.infra.Blackhole;
 import org.openjdk.jmh.infra.IterationParams;
 import org.openjdk.jmh.runner.IterationType;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
@@ -43,8 +45,10 @@ import java.util.concurrent.locks.LockSupport;
  * every measured call is timed with two {@code System.nanoTime()} reads and recorded in a per-thread
  * HdrHistogram (1 ns resolution), and the teardown prints count, p50, p90, p99, p99.9, p99.99 and max
  * in nanoseconds (lines starting with {@code handoff:}). JMH's own score is the average time of one
- * whole operation (pacing work included) and is not the figure; {@code -prof gc} gives the allocation
- * per operation.
+ * whole operation (pacing work included) and is not the figure. The same line gives the bytes the
+ * request thread itself allocated during measurement ({@code ThreadMXBean.getCurrentThreadAllocatedBytes}),
+ * per call and per sampled call; {@code -prof gc} adds the allocation of every thread (the runner's
+ * workers and sweeper included) per operation.
  *
  * <p>Between two calls the thread burns {@code primaryTokens} of {@link Blackhole#consumeCPU} (about
  * 2 µs, the primary model's work, outside the timed region), so the shadow sees a realistic rate of
@@ -64,20 +68,22 @@ import java.util.concurrent.locks.LockSupport;
  * {@code state}: {@code off} (no shadow; for {@code handOff} the timed region is empty, which measures
  * the two clock reads themselves), {@code notSampled} (runner bound, sample rate 0: every offer is
  * {@code NOT_SAMPLED}), {@code unsaturated} (sample rate 0.1, a candidate as fast as the primary, 4
- * workers: the runner keeps up), {@code saturated} (sample rate 0.1, a candidate that waits 50 ms, one
- * worker: nearly every sampled call finds the bulkhead full and is dropped).
+ * workers: the runner has the capacity on average, and most sampled calls are handed over; the rest
+ * are dropped in bursts that arrive while the workers are parked), {@code saturated} (sample rate 0.1,
+ * a candidate that waits 50 ms, one worker: nearly every sampled call finds the bulkhead full and is
+ * dropped).
  *
- * <p>Run (after {@code mvn -B -ntp -q -pl benchmarks -am package -DskipTests}), one thread, about 12 M
- * measured calls per state:
+ * <p>Run (after {@code mvn -B -ntp -q -pl benchmarks -am package -DskipTests}), one thread, 10
+ * measurement iterations of 5 s, over 10 M measured calls per state:
  * <pre>
- * java -jar benchmarks/target/benchmarks.jar ShadowHandoffBenchmark -t 1 -prof gc
+ * benchmarks/scripts/jmh.sh ShadowHandoffBenchmark -t 1 -prof gc
  * </pre>
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 2, time = 3)
-@Measurement(iterations = 5, time = 5)
+@Measurement(iterations = 10, time = 5)
 @Fork(1)
 public class ShadowHandoffBenchmark {
 
@@ -92,20 +98,34 @@ public class ShadowHandoffBenchmark {
     /** Every measured call of the trial (JMH forks one JVM per benchmark and parameter set, so one trial per JVM). */
     private static final Histogram MEASURED = new Histogram(1, TimeUnit.HOURS.toNanos(1), 3);
 
-    /** Per-thread histogram of the timed region, filled during measurement iterations only. */
+    /** Bytes the benchmark threads allocated during measurement iterations (their own threads only). */
+    private static final AtomicLong CALLER_BYTES = new AtomicLong();
+
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    /**
+     * Per-thread histogram of the timed region and the thread's own allocation, filled during
+     * measurement iterations only. {@code -prof gc} counts every thread of the JVM (the runner's
+     * workers and sweeper too); this counts the request thread alone, which is what the caller pays.
+     */
     @State(Scope.Thread)
     public static class Timings {
         final Histogram nanos = new Histogram(1, TimeUnit.HOURS.toNanos(1), 3);
         boolean measuring;
+        long allocatedAtStart;
 
         @Setup(Level.Iteration)
         public void iteration(IterationParams params) {
             measuring = params.getType() == IterationType.MEASUREMENT;
+            allocatedAtStart = THREADS.getCurrentThreadAllocatedBytes();
         }
 
         @TearDown(Level.Iteration)
         public void collect() {
+            long allocated = THREADS.getCurrentThreadAllocatedBytes() - allocatedAtStart;
             if (measuring) {
+                CALLER_BYTES.addAndGet(allocated);
                 synchronized (MEASURED) {
                     MEASURED.add(nanos);
                 }
@@ -138,6 +158,7 @@ public class ShadowHandoffBenchmark {
     private ShadowRunner<Long, Long> runner;
     private ManagedModelRouter<Long, Long> router;
     private CallWindow candidateWindow;
+    private io.github.rollback4j.ReleaseId candidateId;
     private final LongAdder candidateDropped = new LongAdder();
     private final RequestContext context = RequestContext.EMPTY;
     private final Long input = 41L;
@@ -153,6 +174,7 @@ public class ShadowHandoffBenchmark {
         synchronized (MEASURED) {
             MEASURED.reset();
         }
+        CALLER_BYTES.set(0);
         Release lkg = Release.of(ModelVersion.of("handoff", "1.0.0", "sha256:" + "e5".repeat(32)));
         Release candidate = Release.of(ModelVersion.of("handoff", "2.0.0", "sha256:" + "f6".repeat(32)));
         Model<Long, Long> primary = in -> in + 1;
@@ -187,6 +209,7 @@ public class ShadowHandoffBenchmark {
             router.startShadow(candidate.id(), runner, Cause.automatic("hand-off benchmark"));
         }
         candidateWindow = CallWindow.of(TelemetryConfig.ofDefaults().callWindow());
+        candidateId = candidate.id();
         anchorMillis = System.currentTimeMillis();
         anchorNanos = System.nanoTime();
     }
@@ -224,20 +247,31 @@ public class ShadowHandoffBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         String counts = "";
+        long sampled = 0;
         if (runner != null) {
-            long sampled = runner.report().sampled();
+            sampled = runner.report().sampled();
             counts = String.format(Locale.ROOT, "; runner: offered %d, sampled %d, handed over %d, dropped %d",
                     runner.report().offered(), sampled, sampled - runner.dropped(), runner.dropped());
         }
+        long dropped = benchmark.equals("invoke")
+                ? router.telemetry().sinceStart().total(candidateId).map(t -> t.count(Outcome.SHADOW_DROPPED)).orElse(0L)
+                : candidateDropped.sum();
         Histogram all;
         synchronized (MEASURED) {
             all = MEASURED.copy();
         }
+        long calls = all.getTotalCount();
+        long bytes = CALLER_BYTES.get();
+        // The runner's counts cover warm-up too; the share sampled is the same in both, so scale it to the measured calls.
+        double sampledMeasured = runner == null || runner.report().offered() == 0 ? 0
+                : calls * (double) sampled / runner.report().offered();
         System.out.printf(Locale.ROOT, "%nhandoff: %s state=%s calls=%d p50=%d p90=%d p99=%d p99.9=%d p99.99=%d max=%d ns"
+                        + "; caller thread allocated %d B = %.4f B/call, %s B per sampled call"
                         + " (candidate SHADOW_DROPPED counted %d)%s%n",
-                benchmark, state, all.getTotalCount(), all.getValueAtPercentile(50), all.getValueAtPercentile(90),
+                benchmark, state, calls, all.getValueAtPercentile(50), all.getValueAtPercentile(90),
                 all.getValueAtPercentile(99), all.getValueAtPercentile(99.9), all.getValueAtPercentile(99.99),
-                all.getMaxValue(), candidateDropped.sum(), counts);
+                all.getMaxValue(), bytes, calls == 0 ? 0.0 : bytes / (double) calls,
+                sampledMeasured == 0 ? "–" : String.format(Locale.ROOT, "%.2f", bytes / sampledMeasured), dropped, counts);
         if (runner != null) {
             router.stopShadow();
             runner.close();
