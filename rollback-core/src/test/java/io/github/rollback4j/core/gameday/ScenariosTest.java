@@ -49,7 +49,7 @@ class ScenariosTest {
         Scenario scenario = Scenarios.fromYaml(SHADOW_THEN_CANARY);
         Scenario.StrategySpec s = scenario.strategy();
         assertThat(s.kind()).isEqualTo("shadowThenCanary");
-        assertThat(s.shadow()).isEqualTo(new Scenario.Shadow(0.5, 0.05, 0.01, 200, java.time.Duration.ofHours(1)));
+        assertThat(s.shadow()).isEqualTo(new Scenario.Shadow(0.5, 0.05, 0.01, 200, java.time.Duration.ofHours(1), 0.0, null));
         assertThat(s.steps()).extracting(Scenario.Step::weightBasisPoints).containsExactly(1000, 10_000);
         assertThat(s.perSegment()).isFalse();
     }
