@@ -346,21 +346,21 @@ public final class GameDay {
         }
 
         /**
-         * One simulated second: the restarts due, the traffic, the clock moved, and a health round when one is
-         * due. What the strategy and the incidents do on top of it is the caller's.
+         * One simulated second: the traffic, the clock moved, the restarts due at the new time, and a health round
+         * when one is due. What the strategy and the incidents do on top of it is the caller's.
          */
         private void second(ManagedModelRouter<Request, Double> router, long s) {
-            restarts(router, s);
             sendOneSecond(router);
             clock.settle();
             clock.advance(Duration.ofSeconds(1));
+            restarts(router, s + 1);
             if ((s + 1) % healthCheckSeconds == 0) {
                 router.checkHealth();
                 clock.settle();
             }
         }
 
-        /** Releases whose instance restarts in second {@code s}: the router warms them again. */
+        /** Releases whose instance restarts at {@code s} seconds from the start: the router warms them again. */
         private void restarts(ManagedModelRouter<Request, Double> router, long s) {
             for (SyntheticRelease r : scenario.releases()) {
                 for (SyntheticRelease.Change change : r.changes()) {
@@ -636,7 +636,7 @@ public final class GameDay {
                 FileSystemEvidenceStore store = (FileSystemEvidenceStore) incidents.store();
                 for (Incident i : incidents.incidents()) {
                     outcomes.add(new GameDayResult.IncidentOutcome(i.id(), i.segment() == null ? null : i.segment().name(),
-                            i.status(), i.openedAt(), i.endedAt(), i.verification().state(), store.directory(i.id())));
+                            i.status(), i.openedAt(), i.endedAt(), i.verification().state(), store.directory(i.id()), i.rollbackRefused()));
                 }
                 Path html = null;
                 Path json = null;

@@ -65,9 +65,11 @@ public record GameDayResult(String scenario, long seed, String outcome, List<Eve
      * @param endedAt when it was resolved or escalated, or {@code null} while open
      * @param verification where recovery verification stands
      * @param bundle the incident's bundle directory ({@code incident.json}, {@code summary.md})
+     * @param rollbackRefused whether the incident is a refused rollback (escalated at once: the last-known-good
+     *                        could not serve)
      */
     public record IncidentOutcome(String id, String segment, IncidentStatus status, Instant openedAt, Instant endedAt,
-                                  Incident.Verification.State verification, Path bundle) {
+                                  Incident.Verification.State verification, Path bundle, boolean rollbackRefused) {
     }
 
     /**
@@ -115,8 +117,8 @@ public record GameDayResult(String scenario, long seed, String outcome, List<Eve
             out.append("Outcome per segment: ").append(segmentOutcomes).append('\n');
         }
         for (IncidentOutcome i : incidents) {
-            out.append("Incident ").append(i.id()).append(": ").append(i.status()).append(", verification ")
-                    .append(i.verification()).append('\n');
+            out.append("Incident ").append(i.id()).append(": ").append(i.status())
+                    .append(i.rollbackRefused() ? " (rollback refused)" : ", verification " + i.verification()).append('\n');
         }
         out.append("Routing at the end: ").append(routing).append('\n');
         if (!flags.isEmpty()) {

@@ -480,36 +480,55 @@ public final class Scenarios {
                 SyntheticRelease.Distortion.NONE, 0.0, SyntheticRelease.Health.HEALTHY,
                 java.util.Collections.unmodifiableMap(defaultInputs));
         SyntheticRelease.Behaviour base = behaviour(node, defaults, traffic);
-        Map<String, SyntheticRelease.Behaviour> bySegment = new LinkedHashMap<>();
+        List<SyntheticRelease.Change> changes = changes(node, base, traffic, true);
+        Map<String, SyntheticRelease.SegmentBehaviour> bySegment = new LinkedHashMap<>();
         if (node.has("bySegment")) {
             SpecNode segments = node.child("bySegment").requireObject();
             for (String segment : segments.fieldNames()) {
                 SpecNode own = segments.child(segment).requireObject();
-                bySegment.put(segment, behaviour(own, base, traffic));
+                SyntheticRelease.Behaviour behaviour = behaviour(own, base, traffic);
+                bySegment.put(segment, new SyntheticRelease.SegmentBehaviour(behaviour, changes(own, behaviour, traffic, false)));
                 own.requireNoOtherFields();
-            }
-        }
-        List<SyntheticRelease.Change> changes = new ArrayList<>();
-        if (node.has("changes")) {
-            SyntheticRelease.Behaviour previous = base;
-            Duration last = Duration.ZERO;
-            for (SpecNode change : node.list("changes")) {
-                change.requireObject();
-                Duration at = change.duration("at");
-                if (at.isNegative() || at.compareTo(last) < 0) {
-                    throw new SpecException(change.path("at"), "changes must be in time order from 0, but " + at + " follows " + last);
-                }
-                last = at;
-                previous = behaviour(change, previous, traffic);
-                boolean restart = change.bool("restart", false);
-                change.requireNoOtherFields();
-                changes.add(new SyntheticRelease.Change(at, previous, restart));
             }
         }
         node.requireNoOtherFields();
         return new SyntheticRelease(name, model, version, java.util.Collections.unmodifiableMap(features),
                 java.util.Collections.unmodifiableMap(requires), List.copyOf(flags), lkg, probe, base, List.copyOf(changes),
                 java.util.Collections.unmodifiableMap(bySegment));
+    }
+
+    /** The {@code changes} of a release (where {@code restart} is allowed) or of one segment's behaviour. */
+    private static List<SyntheticRelease.Change> changes(SpecNode node, SyntheticRelease.Behaviour base, Scenario.Traffic traffic,
+                                                         boolean restartAllowed) {
+        List<SyntheticRelease.Change> changes = new ArrayList<>();
+        if (!node.has("changes")) {
+            return changes;
+        }
+        SyntheticRelease.Behaviour previous = base;
+        Duration last = Duration.ZERO;
+        for (SpecNode change : node.list("changes")) {
+            change.requireObject();
+            Duration at = change.duration("at");
+            if (at.isNegative() || at.compareTo(last) < 0) {
+                throw new SpecException(change.path("at"), "changes must be in time order from 0, but " + at + " follows " + last);
+            }
+            last = at;
+            previous = behaviour(change, previous, traffic);
+            boolean restart = false;
+            if (change.has("restart")) {
+                if (!restartAllowed) {
+                    throw new SpecException(change.path("restart"), "is not allowed in bySegment: an instance serves every segment;"
+                            + " put the restart in the release's own changes");
+                }
+                restart = change.bool("restart", false);
+                if (restart && at.isZero()) {
+                    throw new SpecException(change.path("at"), "a restart must come after the start (every release is warmed at 0)");
+                }
+            }
+            change.requireNoOtherFields();
+            changes.add(new SyntheticRelease.Change(at, previous, restart));
+        }
+        return List.copyOf(changes);
     }
 
     private static SyntheticRelease.Probe probe(SpecNode node) {

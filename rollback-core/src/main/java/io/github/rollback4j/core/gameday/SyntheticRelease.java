@@ -24,12 +24,22 @@ import java.util.Set;
  * @param probe how the router warms and probes this release
  * @param behaviour how it behaves from the start
  * @param changes behaviour changes (and restarts) at given times, in time order
- * @param bySegment request segment → the behaviour in that segment, overriding {@code behaviour} and {@code changes}
- *                  there (a regression in one region only)
+ * @param bySegment request segment → the behaviour in that segment (with its own changes), overriding {@code behaviour}
+ *                  and {@code changes} there (a regression in one region only)
  */
 public record SyntheticRelease(String name, String model, String version, Map<String, String> features,
                                Map<String, List<String>> requires, List<String> flags, boolean lastKnownGood, Probe probe,
-                               Behaviour behaviour, List<Change> changes, Map<String, Behaviour> bySegment) {
+                               Behaviour behaviour, List<Change> changes, Map<String, SegmentBehaviour> bySegment) {
+
+    /**
+     * The behaviour of a release in one segment.
+     *
+     * @param behaviour how it behaves there from the start
+     * @param changes its changes there at given times, in time order ({@code restart} is refused here: an instance
+     *                serves every segment)
+     */
+    public record SegmentBehaviour(Behaviour behaviour, List<Change> changes) {
+    }
 
     /**
      * How the router warms and probes the release ({@link io.github.rollback4j.core.ReleaseSpec}).
@@ -159,8 +169,8 @@ public record SyntheticRelease(String name, String model, String version, Map<St
      * @return the behaviour in force for a request of that segment
      */
     public Behaviour behaviourAt(Duration elapsed, String segment) {
-        Behaviour own = segment == null ? null : bySegment.get(segment);
-        return own != null ? own : behaviourAt(elapsed);
+        SegmentBehaviour own = segment == null ? null : bySegment.get(segment);
+        return own != null ? at(own.behaviour(), own.changes(), elapsed) : behaviourAt(elapsed);
     }
 
     /**
@@ -168,7 +178,11 @@ public record SyntheticRelease(String name, String model, String version, Map<St
      * @return the behaviour in force outside the segments of {@link #bySegment()}
      */
     public Behaviour behaviourAt(Duration elapsed) {
-        Behaviour current = behaviour;
+        return at(behaviour, changes, elapsed);
+    }
+
+    private static Behaviour at(Behaviour base, List<Change> changes, Duration elapsed) {
+        Behaviour current = base;
         for (Change change : changes) {
             if (elapsed.compareTo(change.at()) >= 0) {
                 current = change.behaviour();

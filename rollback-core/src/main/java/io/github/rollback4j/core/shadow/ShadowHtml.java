@@ -226,7 +226,8 @@ final class ShadowHtml {
         List<ShadowReport.Series> series = r.overTime();
         long min = Long.MAX_VALUE;
         long max = Long.MIN_VALUE;
-        double maxRate = gate == null ? 0.0 : gate.defaultThreshold();
+        // with a gate, room above its threshold line so that the line is never the plot's top edge
+        double maxRate = gate == null ? 0.0 : gate.defaultThreshold() * 1.2;
         for (ShadowReport.Series se : series) {
             for (ShadowReport.Point p : se.points()) {
                 min = Math.min(min, p.startMillis());
