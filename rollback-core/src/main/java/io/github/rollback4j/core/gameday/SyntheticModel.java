@@ -194,6 +194,39 @@ final class SyntheticModel implements Model<SyntheticModel.Request, Double> {
             this.draws = draws;
         }
 
+        // bean getters: incident bundles write a sample's input with Jackson
+
+        /** @return the request's segment ({@code null} for a probe) */
+        public String getSegment() {
+            return segment;
+        }
+
+        /** @return the hour of day (UTC) it was sent in */
+        public int getHourOfDay() {
+            return hourOfDay;
+        }
+
+        /** @return the signal the models score */
+        public double getSignal() {
+            return signal;
+        }
+
+        /** @return its context attributes */
+        public Map<String, String> getAttributes() {
+            return attributes;
+        }
+
+        /** @return the input fields as the serving release emitted them, by name (empty before the call) */
+        public Map<String, Object> getInputs() {
+            Map<String, Object> out = new java.util.LinkedHashMap<>();
+            if (features != null) {
+                for (int i = 0; i < features.length; i++) {
+                    out.put(names[i], features[i]);
+                }
+            }
+            return out;
+        }
+
         /** @return the {@code i}-th input field as emitted, or {@code null} when missing */
         Object feature(int i) {
             Object[] f = features;
