@@ -53,10 +53,6 @@ final class SyntheticModel implements Model<SyntheticModel.Request, Double> {
         return new SyntheticModel(release, clock, start, random, fields, false);
     }
 
-    SyntheticRelease release() {
-        return release;
-    }
-
     @Override
     public Double predict(Request request) {
         Duration elapsed = Duration.ofMillis(clock.currentTimeMillis() - start.toEpochMilli());

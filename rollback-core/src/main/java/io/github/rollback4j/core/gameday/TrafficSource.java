@@ -43,7 +43,7 @@ final class TrafficSource {
         return (long) rate + (random.nextDouble() < rate - Math.floor(rate) ? 1 : 0);
     }
 
-    /** One request and its context, with the hour of day it is sent in. */
+    /** One request and the context it is sent with. */
     record Call(SyntheticModel.Request request, RequestContext context) {
     }
 
