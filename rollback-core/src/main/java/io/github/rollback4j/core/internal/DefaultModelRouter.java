@@ -503,6 +503,14 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         return telemetry;
     }
 
+    TelemetryHub<I, O> hub() {
+        return telemetry;
+    }
+
+    TimeSource timeSource() {
+        return time;
+    }
+
     /** The registered releases' slots, in registration order. */
     List<ReleaseSlot<I, O>> slotsInOrder() {
         List<ReleaseSlot<I, O>> inOrder = new ArrayList<>();
