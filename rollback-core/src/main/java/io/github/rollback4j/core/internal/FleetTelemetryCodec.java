@@ -38,7 +38,7 @@ import java.util.Map;
  * long    sub-window length in ms of that kind (0 for totals): a reader refuses slots of another shape
  * int     parts, then per part: release id, segment name (UTF), then by kind:
  *   calls     outcome counts (byte n, then n × (byte ordinal, long count)), latency (int length, estimator bytes)
- *   KPIs      int n, n × (UTF name, long count, double sum, double sum of squares)
+ *   KPIs      int n, n × (UTF name, long count, double shift, double Σ(x−shift), double Σ(x−shift)²)
  *   profiles  scores (byte 0/1, value histogram), int n fields, n × (UTF name, byte 0 numeric + histogram |
  *             1 categorical + int n × (UTF category, long count) + long missing), schema (long checked,
  *             long violations, int n × (UTF field, long count))
@@ -323,22 +323,22 @@ public final class FleetTelemetryCodec {
         return ValueSnapshot.of(layout, counts, nonFinite, missing);
     }
 
-    /** The KPI statistics on the wire: the record's sufficient statistics, in declaration order. */
+    /** The KPI statistics on the wire: the record's shifted sums as they are, so merging stays exact. */
     private static final class KpiWire {
         static void write(DataOutputStream out, KpiStats k) throws IOException {
             out.writeLong(k.count());
-            out.writeDouble(k.sum());
-            out.writeDouble(k.sumOfSquares());
+            out.writeDouble(k.shift());
+            out.writeDouble(k.shiftedSum());
+            out.writeDouble(k.shiftedSumOfSquares());
         }
 
         static KpiStats read(DataInputStream in, String name) throws IOException {
             long count = in.readLong();
-            double sum = in.readDouble();
-            double sumOfSquares = in.readDouble();
-            if (count < 0) {
-                throw new IllegalArgumentException("fleet telemetry payload has KPI '" + name + "' with a negative count " + count);
-            }
-            return new KpiStats(name, count, sum, sumOfSquares);
+            double shift = in.readDouble();
+            double shiftedSum = in.readDouble();
+            double shiftedSumOfSquares = in.readDouble();
+            // the canonical constructor refuses impossible statistics with the component's name
+            return new KpiStats(name, count, shift, shiftedSum, shiftedSumOfSquares);
         }
     }
 }
