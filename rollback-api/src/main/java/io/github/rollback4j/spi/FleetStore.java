@@ -107,9 +107,10 @@ public interface FleetStore extends RolloutStateStore {
      * @param router the router's name
      * @param seen per replica id, the highest {@link TelemetrySlot#seq()} the reader has already read
      *             (absent: read all of that replica's sub-windows)
+     * @param withSlots {@code false} to read the heartbeats and totals only (followers, which do not merge)
      * @return one report per replica, in replica id order
      */
-    List<ReplicaReport> reports(String router, Map<String, Long> seen);
+    List<ReplicaReport> reports(String router, Map<String, Long> seen, boolean withSlots);
 
     /**
      * Appends audit entries of one replica's router to the fleet's log.

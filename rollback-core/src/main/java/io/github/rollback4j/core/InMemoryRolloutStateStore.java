@@ -175,7 +175,7 @@ public final class InMemoryRolloutStateStore implements FleetStore {
     }
 
     @Override
-    public List<ReplicaReport> reports(String router, Map<String, Long> seen) {
+    public List<ReplicaReport> reports(String router, Map<String, Long> seen, boolean withSlots) {
         synchronized (published) {
             Map<String, Published> replicas = published.getOrDefault(router, Map.of());
             List<ReplicaReport> reports = new ArrayList<>();
@@ -183,7 +183,7 @@ public final class InMemoryRolloutStateStore implements FleetStore {
                 long after = seen.getOrDefault(replica, 0L);
                 List<TelemetrySlot> fresh = new ArrayList<>();
                 for (TelemetrySlot slot : p.slots().values()) {
-                    if (slot.seq() > after) {
+                    if (withSlots && slot.seq() > after) {
                         fresh.add(slot);
                     }
                 }

@@ -9,6 +9,7 @@ import io.github.rollback4j.RouterEventPublisher;
 import io.github.rollback4j.Segment;
 import io.github.rollback4j.TimeSource;
 import io.github.rollback4j.core.guard.TriggerEngine;
+import io.github.rollback4j.spi.StateChange;
 import io.github.rollback4j.trigger.Severity;
 import io.github.rollback4j.trigger.TriggerSpec;
 import io.github.rollback4j.trigger.Verdict;
@@ -82,6 +83,11 @@ abstract class AbstractRollout implements Rollout {
                 lastSegmentRollback = sb;
             } else if (event instanceof RouterEvent.Promoted p && p.promoted().equals(candidate)) {
                 lastPromotion = p;
+            } else if (event instanceof RouterEvent.StateApplied a && a.change() != null
+                    && StateChange.ROLLED_BACK.equals(a.change().action()) && a.quarantined().contains(candidate)) {
+                // Another replica of the fleet rolled back: the rollout ends with that replica's cause.
+                lastRollback = new RouterEvent.RolledBack(a.router(), a.time(), router.lastKnownGood().id(), a.quarantined(),
+                        a.flagsDisabled(), a.toGeneration(), a.change().cause());
             }
         });
     }
