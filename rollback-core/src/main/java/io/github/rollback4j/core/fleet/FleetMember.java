@@ -287,7 +287,7 @@ public final class FleetMember implements AutoCloseable {
         if (driver != null && !state.rollouts().isEmpty()) {
             driver.restore(state.rollouts());
         }
-        String from = before.holder() == null ? (before.token() == 0 ? "first leader" : "after " + before.holder() + " released it")
+        String from = before.holder() == null ? (before.token() == 0 ? "first leader" : "the previous holder released it")
                 : "took over from " + before.holder() + ", silent for a lease time";
         router.audit("fleet-leader", Cause.automatic("replica " + me + " holds the decider lease (" + from + ")"),
                 "fencing token " + newToken + "; continues from generation " + state.generation()
@@ -436,9 +436,11 @@ public final class FleetMember implements AutoCloseable {
     boolean fencedWrite(long expectedGeneration, RolloutState next, String action) {
         long t = token;
         if (t == 0 || !leaderValid(time.nanoTime())) {
+            String why = t != 0 ? "its lease lapsed: not renewed for two thirds of the lease time"
+                    : leaderId == null ? "no replica holds the lease yet" : "the lease is held by " + leaderId;
             throw new FencedWriteException("router '" + name + "': the automatic '" + action + "' was refused: replica " + me
-                    + " does not lead this router's rollout (leader: " + (leaderId == null ? "none yet" : leaderId)
-                    + "); only the leaseholder's rollout moves traffic forward, rollbacks are taken from any replica");
+                    + " does not lead this router's rollout (" + why + "); only the leaseholder's rollout moves traffic"
+                    + " forward, rollbacks are taken from any replica");
         }
         FleetStore.Write w = store.compareAndSet(expectedGeneration, next, me, t);
         if (w == FleetStore.Write.FENCED) {
