@@ -43,6 +43,7 @@ final class FleetSim implements AutoCloseable {
     final List<Replica> replicas = new ArrayList<>();
     final List<TriggerSpec> triggers;
     final CanaryPlan plan;
+    final Duration failSafeAfter;
     long requests;
 
     /** One replica: its store handle, fleet, router, engine, canary, member, and whether it is alive. */
@@ -63,7 +64,7 @@ final class FleetSim implements AutoCloseable {
             this.id = id;
             this.store = stores.get();
             this.fleet = Fleet.builder(store).replicaId(id).timeSource(clock).leaseTime(Duration.ofSeconds(10))
-                    .publishInterval(Duration.ofSeconds(1)).pollInterval(Duration.ofSeconds(5)).failSafeAfter(Duration.ofSeconds(30))
+                    .publishInterval(Duration.ofSeconds(1)).pollInterval(Duration.ofSeconds(5)).failSafeAfter(failSafeAfter)
                     .build();
             this.router = ModelRouters
                     .builder(ROUTER, ReleaseSpec.builder(v1, model("v1", () -> 100, () -> 0)).sampleInputs(List.of("probe")).build())
@@ -99,6 +100,11 @@ final class FleetSim implements AutoCloseable {
     }
 
     FleetSim(int n, Supplier<FleetStore> stores, List<TriggerSpec> triggers, CanaryPlan plan) {
+        this(n, stores, triggers, plan, Duration.ofSeconds(30));
+    }
+
+    FleetSim(int n, Supplier<FleetStore> stores, List<TriggerSpec> triggers, CanaryPlan plan, Duration failSafeAfter) {
+        this.failSafeAfter = failSafeAfter;
         this.stores = stores;
         this.triggers = triggers;
         this.plan = plan;
@@ -178,6 +184,13 @@ final class FleetSim implements AutoCloseable {
             r.member.close();
             r.fleet.close();
             r.router.close();
+            if (r.store instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
         }
     }
 }

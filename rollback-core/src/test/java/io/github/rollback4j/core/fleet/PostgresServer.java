@@ -109,7 +109,7 @@ final class PostgresServer {
         config.setUsername("postgres");
         config.setMaximumPoolSize(size);
         config.setMinimumIdle(0);
-        config.setConnectionTimeout(1_000);
+        config.setConnectionTimeout(250);
         config.setValidationTimeout(500);
         config.setInitializationFailTimeout(-1);
         config.setAllowPoolSuspension(true);
