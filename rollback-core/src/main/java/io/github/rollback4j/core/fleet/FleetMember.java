@@ -277,16 +277,17 @@ public final class FleetMember implements AutoCloseable {
     }
 
     private void becomeLeader(long newToken, long now, Lease before) {
-        token = newToken;
-        renewedAtNanos = now;
-        lastRenewAttemptNanos = now;
-        leaderId = me;
-        telemetry.leader(true);
+        // Route by the latest state and continue the stored rollout before anyone sees this replica lead.
         reload();
         RolloutState state = router.state();
         if (driver != null && !state.rollouts().isEmpty()) {
             driver.restore(state.rollouts());
         }
+        renewedAtNanos = now;
+        lastRenewAttemptNanos = now;
+        leaderId = me;
+        token = newToken;
+        telemetry.leader(true);
         String from = before.holder() == null ? (before.token() == 0 ? "first leader" : "the previous holder released it")
                 : "took over from " + before.holder() + ", silent for a lease time";
         router.audit("fleet-leader", Cause.automatic("replica " + me + " holds the decider lease (" + from + ")"),
