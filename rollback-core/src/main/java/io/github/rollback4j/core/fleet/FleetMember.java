@@ -7,10 +7,15 @@ import io.github.rollback4j.Segment;
 import io.github.rollback4j.TimeSource;
 import io.github.rollback4j.core.ManagedModelRouter;
 import io.github.rollback4j.core.guard.TriggerEngine;
+import io.github.rollback4j.core.incident.Incident;
+import io.github.rollback4j.core.incident.Incidents;
 import io.github.rollback4j.core.internal.MergedTelemetry;
 import io.github.rollback4j.core.internal.Ticks;
 import io.github.rollback4j.core.strategy.Rollout;
 import io.github.rollback4j.core.strategy.SegmentedRollout;
+import io.github.rollback4j.ReleaseId;
+import io.github.rollback4j.RouterEvent;
+import io.github.rollback4j.spi.FleetIncident;
 import io.github.rollback4j.spi.FleetStore;
 import io.github.rollback4j.spi.FleetStoreException;
 import io.github.rollback4j.spi.Lease;
@@ -78,6 +83,7 @@ public final class FleetMember implements AutoCloseable {
     private final TriggerEngine engine;
     private final Driver driver;
     private final TriggerEngine brake;
+    private final Incidents incidents;
     private final TimeSource time;
     private final String me;
     private final Instant startedAt;
@@ -105,6 +111,11 @@ public final class FleetMember implements AutoCloseable {
     private final AtomicInteger auditQueued = new AtomicInteger();
     private final LongAdder auditDropped = new LongAdder();
     private final RouterEventPublisher.Registration auditRegistration;
+    private final RouterEventPublisher.Registration rollbackRegistration;
+    /** Rollbacks this replica committed, waiting to be recorded as fleet incidents. */
+    private final ConcurrentLinkedQueue<FleetIncident> incidentQueue = new ConcurrentLinkedQueue<>();
+    /** Fleet incident id to the local incident whose evidence this replica keeps (leader only). Ticking thread. */
+    private final Map<String, String> adopted = new LinkedHashMap<>();
     private ScheduledFuture<?> schedule;
     private volatile boolean closed;
 
@@ -125,7 +136,33 @@ public final class FleetMember implements AutoCloseable {
         this.failSafeNanos = b.fleet.failSafeAfter().toNanos();
         this.lastContactNanos = time.nanoTime();
         this.brake = b.brake && engine != null ? brakeOf(engine) : null;
+        this.incidents = b.incidents;
+        if (incidents != null) {
+            incidents.openOnlyWhen(this::isLeader);
+        }
         this.auditRegistration = router.onAudit(this::queueAudit);
+        this.rollbackRegistration = router.eventPublisher().onEvent(this::onRollback);
+    }
+
+    /** A rollback this replica committed: exactly one replica gets this event per rollback, so it opens the fleet's incident. */
+    private void onRollback(RouterEvent event) {
+        if (event instanceof RouterEvent.RolledBack r) {
+            incidentQueue.add(fleetIncident(r.generation(), r.time(), null, r.lastKnownGood(), r.rolledBack(), r.flagsDisabled(),
+                    r.cause()));
+        } else if (event instanceof RouterEvent.SegmentRolledBack r) {
+            incidentQueue.add(fleetIncident(r.generation(), r.time(), r.segment().name(), r.lastKnownGood(), r.rolledBack(),
+                    Set.of(), r.cause()));
+        }
+    }
+
+    private FleetIncident fleetIncident(long generation, Instant at, String segment, ReleaseId lkg, Set<ReleaseId> rolledBack,
+                                        Set<String> flagsOff, Cause cause) {
+        return new FleetIncident(fleetIncidentId(generation), name, generation, me, at, "OPEN", null,
+                FleetIncidents.document(segment, lkg, rolledBack, flagsOff, cause));
+    }
+
+    private String fleetIncidentId(long generation) {
+        return "inc-" + name + "-g" + generation;
     }
 
     /** The SEVERE triggers of the leader's engine, on this replica's own telemetry: the emergency brake. */
@@ -218,6 +255,9 @@ public final class FleetMember implements AutoCloseable {
                 lastPublishNanos = now;
             }
             flushAudit();
+            for (FleetIncident incident; (incident = incidentQueue.peek()) != null; incidentQueue.poll()) {
+                store.openIncident(incident);
+            }
             lastContactNanos = now;
             lastError = null;
             if (failSafeByFleet) {
@@ -373,6 +413,50 @@ public final class FleetMember implements AutoCloseable {
             engine.evaluate();
         }
         persistProgress();
+        if (incidents != null) {
+            keepEvidence();
+        }
+    }
+
+    /**
+     * The leader keeps the evidence of every rollback in the fleet: an open fleet incident whose evidence
+     * no replica keeps (another replica's commit, or a leader that died) is opened in this replica's
+     * incident manager, which writes the bundle and verifies recovery on fleet-wide data; the fleet row
+     * then names this replica and follows the local incident's status.
+     */
+    private void keepEvidence() {
+        for (FleetIncident row : store.incidents(name)) {
+            String localId = adopted.get(row.id());
+            if (localId == null) {
+                if (!"OPEN".equals(row.status())) {
+                    continue;
+                }
+                localId = localIncident(row.generation());
+                if (localId == null) {
+                    FleetIncidents.Opened o = FleetIncidents.parse(row.document());
+                    Incident opened = incidents.openForFleetRollback(row.openedAt(), o.segment(), o.lastKnownGood(), o.rolledBack(),
+                            o.flagsOff(), row.generation(), o.cause(), row.openedBy());
+                    localId = opened.id();
+                }
+                adopted.put(row.id(), localId);
+            }
+            String status = incidents.incident(localId).map(i -> i.status().name()).orElse(row.status());
+            if (!me.equals(row.evidenceBy()) || !status.equals(row.status())) {
+                store.updateIncident(new FleetIncident(row.id(), name, row.generation(), row.openedBy(), row.openedAt(), status, me,
+                        FleetIncidents.withEvidence(row.document(), localId)));
+            }
+        }
+    }
+
+    /** The local incident of a rollback at this generation (ids end in {@code -g<generation>}), or null. */
+    private String localIncident(long generation) {
+        String suffix = "-g" + generation;
+        for (Incident i : incidents.incidents()) {
+            if (i.id().endsWith(suffix) || i.id().contains(suffix + "-")) {
+                return i.id();
+            }
+        }
+        return null;
     }
 
     private void carryOut(OperatorRequest request) {
@@ -583,6 +667,7 @@ public final class FleetMember implements AutoCloseable {
             ticking.unlock();
         }
         auditRegistration.close();
+        rollbackRegistration.close();
         fleet.unregister(this);
     }
 
@@ -712,6 +797,7 @@ public final class FleetMember implements AutoCloseable {
         private TriggerEngine engine;
         private Rollout rollout;
         private SegmentedRollout segmented;
+        private Incidents incidents;
         private boolean brake = true;
 
         Builder(Fleet fleet, ManagedModelRouter<?, ?> router) {
@@ -747,6 +833,17 @@ public final class FleetMember implements AutoCloseable {
         public Builder rollout(SegmentedRollout strategy) {
             this.segmented = Objects.requireNonNull(strategy, "rollout must not be null");
             this.rollout = null;
+            return this;
+        }
+
+        /**
+         * @param manager the router's incident manager (the same configuration on every replica, built with
+         *                the fleet engine so that impact and verification read fleet-wide data): it opens
+         *                incidents only on the leader, which keeps the evidence of every rollback in the fleet
+         * @return this builder
+         */
+        public Builder incidents(Incidents manager) {
+            this.incidents = Objects.requireNonNull(manager, "incidents must not be null");
             return this;
         }
 

@@ -105,6 +105,11 @@ public final class TriggerEngine implements AutoCloseable {
         return new Builder(router);
     }
 
+    /** @return where verdicts read their data: the router's own telemetry or its fleet's */
+    public RouterTelemetry telemetry() {
+        return telemetry;
+    }
+
     /** @return the triggers, in declaration order */
     public List<TriggerSpec> triggers() {
         return triggers;

@@ -12,6 +12,7 @@ import io.github.rollback4j.core.ReleaseSpec;
 import io.github.rollback4j.core.RouterConfig;
 import io.github.rollback4j.core.VirtualTimeSource;
 import io.github.rollback4j.core.guard.TriggerEngine;
+import io.github.rollback4j.core.incident.Incidents;
 import io.github.rollback4j.core.strategy.CanaryPlan;
 import io.github.rollback4j.core.strategy.CanaryRollout;
 import io.github.rollback4j.spi.FleetStore;
@@ -54,6 +55,7 @@ final class FleetSim implements AutoCloseable {
         final ManagedModelRouter<String, String> router;
         final TriggerEngine engine;
         final CanaryRollout canary;
+        final Incidents incidents;
         final FleetMember member;
         final List<RouterEvent> events = new CopyOnWriteArrayList<>();
         volatile double v2ErrorRate;
@@ -76,7 +78,11 @@ final class FleetSim implements AutoCloseable {
             router.eventPublisher().onEvent(events::add);
             this.engine = TriggerEngine.builder(router).telemetry(fleet.telemetry(router)).triggers(triggers).timeSource(clock).build();
             this.canary = CanaryRollout.builder(router, v2.id(), engine, plan).clock(clock).build();
-            this.member = fleet.join(router).engine(engine).rollout(canary).build();
+            this.incidents = Incidents.builder(router).triggerEngine(engine).timeSource(clock)
+                    .verify(TriggerSpec.builder("lkg-errors").metric(new Metric.ErrorRate()).threshold(Threshold.Kind.ABOVE, 0.05)
+                            .window(Duration.ofMinutes(1)).minSamples(20).build())
+                    .build();
+            this.member = fleet.join(router).engine(engine).rollout(canary).incidents(incidents).build();
         }
 
         private Model<String, String> model(String name, java.util.function.DoubleSupplier medianMillis,
@@ -163,6 +169,7 @@ final class FleetSim implements AutoCloseable {
         clock.advance(Duration.ofSeconds(1));
         for (Replica r : live) {
             r.member.tick();
+            r.incidents.evaluate();
         }
     }
 
@@ -181,6 +188,7 @@ final class FleetSim implements AutoCloseable {
     public void close() {
         for (Replica r : replicas) {
             r.canary.close();
+            r.incidents.close();
             r.member.close();
             r.fleet.close();
             r.router.close();

@@ -122,6 +122,39 @@ class FleetTest {
     }
 
     @Test
+    void oneIncidentPerRollbackOpenedByTheCommittingReplicaWithTheEvidenceKeptByTheLeader() {
+        try (FleetSim sim = sim(3, 0.20, 30)) {
+            sim.drive(300, 60, () -> sim.leader() != null && sim.leader().canary.status().step() == 0);
+            FleetSim.Replica leader = sim.leader();
+            FleetSim.Replica bad = sim.replicas.stream().filter(r -> r != leader).reduce((a, b) -> b).orElseThrow();
+            bad.v2ErrorRate = 0.4;
+            sim.drive(300, 120, () -> sim.replicas.stream().allMatch(r -> r.router.state().quarantined().contains(sim.v2.id())));
+            sim.drive(300, 3, () -> false);
+
+            var rows = bad.store.incidents(FleetSim.ROUTER);
+            assertThat(rows).singleElement().satisfies(row -> {
+                assertThat(row.openedBy()).isEqualTo(bad.id);
+                assertThat(row.evidenceBy()).isEqualTo(leader.id);
+                assertThat(row.document()).contains("error-rate").contains("evidenceIncident");
+            });
+            assertThat(leader.incidents.incidents()).singleElement().satisfies(i -> {
+                assertThat(i.cause().trigger()).isEqualTo("error-rate");
+                assertThat(i.timeline()).anyMatch(e -> e.event().contains("committed by replica " + bad.id));
+                assertThat(i.impact()).isNotEmpty();
+            });
+            for (FleetSim.Replica r : sim.replicas) {
+                if (r != leader) {
+                    assertThat(r.incidents.incidents()).as("only the leader keeps evidence").isEmpty();
+                }
+            }
+
+            sim.drive(300, 600, () -> "RESOLVED".equals(bad.store.incidents(FleetSim.ROUTER).get(0).status()));
+            assertThat(bad.store.incidents(FleetSim.ROUTER).get(0).status()).as("verified on the leader, status in the store")
+                    .isEqualTo("RESOLVED");
+        }
+    }
+
+    @Test
     void aReplicaWithAStaleFencingTokenIsRefused() {
         try (FleetSim sim = sim(2, 0.05, 50)) {
             sim.drive(100, 5, () -> sim.leader() != null);
