@@ -76,13 +76,28 @@ public final class ReleaseCheck {
      * @param now the evaluation time, recorded in the verdict
      * @return the verdict; its candidate and baseline are both {@code release}
      */
-    public synchronized Verdict evaluate(ModelRouter<?, ?> router, ReleaseId release, Segment segment, Instant now) {
+    public Verdict evaluate(ModelRouter<?, ?> router, ReleaseId release, Segment segment, Instant now) {
         Objects.requireNonNull(router, "ReleaseCheck.evaluate: router must not be null");
+        return evaluate(router.telemetry(), release, segment, now);
+    }
+
+    /**
+     * Evaluates the check now on the given telemetry (a fleet's merged telemetry, for a fleet-wide verification).
+     *
+     * @param telemetry the telemetry read
+     * @param release the release checked
+     * @param segment a request segment, or {@code null} for all of the release's traffic
+     * @param now the evaluation time, recorded in the verdict
+     * @return the verdict; its candidate and baseline are both {@code release}
+     */
+    public synchronized Verdict evaluate(io.github.rollback4j.telemetry.RouterTelemetry telemetry, ReleaseId release,
+                                         Segment segment, Instant now) {
+        Objects.requireNonNull(telemetry, "ReleaseCheck.evaluate: telemetry must not be null");
         Objects.requireNonNull(release, "ReleaseCheck.evaluate: release must not be null");
-        Duration retention = router.telemetry().retention();
+        Duration retention = telemetry.retention();
         EvaluationContext ctx = new EvaluationContext(now,
-                window -> router.telemetry().snapshot(window.compareTo(retention) > 0 ? retention : window),
-                router.telemetry().sinceStart(), Map.of(), Map.of());
+                window -> telemetry.snapshot(window.compareTo(retention) > 0 ? retention : window),
+                telemetry.sinceStart(), Map.of(), Map.of());
         RawResult raw;
         try {
             raw = Evaluators.evaluate(spec, new Arm(release, release, segment), ctx, state);

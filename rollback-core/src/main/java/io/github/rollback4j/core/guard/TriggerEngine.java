@@ -1,6 +1,8 @@
 package io.github.rollback4j.core.guard;
 
 import io.github.rollback4j.core.internal.Ticks;
+import io.github.rollback4j.core.fleet.FleetTelemetry;
+import io.github.rollback4j.telemetry.RouterTelemetry;
 import io.github.rollback4j.Cause;
 import io.github.rollback4j.ModelRouter;
 import io.github.rollback4j.ReleaseId;
@@ -69,6 +71,8 @@ public final class TriggerEngine implements AutoCloseable {
     public static final int DEFAULT_HISTORY = 10_000;
 
     private final ModelRouter<?, ?> router;
+    /** Where verdicts read their data: the router's own telemetry, or its fleet's ({@link Builder#telemetry}). */
+    private final RouterTelemetry telemetry;
     private final List<TriggerSpec> triggers;
     private final TimeSource time;
     private final Duration interval;
@@ -85,6 +89,7 @@ public final class TriggerEngine implements AutoCloseable {
 
     private TriggerEngine(Builder b) {
         this.router = b.router;
+        this.telemetry = b.telemetry != null ? b.telemetry : b.router.telemetry();
         this.triggers = List.copyOf(b.triggers);
         this.time = b.time;
         this.interval = b.interval;
@@ -98,6 +103,11 @@ public final class TriggerEngine implements AutoCloseable {
      */
     public static Builder builder(ModelRouter<?, ?> router) {
         return new Builder(router);
+    }
+
+    /** @return where verdicts read their data: the router's own telemetry or its fleet's */
+    public RouterTelemetry telemetry() {
+        return telemetry;
     }
 
     /** @return the triggers, in declaration order */
@@ -117,17 +127,19 @@ public final class TriggerEngine implements AutoCloseable {
             RolloutState state = router.state();
             ReleaseId baseline = state.lastKnownGood();
             Map<ReleaseId, Map<String, Integer>> candidates = candidates(state);
-            TelemetrySnapshot sinceStart = router.telemetry().sinceStart();
+            TelemetrySnapshot sinceStart = telemetry.sinceStart();
             updateEpochs(candidates, now, sinceStart);
-            Duration retention = router.telemetry().retention();
+            Duration retention = telemetry.retention();
             EvaluationContext ctx = new EvaluationContext(now,
-                    window -> router.telemetry().snapshot(window.compareTo(retention) > 0 ? retention : window),
+                    window -> telemetry.snapshot(window.compareTo(retention) > 0 ? retention : window),
                     sinceStart, epochs, references);
             List<Verdict> verdicts = new ArrayList<>();
+            String sources = telemetry instanceof FleetTelemetry fleet ? fleet.describeSources() : null;
             for (ReleaseId candidate : candidates.keySet()) {
                 for (TriggerSpec trigger : triggers) {
                     for (Segment segment : segmentsOf(trigger, candidate, candidates.get(candidate), ctx)) {
-                        verdicts.add(judge(trigger, new Arm(candidate, baseline, segment), ctx));
+                        Verdict verdict = judge(trigger, new Arm(candidate, baseline, segment), ctx);
+                        verdicts.add(sources == null ? verdict : withSources(verdict, sources));
                     }
                 }
             }
@@ -217,6 +229,12 @@ public final class TriggerEngine implements AutoCloseable {
         return new Verdict(trigger.name(), arm.candidate(), arm.baseline(), arm.segment(), level, trigger.severity(), ctx.now, evidence);
     }
 
+    /** A fleet's verdict says whose data it read: how many replicas, which are stale and how old. */
+    private static Verdict withSources(Verdict v, String sources) {
+        return new Verdict(v.trigger(), v.candidate(), v.baseline(), v.segment(), v.level(), v.severity(), v.time(),
+                v.evidence().withNote(join(v.evidence().note(), sources)));
+    }
+
     private static String join(String a, String b) {
         return a == null || a.isEmpty() ? b : a + "; " + b;
     }
@@ -300,7 +318,7 @@ public final class TriggerEngine implements AutoCloseable {
     public List<ReferenceProfile> captureReferences(Duration window) {
         evaluating.lock();
         try {
-            TelemetrySnapshot snapshot = router.telemetry().snapshot(window);
+            TelemetrySnapshot snapshot = telemetry.snapshot(window);
             List<ReferenceProfile> captured = new ArrayList<>();
             snapshot.total(router.state().lastKnownGood()).ifPresent(lkg -> {
                 long at = snapshot.to().toEpochMilli();
@@ -448,6 +466,7 @@ public final class TriggerEngine implements AutoCloseable {
     /** Builds a {@link TriggerEngine}; not thread-safe. */
     public static final class Builder {
         private final ModelRouter<?, ?> router;
+        private RouterTelemetry telemetry;
         private final List<TriggerSpec> triggers = new ArrayList<>();
         private TimeSource time = TimeSource.system();
         private Duration interval = DEFAULT_INTERVAL;
@@ -473,6 +492,20 @@ public final class TriggerEngine implements AutoCloseable {
          */
         public Builder trigger(TriggerSpec spec) {
             triggers.add(Objects.requireNonNull(spec, "TriggerEngine.trigger must not be null"));
+            return this;
+        }
+
+        /**
+         * Where verdicts read their data; default the router's own {@link ModelRouter#telemetry()}. In
+         * fleet mode the leader's engine reads its fleet's merged telemetry
+         * ({@code FleetMember.telemetry()}), and every verdict's evidence then says how many replicas'
+         * data it read and which were stale.
+         *
+         * @param source the telemetry
+         * @return this builder
+         */
+        public Builder telemetry(RouterTelemetry source) {
+            this.telemetry = Objects.requireNonNull(source, "TriggerEngine.telemetry must not be null");
             return this;
         }
 

@@ -100,6 +100,10 @@ public final class Incidents implements AutoCloseable {
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     private final ManagedModelRouter<?, ?> router;
+    /** What impact and verification read: the trigger engine's telemetry (a fleet's, in fleet mode) or the router's. */
+    private final io.github.rollback4j.telemetry.RouterTelemetry telemetry;
+    /** Whether this manager opens incidents for the router's own rollbacks now (fleet mode: only on the leader). */
+    private volatile java.util.function.BooleanSupplier opens = () -> true;
     private final TimeSource time;
     private final EvidenceStore store;
     private final List<Notifier> notifiers;
@@ -131,6 +135,7 @@ public final class Incidents implements AutoCloseable {
     private ScheduledFuture<?> schedule;
 
     private Incidents(Builder b) {
+        this.telemetry = b.engine != null ? b.engine.telemetry() : b.router.telemetry();
         this.router = b.router;
         this.time = b.time;
         this.store = b.store;
@@ -163,6 +168,48 @@ public final class Incidents implements AutoCloseable {
             registrations.add(b.engine.onVerdict(v -> verdicts.put(key(v.trigger(), v.candidate(), v.segment()), v)));
         }
         registrations.add(router.eventPublisher().onEvent(this::onEvent));
+    }
+
+    /**
+     * Fleet mode ({@code FleetMember.Builder.incidents}): the manager opens incidents for its router's
+     * own rollbacks only while {@code gate} says so (only on the leader, which keeps the evidence of every
+     * rollback in the fleet and verifies recovery on fleet-wide data); the rollbacks other replicas commit
+     * reach it through {@link #openForFleetRollback}.
+     *
+     * @param gate whether to open incidents now; called on the thread that rolled back
+     */
+    public void openOnlyWhen(java.util.function.BooleanSupplier gate) {
+        this.opens = Objects.requireNonNull(gate, "openOnlyWhen: gate must not be null");
+    }
+
+    /**
+     * Opens the incident of a rollback another replica of the fleet committed (fleet mode, on the
+     * leader), as if this router had rolled back: frozen releases, impact and samples as this replica
+     * knows them, the bundle, notifications and recovery verification.
+     *
+     * @param at when the rollback was committed
+     * @param segment the segment rolled back, or {@code null} for every segment
+     * @param lastKnownGood the release that took the traffic back
+     * @param rolledBack the releases rolled back
+     * @param flagsOff the feature flags turned off
+     * @param generation the state generation of the rollback commit
+     * @param cause who rolled back and why
+     * @param committedBy the replica whose commit it was
+     * @return the incident
+     */
+    public Incident openForFleetRollback(Instant at, Segment segment, ReleaseId lastKnownGood, Set<ReleaseId> rolledBack,
+                                         Set<String> flagsOff, long generation, Cause cause, String committedBy) {
+        lock.lock();
+        try {
+            String id = open(at, segment, lastKnownGood, rolledBack, flagsOff, generation, cause);
+            Tracked t = incidents.get(id);
+            t.event(time.now(), "committed by replica " + committedBy + "; this replica leads the fleet and keeps the evidence");
+            Incident snapshot = t.snapshot();
+            write(snapshot);
+            return snapshot;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -250,6 +297,9 @@ public final class Incidents implements AutoCloseable {
     // ------------------------------------------------------------------ open
 
     private void onEvent(RouterEvent event) {
+        if ((event instanceof RouterEvent.RolledBack || event instanceof RouterEvent.SegmentRolledBack) && !opens.getAsBoolean()) {
+            return;
+        }
         try {
             if (event instanceof RouterEvent.RolledBack r) {
                 open(r.time(), null, r.lastKnownGood(), r.rolledBack(), r.flagsDisabled(), r.generation(), r.cause());
@@ -263,8 +313,8 @@ public final class Incidents implements AutoCloseable {
         }
     }
 
-    private void open(Instant at, Segment segment, ReleaseId lkg, Set<ReleaseId> rolledBack, Set<String> flagsOff,
-                      long generation, Cause cause) {
+    private String open(Instant at, Segment segment, ReleaseId lkg, Set<ReleaseId> rolledBack, Set<String> flagsOff,
+                        long generation, Cause cause) {
         lock.lock();
         try {
             String id = uniqueId("inc-" + ID_TIME.format(at) + "-" + router.name() + "-g" + generation);
@@ -280,7 +330,7 @@ public final class Incidents implements AutoCloseable {
                     t.frozen.add(freeze(release, quarantined.contains(id0), flagsOff));
                 }
             }
-            TelemetrySnapshot totals = router.telemetry().sinceStart();
+            TelemetrySnapshot totals = telemetry.sinceStart();
             for (ReleaseId id0 : rolledBack) {
                 Optional<ReleaseTelemetry> served = segment == null ? totals.total(id0) : totals.get(id0, segment);
                 long requests = served.map(ReleaseTelemetry::requests).orElse(0L);
@@ -320,6 +370,7 @@ public final class Incidents implements AutoCloseable {
             write(snapshot);
             notifyAll(IncidentNotice.Kind.OPENED, snapshot, "[" + router.name() + "] rolled back to "
                     + label(lkg) + ": " + (Cause.NONE.equals(cause.trigger()) ? cause.reason() : cause.trigger()));
+            return id;
         } finally {
             lock.unlock();
         }
@@ -520,11 +571,11 @@ public final class Incidents implements AutoCloseable {
     }
 
     private boolean verify(Tracked t, Instant now) {
-        Duration subWindow = router.telemetry().subWindow();
+        Duration subWindow = telemetry.subWindow();
         List<Verdict> latest = new ArrayList<>();
         boolean allPassed = true;
         for (ReleaseCheck check : t.checks) {
-            Verdict v = check.evaluate(router, t.lkg, t.segment, now);
+            Verdict v = check.evaluate(telemetry, t.lkg, t.segment, now);
             boolean counted = !now.isBefore(t.openedAt.plus(check.spec().window()).plus(subWindow));
             if (!counted) {
                 v = new Verdict(v.trigger(), v.candidate(), v.baseline(), v.segment(), VerdictLevel.INCONCLUSIVE, v.severity(), now,

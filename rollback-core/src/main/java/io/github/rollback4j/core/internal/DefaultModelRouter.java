@@ -27,6 +27,7 @@ import io.github.rollback4j.spi.BucketRange;
 import io.github.rollback4j.spi.FeatureFlags;
 import io.github.rollback4j.spi.RolloutState;
 import io.github.rollback4j.spi.RolloutStateStore;
+import io.github.rollback4j.spi.StateChange;
 import io.github.rollback4j.telemetry.Outcome;
 import io.github.rollback4j.telemetry.RouterTelemetry;
 import org.slf4j.Logger;
@@ -47,6 +48,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -57,6 +59,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 import java.util.function.ToDoubleFunction;
 import java.util.function.UnaryOperator;
@@ -69,8 +72,12 @@ import java.util.function.UnaryOperator;
  * routing (weights, promotion, rollback, override, health) runs under {@link #control}, computes a
  * new {@link RolloutState}, stores it through the {@link RolloutStateStore} with compare-and-set,
  * compiles a new {@link RoutingTable} and publishes it with one volatile write. A rollback swaps the
- * table before it persists, so that a slow or contended store can never delay it. Health probes run
- * outside the lock (a hanging model must not block a rollback) and take it only to publish results.
+ * table before it persists, so that a slow or contended store can never delay it; a rollback the store
+ * did not take (unreachable) stays pending and is proposed again on top of the stored state at the next
+ * {@link #reloadState()}. Reloads read the store outside the lock and apply a newer generation under it.
+ * Health probes run outside the lock (a hanging model must not block a rollback) and take it only to
+ * publish results. In fail-safe (fleet mode, store unreachable for too long) every table sends all
+ * buckets to the last-known-good while the stored state keeps being tracked.
  */
 public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> {
 
@@ -78,7 +85,8 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
 
     private final String name;
     private final RouterConfig config;
-    private final int salt;
+    /** The salt of states that record none, and the salt recorded in the first state this router stores. */
+    private final int configuredSalt;
     private final TimeSource time;
     private final RolloutStateStore store;
     private final FeatureFlags flags;
@@ -98,6 +106,11 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
     private ScheduledFuture<?> healthSchedule;
     /** The shadow binding compiled into every table; guarded by {@link #control}. */
     private RoutingTable.Shadow<I, O> shadow;
+    /** Why the router is in fail-safe, or {@code null}; written under {@link #control}. */
+    private volatile String failSafeReason;
+    /** A rollback that routes locally but the store has not taken yet; guarded by {@link #control}. */
+    private PendingRollback pendingRollback;
+    private final CopyOnWriteArrayList<Consumer<? super AuditEntry>> auditListeners = new CopyOnWriteArrayList<>();
 
     private volatile RoutingTable<I, O> table;
 
@@ -108,7 +121,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
                               int sampleCapacity, double sampleRate) {
         this.name = name;
         this.config = config;
-        this.salt = config.saltFor(name);
+        this.configuredSalt = config.saltFor(name);
         this.time = time;
         this.store = store;
         this.flags = flags;
@@ -143,7 +156,9 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
                 checkKnown(state);
             } else {
                 state = new RolloutState(name, 1, lastKnownGood.release().id(),
-                        Map.of(RolloutState.DEFAULT_SEGMENT, BucketAllocator.all(lastKnownGood.release().id())), Set.of());
+                        Map.of(RolloutState.DEFAULT_SEGMENT, BucketAllocator.all(lastKnownGood.release().id())), Set.of(),
+                        configuredSalt, Map.of(), List.of(),
+                        change(StateChange.CREATED, Cause.automatic("router '" + name + "' created its first rollout state")));
                 if (!store.compareAndSet(0, state)) {
                     state = store.load(name).orElseThrow(() -> new IllegalStateException(
                             "router '" + name + "': the state store refused the first state and holds none"));
@@ -151,6 +166,10 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
                 }
             }
             table = compile(state);
+            if (state.salt() != null && state.salt() != configuredSalt) {
+                LOG.info("router '{}': routes sticky keys with the salt recorded in the stored rollout state, not the"
+                        + " configured one, so that every replica maps a key to the same bucket", name);
+            }
         } finally {
             control.unlock();
         }
@@ -372,7 +391,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         if (key == null) {
             return current.owners(context.segment().index())[randomBucket()];
         }
-        int hash = StickyBuckets.murmur3x86_32Utf8(key, salt);
+        int hash = StickyBuckets.murmur3x86_32Utf8(key, current.salt);
         ReleaseSlot<I, O> slot = current.owners(context.segment().index())[Integer.remainderUnsigned(hash, StickyBuckets.BUCKETS)];
         DistinctKeys keys = slot.keys;
         if (keys != null) {
@@ -383,7 +402,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
 
     private ReleaseSlot<I, O> route(RoutingTable<I, O> current, RequestContext context) {
         String key = context.stickinessKey();
-        int bucket = key != null ? StickyBuckets.bucket(key, salt) : randomBucket();
+        int bucket = key != null ? StickyBuckets.bucket(key, current.salt) : randomBucket();
         return current.owners(context.segment().index())[bucket];
     }
 
@@ -484,6 +503,14 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         return telemetry;
     }
 
+    TelemetryHub<I, O> hub() {
+        return telemetry;
+    }
+
+    TimeSource timeSource() {
+        return time;
+    }
+
     /** The registered releases' slots, in registration order. */
     List<ReleaseSlot<I, O>> slotsInOrder() {
         List<ReleaseSlot<I, O>> inOrder = new ArrayList<>();
@@ -525,6 +552,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         Map<ReleaseId, Integer> target = validateWeights(segment, basisPoints);
         control.lock();
         try {
+            requireNotFailSafe("setWeights(" + segment + ")");
             RolloutState base = table.state;
             for (ReleaseId id : target.keySet()) {
                 if (base.quarantined().contains(id)) {
@@ -541,7 +569,8 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
             List<BucketRange> current = base.allocations().getOrDefault(segment.name(),
                     base.allocations().get(RolloutState.DEFAULT_SEGMENT));
             List<BucketRange> next = BucketAllocator.reallocate(current, target);
-            RolloutState state = commit(base, s -> withAllocation(s, segment.name(), next));
+            RolloutState state = commit(base, s -> withAllocation(s, segment.name(), next,
+                    change("weights-changed", cause)));
             enableFlags(target.keySet());
             Map<ReleaseId, Integer> after = state.weights(segment.name());
             record("weights-changed", cause, segment + ": " + before + " -> " + after + " (basis points)");
@@ -585,6 +614,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         ReleaseSlot<I, O> slot = slot(release, "promote");
         control.lock();
         try {
+            requireNotFailSafe("promote(" + release + ")");
             RolloutState base = table.state;
             if (base.quarantined().contains(release)) {
                 throw new IllegalStateException("promote: release " + release + " is quarantined since it was rolled back;"
@@ -595,7 +625,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
                         + " and cannot take all traffic; it must be warm and healthy (READY). Last failure: " + slot.lastFailure);
             }
             ReleaseId previous = base.lastKnownGood();
-            RolloutState state = commit(base, s -> allTo(s, release, release, s.quarantined()));
+            RolloutState state = commit(base, s -> allTo(s, release, release, s.quarantined(), change("promoted", cause)));
             enableFlags(Set.of(release));
             record("promoted", cause, release + " (" + slot.release.label() + ") is the last-known-good; previous " + previous);
             if (events.hasListeners()) {
@@ -621,35 +651,35 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
             ReleaseSlot<I, O> lkg = before.lastKnownGood;
             refuseUnlessServable(lkg, cause);
             Set<ReleaseId> rolledBack = new LinkedHashSet<>();
-            base.allocations().values().forEach(ranges -> ranges.forEach(r -> {
-                if (!r.release().equals(lkg.id)) {
-                    rolledBack.add(r.release());
-                }
-            }));
-            Set<ReleaseId> quarantine = new LinkedHashSet<>(base.quarantined());
-            quarantine.addAll(rolledBack);
-            RolloutState next = allTo(base, lkg.id, lkg.id, quarantine);
-            // The swap: from here on no new call reaches a rolled-back release.
-            table = compile(next);
-            RolloutState stored = persistRollback(base, next, rolledBack, latest -> {
-                // Releases the newer state gave traffic to lose it too, so they are rolled back and quarantined as well.
-                latest.allocations().values().forEach(ranges -> ranges.forEach(r -> {
+            StateChange why = change(StateChange.ROLLED_BACK, cause);
+            UnaryOperator<RolloutState> rollback = s -> {
+                // Releases a newer state gave traffic to lose it too, so they are rolled back and quarantined as well.
+                s.allocations().values().forEach(ranges -> ranges.forEach(r -> {
                     if (!r.release().equals(lkg.id)) {
                         rolledBack.add(r.release());
                     }
                 }));
-                Set<ReleaseId> again = new LinkedHashSet<>(latest.quarantined());
-                again.addAll(rolledBack);
-                return allTo(latest, lkg.id, lkg.id, again);
-            });
+                Set<ReleaseId> quarantine = new LinkedHashSet<>(s.quarantined());
+                quarantine.addAll(rolledBack);
+                return allTo(s, lkg.id, lkg.id, quarantine, why);
+            };
+            RolloutState next = rollback.apply(base);
+            // The swap: from here on no new call reaches a rolled-back release.
+            table = compile(next);
+            Persisted stored = persistRollback(base, next, rollback, rolledBack);
             Set<String> disabled = disableFlags(rolledBack, lkg);
+            if (stored.byAnother()) {
+                appliedRemoteRollback(base, stored.state(), disabled);
+                return;
+            }
             record("rolled-back", cause, "all traffic to " + lkg.id + " (" + lkg.release.label() + "); quarantined " + rolledBack
-                    + "; flags off " + disabled);
+                    + "; flags off " + disabled + (stored.pending() ? "; NOT yet stored: the state store did not take it,"
+                    + " other replicas may still route to " + rolledBack : ""));
             LOG.warn("router '{}': rolled back to {} ({}); quarantined {}; feature flags turned off {}; cause: {} ({})",
                     name, lkg.id, lkg.release.label(), rolledBack, disabled, cause.reason(), cause.actor());
             if (events.hasListeners()) {
                 events.publish(new RouterEvent.RolledBack(name, time.now(), lkg.id, Set.copyOf(rolledBack), Set.copyOf(disabled),
-                        stored.generation(), cause));
+                        stored.state().generation(), cause));
             }
         } finally {
             control.unlock();
@@ -674,29 +704,76 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         throw new RollbackRefusedException(message, lkgHealth);
     }
 
+    /** How a rollback that already routes ended up in the store. */
+    private record Persisted(RolloutState state, boolean byAnother, boolean pending) {
+    }
+
+    /** A rollback that routes locally but is not in the store yet: re-applied on the stored state at the next reload. */
+    private record PendingRollback(UnaryOperator<RolloutState> change, Set<ReleaseId> rolledBack) {
+    }
+
     /**
-     * Stores a rollback that is already routing; when another writer won, re-applies it on top of the
-     * newer state (and routes by that) until the store accepts it or the retries run out.
+     * Stores a rollback that is already routing. When another writer won, re-applies it on top of the
+     * newer state (and routes by that) until the store accepts it, the retries run out, or the newer
+     * state already routes exactly as the rollback would (another replica rolled back first: nothing is
+     * written and {@code byAnother} is set). When the store cannot be reached the rollback stays pending.
      */
-    private RolloutState persistRollback(RolloutState base, RolloutState next, Set<ReleaseId> rolledBack,
-                                         UnaryOperator<RolloutState> reapply) {
+    private Persisted persistRollback(RolloutState base, RolloutState next, UnaryOperator<RolloutState> reapply,
+                                      Set<ReleaseId> rolledBack) {
         RolloutState expected = base;
         RolloutState candidate = next;
-        for (int attempt = 0; attempt <= config.stateStoreRetries(); attempt++) {
-            if (store.compareAndSet(expected.generation(), candidate)) {
-                return candidate;
+        try {
+            for (int attempt = 0; attempt <= config.stateStoreRetries(); attempt++) {
+                if (store.compareAndSet(expected.generation(), candidate)) {
+                    pendingRollback = null;
+                    return new Persisted(candidate, false, false);
+                }
+                Optional<RolloutState> latest = store.load(name);
+                if (latest.isEmpty()) {
+                    break;
+                }
+                expected = latest.get();
+                candidate = reapply.apply(expected);
+                if (candidate.sameRoutingAs(expected)) {
+                    pendingRollback = null;
+                    table = compile(expected);
+                    return new Persisted(expected, true, false);
+                }
+                table = compile(candidate);
             }
-            Optional<RolloutState> latest = store.load(name);
-            if (latest.isEmpty()) {
-                break;
-            }
-            expected = latest.get();
-            candidate = reapply.apply(expected);
-            table = compile(candidate);
+            LOG.error("router '{}': rolled back locally, but the state store did not accept the rollback after {} attempts;"
+                    + " other replicas may still route to {}", name, config.stateStoreRetries() + 1, rolledBack);
+        } catch (RuntimeException e) {
+            LOG.error("router '{}': rolled back locally, but the state store could not be reached ({}); the rollback stays"
+                    + " pending and is proposed again at the next reload; other replicas may still route to {}", name, e.toString(),
+                    rolledBack);
         }
-        LOG.error("router '{}': rolled back locally, but the state store did not accept the rollback after {} attempts;"
-                + " other replicas may still route to {}", name, config.stateStoreRetries() + 1, rolledBack);
-        return candidate;
+        pendingRollback = new PendingRollback(reapply, Set.copyOf(rolledBack));
+        return new Persisted(candidate, false, true);
+    }
+
+    /**
+     * Another replica committed the rollback first: this router routes by that commit, records that it
+     * applied it and publishes {@link RouterEvent.StateApplied} (no {@code RolledBack}: one rollback, one
+     * incident, opened by the replica whose commit won).
+     */
+    private void appliedRemoteRollback(RolloutState before, RolloutState applied, Set<String> disabled) {
+        StateChange by = applied.change();
+        record("state-applied", by != null ? by.cause() : Cause.automatic("rollout state reloaded"),
+                "generation " + before.generation() + " -> " + applied.generation() + (by == null ? "" : " (" + by.action()
+                + (by.replica().isEmpty() ? "" : " by replica " + by.replica()) + ")") + "; flags off " + disabled);
+        LOG.info("router '{}': another replica rolled back first; routes by its generation {}", name, applied.generation());
+        if (events.hasListeners()) {
+            Set<ReleaseId> lost = newlyQuarantined(before, applied);
+            events.publish(new RouterEvent.StateApplied(name, time.now(), before.generation(), applied.generation(), lost,
+                    Set.copyOf(disabled), by));
+        }
+    }
+
+    private static Set<ReleaseId> newlyQuarantined(RolloutState before, RolloutState after) {
+        Set<ReleaseId> lost = new LinkedHashSet<>(after.quarantined());
+        lost.removeAll(before.quarantined());
+        return Set.copyOf(lost);
     }
 
     @Override
@@ -716,19 +793,24 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
                         }
                     });
             Set<ReleaseId> orphaned = new LinkedHashSet<>();
-            RolloutState next = segmentToLastKnownGood(base, segment, lkg.id, lost, orphaned);
+            StateChange why = change(StateChange.SEGMENT_ROLLED_BACK, cause);
+            UnaryOperator<RolloutState> rollback = s -> segmentToLastKnownGood(s, segment, lkg.id, lost, orphaned, why);
+            RolloutState next = rollback.apply(base);
             // The swap: from here on no new call of this segment reaches the releases it lost.
             table = compile(next);
-            RolloutState stored = persistRollback(base, next, lost,
-                    latest -> segmentToLastKnownGood(latest, segment, lkg.id, lost, orphaned));
+            Persisted stored = persistRollback(base, next, rollback, lost);
             Set<String> disabled = disableFlags(orphaned, lkg);
+            if (stored.byAnother()) {
+                appliedRemoteRollback(base, stored.state(), disabled);
+                return;
+            }
             record("segment-rolled-back", cause, segment + ": all traffic to " + lkg.id + "; lost by " + lost
                     + (orphaned.isEmpty() ? "" : "; quarantined " + orphaned + "; flags off " + disabled));
             LOG.warn("router '{}': segment {} rolled back to {}; {} lost its traffic; cause: {} ({})",
                     name, segment, lkg.id, lost, cause.reason(), cause.actor());
             if (events.hasListeners()) {
                 events.publish(new RouterEvent.SegmentRolledBack(name, time.now(), segment, lkg.id, Set.copyOf(lost),
-                        Set.copyOf(orphaned), stored.generation(), cause));
+                        Set.copyOf(orphaned), stored.state().generation(), cause));
             }
         } finally {
             control.unlock();
@@ -737,7 +819,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
 
     /** The state with one segment all on the LKG; releases left with no traffic anywhere are added to {@code orphaned} and quarantined. */
     private RolloutState segmentToLastKnownGood(RolloutState s, Segment segment, ReleaseId lkg, Set<ReleaseId> lost,
-                                                Set<ReleaseId> orphaned) {
+                                                Set<ReleaseId> orphaned, StateChange why) {
         Map<String, List<BucketRange>> allocations = new LinkedHashMap<>(s.allocations());
         allocations.put(segment.name(), BucketAllocator.all(lkg));
         Set<ReleaseId> serving = new LinkedHashSet<>();
@@ -749,7 +831,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         }
         Set<ReleaseId> quarantine = new LinkedHashSet<>(s.quarantined());
         quarantine.addAll(orphaned);
-        return new RolloutState(name, s.generation() + 1, s.lastKnownGood(), allocations, quarantine);
+        return s.next(s.lastKnownGood(), allocations, quarantine, why);
     }
 
     @Override
@@ -762,6 +844,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         }
         control.lock();
         try {
+            requireNotFailSafe("overrideQuarantine(" + release + ")");
             RolloutState base = table.state;
             if (!base.quarantined().contains(release)) {
                 throw new IllegalArgumentException("overrideQuarantine(" + release + "): the release is not quarantined;"
@@ -769,7 +852,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
             }
             Set<ReleaseId> quarantine = new LinkedHashSet<>(base.quarantined());
             quarantine.remove(release);
-            commit(base, s -> new RolloutState(name, s.generation() + 1, s.lastKnownGood(), s.allocations(), quarantine));
+            commit(base, s -> s.next(s.lastKnownGood(), s.allocations(), quarantine, change("quarantine-overridden", cause)));
             record("quarantine-overridden", cause, release + " may receive traffic again");
             LOG.warn("router '{}': quarantine of {} lifted by {}: {}", name, release, cause.actor(), cause.reason());
             if (events.hasListeners()) {
@@ -861,35 +944,83 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
 
     @Override
     public void reloadState() {
+        // Read outside the lock: a slow store must never hold up a rollback waiting for the lock.
+        Optional<RolloutState> stored = store.load(name);
         control.lock();
         try {
-            Optional<RolloutState> stored = store.load(name);
-            if (stored.isEmpty() || stored.get().generation() == table.state.generation()) {
+            if (pendingRollback != null) {
+                proposePendingRollback(stored);
                 return;
             }
-            RolloutState before = table.state;
-            RolloutState state = stored.get();
-            checkKnown(state);
-            table = compile(state);
-            // Listeners (audit, metrics) learn about every segment whose weights another replica changed.
-            Set<String> segments = new LinkedHashSet<>(before.allocations().keySet());
-            segments.addAll(state.allocations().keySet());
-            for (String segment : segments) {
-                Map<ReleaseId, Integer> was = before.weights(segment);
-                Map<ReleaseId, Integer> now = state.weights(segment);
-                if (!was.equals(now) || before.allocations().containsKey(segment) != state.allocations().containsKey(segment)) {
-                    Cause cause = Cause.automatic("rollout state reloaded from the store (generation " + before.generation()
-                            + " -> " + state.generation() + ")");
-                    record("weights-changed", cause, segment + ": " + was + " -> " + now + " (basis points)");
-                    if (events.hasListeners()) {
-                        events.publish(new RouterEvent.WeightsChanged(name, time.now(), Segment.of(segment), was, now,
-                                state.generation(), cause));
-                    }
-                }
+            if (stored.isEmpty() || stored.get().generation() <= table.state.generation()) {
+                return;
             }
+            apply(stored.get());
         } finally {
             control.unlock();
         }
+    }
+
+    /** Routes by a newer stored state; tells listeners what another replica changed. Lock held. */
+    private void apply(RolloutState state) {
+        RolloutState before = table.state;
+        checkKnown(state);
+        table = compile(state);
+        StateChange by = state.change();
+        Set<ReleaseId> lost = newlyQuarantined(before, state);
+        Set<String> disabled = lost.isEmpty() ? Set.of() : disableFlags(lost, table.lastKnownGood);
+        boolean routingChanged = !before.sameRoutingAs(state);
+        if (routingChanged) {
+            record("state-applied", by != null ? by.cause() : Cause.automatic("rollout state reloaded from the store"),
+                    "generation " + before.generation() + " -> " + state.generation() + (by == null ? "" : " (" + by.action()
+                    + (by.replica().isEmpty() ? "" : " by replica " + by.replica()) + ")")
+                    + (lost.isEmpty() ? "" : "; quarantined " + lost + "; flags off " + disabled));
+        }
+        if (!events.hasListeners()) {
+            return;
+        }
+        // Listeners (metrics, rollouts) learn about every segment whose weights another replica changed.
+        Set<String> segments = new LinkedHashSet<>(before.allocations().keySet());
+        segments.addAll(state.allocations().keySet());
+        Cause cause = by != null ? by.cause() : Cause.automatic("rollout state reloaded from the store (generation "
+                + before.generation() + " -> " + state.generation() + ")");
+        for (String segment : segments) {
+            Map<ReleaseId, Integer> was = before.weights(segment);
+            Map<ReleaseId, Integer> now = state.weights(segment);
+            if (!was.equals(now) || before.allocations().containsKey(segment) != state.allocations().containsKey(segment)) {
+                events.publish(new RouterEvent.WeightsChanged(name, time.now(), Segment.of(segment), was, now,
+                        state.generation(), cause));
+            }
+        }
+        events.publish(new RouterEvent.StateApplied(name, time.now(), before.generation(), state.generation(), lost,
+                Set.copyOf(disabled), by));
+    }
+
+    /**
+     * The store is reachable again after a rollback it did not take: propose the rollback on top of the
+     * stored state (unless that already routes as the rollback would), and route by the result. Lock held.
+     */
+    private void proposePendingRollback(Optional<RolloutState> stored) {
+        if (stored.isEmpty()) {
+            return;
+        }
+        PendingRollback pending = pendingRollback;
+        RolloutState latest = stored.get();
+        RolloutState next = pending.change().apply(latest);
+        if (next.sameRoutingAs(latest)) {
+            pendingRollback = null;
+            apply(latest);
+            return;
+        }
+        table = compile(next);
+        if (store.compareAndSet(latest.generation(), next)) {
+            pendingRollback = null;
+            record("rollback-stored", next.change() != null ? next.change().cause() : Cause.automatic("pending rollback"),
+                    "the rollback that routed locally while the store was unreachable is stored as generation " + next.generation());
+            LOG.warn("router '{}': the pending rollback of {} is stored now (generation {})", name, pending.rolledBack(),
+                    next.generation());
+        }
+        // else: another writer got there first; the next reload proposes it again on that state
     }
 
     /**
@@ -910,18 +1041,90 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         return next;
     }
 
-    private RolloutState withAllocation(RolloutState s, String segment, List<BucketRange> ranges) {
+    private static RolloutState withAllocation(RolloutState s, String segment, List<BucketRange> ranges, StateChange why) {
         Map<String, List<BucketRange>> allocations = new LinkedHashMap<>(s.allocations());
         allocations.put(segment, ranges);
-        return new RolloutState(name, s.generation() + 1, s.lastKnownGood(), allocations, s.quarantined());
+        return s.next(s.lastKnownGood(), allocations, s.quarantined(), why);
     }
 
-    private RolloutState allTo(RolloutState s, ReleaseId owner, ReleaseId lastKnownGood, Set<ReleaseId> quarantined) {
+    private static RolloutState allTo(RolloutState s, ReleaseId owner, ReleaseId lastKnownGood, Set<ReleaseId> quarantined,
+                                      StateChange why) {
         Map<String, List<BucketRange>> allocations = new LinkedHashMap<>();
         for (String segment : s.allocations().keySet()) {
             allocations.put(segment, BucketAllocator.all(owner));
         }
-        return new RolloutState(name, s.generation() + 1, lastKnownGood, allocations, quarantined);
+        return s.next(lastKnownGood, allocations, quarantined, why);
+    }
+
+    /** What a commit records as the generation's cause; fleet mode fills in the replica. */
+    private StateChange change(String action, Cause cause) {
+        return new StateChange(action, cause, "", time.now());
+    }
+
+    private void requireNotFailSafe(String operation) {
+        if (failSafeReason != null) {
+            throw new IllegalStateException(operation + ": router '" + name + "' is in fail-safe and serves only its"
+                    + " last-known-good (" + failSafeReason + "); routing changes other than rollbacks wait until it"
+                    + " rejoins its fleet");
+        }
+    }
+
+    // ---------------------------------------------------------------- fail-safe (fleet mode)
+
+    @Override
+    public void enterFailSafe(String reason) {
+        Objects.requireNonNull(reason, "enterFailSafe: reason must not be null");
+        control.lock();
+        try {
+            if (failSafeReason != null) {
+                return;
+            }
+            failSafeReason = reason;
+            table = compile(table.state);
+            record("fail-safe-entered", Cause.automatic(reason), "all traffic to the last-known-good " + table.lastKnownGood.id
+                    + " (" + table.lastKnownGood.release.label() + ") until the router rejoins its fleet");
+            LOG.warn("router '{}': fail-safe: serves only its last-known-good {} ({}): {}", name, table.lastKnownGood.id,
+                    table.lastKnownGood.release.label(), reason);
+            if (events.hasListeners()) {
+                events.publish(new RouterEvent.FailSafeEntered(name, time.now(), table.lastKnownGood.id, reason));
+            }
+        } finally {
+            control.unlock();
+        }
+    }
+
+    @Override
+    public void leaveFailSafe(String reason) {
+        Objects.requireNonNull(reason, "leaveFailSafe: reason must not be null");
+        control.lock();
+        try {
+            if (failSafeReason == null) {
+                return;
+            }
+            failSafeReason = null;
+            table = compile(table.state);
+            record("fail-safe-left", Cause.automatic(reason), "routes by the stored state again (generation "
+                    + table.state.generation() + ")");
+            LOG.warn("router '{}': left fail-safe, routes by generation {} again: {}", name, table.state.generation(), reason);
+            if (events.hasListeners()) {
+                events.publish(new RouterEvent.FailSafeLeft(name, time.now(), table.state.generation(), reason));
+            }
+        } finally {
+            control.unlock();
+        }
+    }
+
+    @Override
+    public Optional<String> failSafe() {
+        return Optional.ofNullable(failSafeReason);
+    }
+
+    @Override
+    public RouterEventPublisher.Registration onAudit(Consumer<? super AuditEntry> listener) {
+        Objects.requireNonNull(listener, "onAudit: listener must not be null");
+        Consumer<AuditEntry> entry = listener::accept;
+        auditListeners.add(entry);
+        return () -> auditListeners.remove(entry);
     }
 
     /** Compiles a state into the table the request path reads; buckets of releases that cannot serve go to the LKG. */
@@ -935,7 +1138,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
             ReleaseSlot<I, O>[] owners = new ReleaseSlot[StickyBuckets.BUCKETS];
             for (BucketRange range : entry.getValue()) {
                 ReleaseSlot<I, O> slot = slots.get(range.release());
-                boolean serves = slot.isReady() && !state.quarantined().contains(slot.id);
+                boolean serves = failSafeReason == null && slot.isReady() && !state.quarantined().contains(slot.id);
                 java.util.Arrays.fill(owners, range.from(), range.to(), serves ? slot : lkg);
             }
             Segment segment = Segment.of(entry.getKey());
@@ -951,11 +1154,20 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         if (mirror != null && (mirror.candidate() == lkg || slots.get(mirror.candidate().id) != mirror.candidate())) {
             mirror = null; // the candidate became the last-known-good: nothing left to compare it with
         }
-        return new RoutingTable<>(state, lkg, defaultOwners, indexed, mirror);
+        int salt = state.salt() != null ? state.salt() : configuredSalt;
+        return new RoutingTable<>(state, lkg, salt, failSafeReason != null, defaultOwners, indexed, mirror);
     }
 
     private void record(String action, Cause cause, String detail) {
-        audit.add(new AuditEntry(time.now(), name, action, cause.actor(), cause.reason(), detail));
+        AuditEntry entry = new AuditEntry(time.now(), name, action, cause.actor(), cause.reason(), detail);
+        audit.add(entry);
+        for (Consumer<? super AuditEntry> listener : auditListeners) {
+            try {
+                listener.accept(entry);
+            } catch (RuntimeException e) {
+                LOG.warn("router '{}': audit listener {} threw on '{}'", name, listener, action, e);
+            }
+        }
     }
 
     // ---------------------------------------------------------------- feature flags

@@ -65,6 +65,14 @@ final class TelemetryHub<I, O> implements RouterTelemetry {
         this.inputProfile = inputProfile;
     }
 
+    TelemetryConfig config() {
+        return config;
+    }
+
+    long startMillis() {
+        return anchorMillis;
+    }
+
     /** Wall time, in epoch millis, of a nano-time reading (see the class comment). */
     long millis(long nanoTime) {
         return anchorMillis + Math.floorDiv(nanoTime - anchorNanos, 1_000_000L);

@@ -9,6 +9,7 @@ import io.github.rollback4j.RouterEventPublisher;
 import io.github.rollback4j.Segment;
 import io.github.rollback4j.TimeSource;
 import io.github.rollback4j.core.guard.TriggerEngine;
+import io.github.rollback4j.spi.StateChange;
 import io.github.rollback4j.trigger.Severity;
 import io.github.rollback4j.trigger.TriggerSpec;
 import io.github.rollback4j.trigger.Verdict;
@@ -82,6 +83,11 @@ abstract class AbstractRollout implements Rollout {
                 lastSegmentRollback = sb;
             } else if (event instanceof RouterEvent.Promoted p && p.promoted().equals(candidate)) {
                 lastPromotion = p;
+            } else if (event instanceof RouterEvent.StateApplied a && a.change() != null
+                    && StateChange.ROLLED_BACK.equals(a.change().action()) && a.quarantined().contains(candidate)) {
+                // Another replica of the fleet rolled back: the rollout ends with that replica's cause.
+                lastRollback = new RouterEvent.RolledBack(a.router(), a.time(), router.lastKnownGood().id(), a.quarantined(),
+                        a.flagsDisabled(), a.toGeneration(), a.change().cause());
             }
         });
     }
@@ -294,6 +300,76 @@ abstract class AbstractRollout implements Rollout {
 
     /** One step of the state machine; not called once the rollout is over. */
     abstract void advance(Instant now);
+
+    /** @return when the rollout was created (its deadline before the first step counts from here) */
+    abstract Instant createdAt();
+
+    /** @return when the current step began, or {@code null} before the first */
+    abstract Instant stepStartedAt();
+
+    /** @return since when the progress deadline counts, or {@code null} when it does not apply */
+    abstract Instant progressStartedAt();
+
+    /** Sets the clocks a {@link #restore} continues from. */
+    abstract void restoreClocks(Instant createdAt, Instant stepStartedAt, Instant progressStartedAt);
+
+    @Override
+    public io.github.rollback4j.spi.RolloutProgress progress() {
+        lock.lock();
+        try {
+            return new io.github.rollback4j.spi.RolloutProgress(kind, candidate, segment.name(), status.phase().name(),
+                    status.step(), status.weightBasisPoints(), status.reason(), createdAt(), stepStartedAt(), progressStartedAt(),
+                    hadTraffic, approvedMild, clock.now());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void restore(io.github.rollback4j.spi.RolloutProgress p) {
+        Objects.requireNonNull(p, "restore: progress must not be null");
+        if (!p.kind().equals(kind) || !p.candidate().equals(candidate) || !p.segment().equals(segment.name())) {
+            throw new IllegalArgumentException("restore: the stored progress is of the " + p.kind() + " of " + p.candidate()
+                    + " in segment '" + p.segment() + "', but this is the " + kind + " of " + candidate + " in segment '"
+                    + segment.name() + "'; configure the same rollout on every replica");
+        }
+        RolloutPhase phase;
+        try {
+            phase = RolloutPhase.valueOf(p.phase());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("restore: unknown rollout phase '" + p.phase() + "' in the stored progress; known: "
+                    + java.util.Arrays.toString(RolloutPhase.values()));
+        }
+        lock.lock();
+        try {
+            Instant now = clock.now();
+            restoreClocks(notAfter(p.createdAt(), now), notAfter(p.stepStartedAt(), now), notAfter(p.progressStartedAt(), now));
+            hadTraffic = p.hadTraffic();
+            approvedMild.clear();
+            approvedMild.addAll(p.approvedMild());
+            RolloutStatus to = new RolloutStatus(phase, p.step(), p.weightBasisPoints(), p.reason());
+            if (!to.equals(status)) {
+                Cause cause = Cause.automatic("continued from the fleet's stored progress (" + to.label() + ")");
+                RolloutTransition t = new RolloutTransition(now, status, to, cause.reason(), cause);
+                status = to;
+                timeline.add(t);
+                LOG.info("{} of {} on router '{}': {}", kind, candidate, router.name(), t.summary());
+                for (Consumer<? super RolloutTransition> listener : listeners) {
+                    try {
+                        listener.accept(t);
+                    } catch (RuntimeException e) {
+                        LOG.warn("rollout listener {} threw on {}; the other listeners still got it", listener, t.summary(), e);
+                    }
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static Instant notAfter(Instant t, Instant now) {
+        return t == null || !t.isAfter(now) ? t : now;
+    }
 
     /** Starts the current step's clocks and the progress clock over (approve/resume). */
     abstract void restartClocks(Instant now);

@@ -53,7 +53,7 @@ public final class BlueGreenRollout<I, O> extends AbstractRollout {
     private final Model<? super I, ? extends O> verifier;
     private final List<VerificationCase<I, O>> cases;
     private final BiPredicate<? super O, ? super O> matcher;
-    private final Instant createdAt;
+    private Instant createdAt;
     private Instant bakeStartedAt;
 
     private BlueGreenRollout(Builder<I, O> b) {
@@ -182,6 +182,27 @@ public final class BlueGreenRollout<I, O> extends AbstractRollout {
 
     private void refuse(Instant now, String reason) {
         transition(now, new RolloutStatus(RolloutPhase.REFUSED, -1, 0, reason), Cause.automatic(reason));
+    }
+
+    @Override
+    Instant createdAt() {
+        return createdAt;
+    }
+
+    @Override
+    Instant stepStartedAt() {
+        return bakeStartedAt;
+    }
+
+    @Override
+    Instant progressStartedAt() {
+        return null;
+    }
+
+    @Override
+    void restoreClocks(Instant created, Instant stepStarted, Instant progressStarted) {
+        createdAt = created;
+        bakeStartedAt = stepStarted;
     }
 
     @Override

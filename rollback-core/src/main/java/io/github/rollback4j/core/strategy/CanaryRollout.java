@@ -64,7 +64,7 @@ public final class CanaryRollout extends AbstractRollout {
     private final ShadowGate gate;
     private final Supplier<ShadowReport> shadowReport;
     private final boolean promoteRouter;
-    private final Instant createdAt;
+    private Instant createdAt;
     private ShadowGate.Decision lastDecision;
     private String blockedReason;
     private Instant stepStartedAt;
@@ -298,6 +298,28 @@ public final class CanaryRollout extends AbstractRollout {
     void restartClocks(Instant now) {
         stepStartedAt = now;
         progressStartedAt = now;
+    }
+
+    @Override
+    Instant createdAt() {
+        return createdAt;
+    }
+
+    @Override
+    Instant stepStartedAt() {
+        return stepStartedAt;
+    }
+
+    @Override
+    Instant progressStartedAt() {
+        return progressStartedAt;
+    }
+
+    @Override
+    void restoreClocks(Instant created, Instant stepStarted, Instant progressStarted) {
+        createdAt = created;
+        stepStartedAt = stepStarted;
+        progressStartedAt = progressStarted;
     }
 
     /** Builds a {@link CanaryRollout}; not thread-safe. */

@@ -401,6 +401,43 @@ public final class SegmentedRollout implements AutoCloseable {
     }
 
     /**
+     * Where every segment's canary stands, as a fleet keeps it in its shared state.
+     *
+     * @return by segment name, the progress now
+     */
+    public java.util.Map<String, io.github.rollback4j.spi.RolloutProgress> progress() {
+        lock.lock();
+        try {
+            Map<String, io.github.rollback4j.spi.RolloutProgress> progress = new LinkedHashMap<>();
+            rollouts.forEach((segment, rollout) -> progress.put(segment.name(), rollout.progress()));
+            return progress;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Continues every segment's canary from stored progress (fleet mode: this replica became the
+     * leader); segments without stored progress are left as they are. See {@link Rollout#restore}.
+     *
+     * @param progress by segment name, what the fleet's state holds
+     */
+    public void restore(java.util.Map<String, io.github.rollback4j.spi.RolloutProgress> progress) {
+        Objects.requireNonNull(progress, "restore: progress must not be null");
+        lock.lock();
+        try {
+            rollouts.forEach((segment, rollout) -> {
+                io.github.rollback4j.spi.RolloutProgress p = progress.get(segment.name());
+                if (p != null) {
+                    rollout.restore(p);
+                }
+            });
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * @param segment a segment
      * @return that segment's rollout
      * @throws IllegalArgumentException when the segment has no plan in this rollout, naming those that have
