@@ -119,8 +119,7 @@ final class RouterMeters implements CallObserverFactory {
             if (known != null) {
                 return known;
             }
-            Tags tags = routerTags.and(RollbackMeterNames.TAG_RELEASE, release.value(),
-                    RollbackMeterNames.TAG_SEGMENT, segment.name());
+            Tags tags = releaseTags(release).and(RollbackMeterNames.TAG_SEGMENT, segment.name());
             Timer latency = track(release, Timer.builder(names.calls())
                     .description("Latency of the calls a release ran in a request segment, whatever their outcome")
                     .tags(tags)
@@ -207,8 +206,7 @@ final class RouterMeters implements CallObserverFactory {
                 || !gaugedSegments.computeIfAbsent(release, r -> new HashSet<>()).add(segment)) {
             return;
         }
-        Tags tags = routerTags.and(RollbackMeterNames.TAG_RELEASE, release.value(),
-                RollbackMeterNames.TAG_SEGMENT, segment.name());
+        Tags tags = releaseTags(release).and(RollbackMeterNames.TAG_SEGMENT, segment.name());
         track(release, weightGauge(names.weightConfigured(), tags,
                 "Weight the rollout asks for, per segment and release (10000 = all traffic)",
                 r -> r.weights(segment), release));
@@ -229,7 +227,7 @@ final class RouterMeters implements CallObserverFactory {
         ToDoubleFunction<ModelRouter<?, ?>> isLkg = r -> release.equals(r.lastKnownGood().id()) ? 1 : 0;
         track(release, Gauge.builder(names.lastKnownGood(), router, isLkg)
                 .description("1 for the router's last-known-good release, 0 for every other release")
-                .tags(routerTags.and(RollbackMeterNames.TAG_RELEASE, release.value()))
+                .tags(releaseTags(release))
                 .register(registry));
     }
 
@@ -242,6 +240,12 @@ final class RouterMeters implements CallObserverFactory {
                 .tags(tags)
                 .baseUnit(RollbackMeterNames.WEIGHT_UNIT)
                 .register(registry);
+    }
+
+    /** {@code release} is the display name people read; {@code release_id} the id beside it, for joins with JSON and audit. */
+    private Tags releaseTags(ReleaseId release) {
+        return routerTags.and(RollbackMeterNames.TAG_RELEASE, router.releaseName(release),
+                RollbackMeterNames.TAG_RELEASE_ID, release.value());
     }
 
     private Set<ReleaseId> knownReleases() {

@@ -184,13 +184,13 @@ class PrometheusAlertRulesTest {
             assertThat(used).containsExactlyInAnyOrder("rollback4j_calls_seconds_bucket", "rollback4j_calls_seconds_count",
                     "rollback4j_requests_total", "rollback4j_release_last_known_good");
             assertThat(exported).containsAll(used);
-            assertThat(scrape).contains("rollback4j_release_last_known_good{release=\"" + v1.id().value() + "\",router=\"fraud-scoring\"} 1.0")
-                    .contains("rollback4j_release_last_known_good{release=\"" + v2.id().value() + "\",router=\"fraud-scoring\"} 0.0");
+            assertThat(scrape).contains("rollback4j_release_last_known_good{release=\"" + v1.name() + "\",release_id=\"" + v1.id().value() + "\",router=\"fraud-scoring\"} 1.0")
+                    .contains("rollback4j_release_last_known_good{release=\"" + v2.name() + "\",release_id=\"" + v2.id().value() + "\",router=\"fraud-scoring\"} 0.0");
 
             router.promote(v2.id(), Cause.operator("ana", "v2 baked"));
             assertThat(registry.scrape())
-                    .contains("rollback4j_release_last_known_good{release=\"" + v1.id().value() + "\",router=\"fraud-scoring\"} 0.0")
-                    .contains("rollback4j_release_last_known_good{release=\"" + v2.id().value() + "\",router=\"fraud-scoring\"} 1.0");
+                    .contains("rollback4j_release_last_known_good{release=\"" + v1.name() + "\",release_id=\"" + v1.id().value() + "\",router=\"fraud-scoring\"} 0.0")
+                    .contains("rollback4j_release_last_known_good{release=\"" + v2.name() + "\",release_id=\"" + v2.id().value() + "\",router=\"fraud-scoring\"} 1.0");
         }
     }
 

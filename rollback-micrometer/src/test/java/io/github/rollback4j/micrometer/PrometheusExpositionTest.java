@@ -37,7 +37,7 @@ class PrometheusExpositionTest {
 
             String scrape = registry.scrape();
 
-            String v1Tags = "release=\"" + v1.id().value() + "\",router=\"fraud\",segment=\"default\"";
+            String v1Tags = "release=\"" + v1.name() + "\",release_id=\"" + v1.id().value() + "\",router=\"fraud\",segment=\"default\"";
             assertThat(scrape)
                     .contains("# TYPE rollback4j_calls_seconds histogram")
                     .contains("rollback4j_calls_seconds_bucket{" + v1Tags + ",le=\"1.0E-4\"} 0")
@@ -49,7 +49,7 @@ class PrometheusExpositionTest {
                     .contains("rollback4j_calls_seconds_sum{" + v1Tags + "} 0.007")
                     .contains("rollback4j_requests_total{outcome=\"success\"," + v1Tags + "} 1.0")
                     .contains("rollback4j_requests_total{outcome=\"model_error\"," + v1Tags + "} 0.0")
-                    .contains("rollback4j_weight_configured_basis_points{release=\"" + v2.id().value()
+                    .contains("rollback4j_weight_configured_basis_points{release=\"" + v2.name() + "\",release_id=\"" + v2.id().value()
                             + "\",router=\"fraud\",segment=\"default\"} 0.0")
                     .contains("rollback4j_weight_serving_basis_points{" + v1Tags + "} 10000.0")
                     .contains("rollback4j_rollbacks_total{router=\"fraud\",severity=\"SEVERE\",trigger=\"p95-latency\"} 1.0");
