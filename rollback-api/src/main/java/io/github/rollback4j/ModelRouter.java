@@ -15,7 +15,8 @@ import java.util.Optional;
  * {@link #invoke(Object, RequestContext)} reads the current routing table (one volatile read),
  * finds the segment's routing, maps the request to a bucket 0..9999 (by the stickiness key, or at
  * random) and calls the release that owns the bucket. It takes no lock, allocates nothing of its own
- * and throws nothing of its own: a model's exception reaches the caller unchanged, unless the
+ * and throws nothing of its own: a model's exception reaches the caller with its own type, carrying a
+ * suppressed {@link ReleaseAttribution} that names the release that threw, unless the
  * release has a circuit breaker with fallback to the last-known-good.
  *
  * <h2>The control path</h2>
@@ -39,7 +40,7 @@ public interface ModelRouter<I, O> {
      *
      * @param input the model input
      * @return the output of the release that served
-     * @throws Exception the model's own exception, unchanged
+     * @throws Exception the model's own exception (same type), with a suppressed {@link ReleaseAttribution}
      */
     O invoke(I input) throws Exception;
 
@@ -49,7 +50,7 @@ public interface ModelRouter<I, O> {
      * @param input the model input
      * @param context stickiness key, segment and attributes; {@link RequestContext#EMPTY} for none
      * @return the output of the release that served
-     * @throws Exception the model's own exception, unchanged
+     * @throws Exception the model's own exception (same type), with a suppressed {@link ReleaseAttribution}
      */
     O invoke(I input, RequestContext context) throws Exception;
 
@@ -60,7 +61,7 @@ public interface ModelRouter<I, O> {
      * @param input the model input
      * @param context stickiness key, segment and attributes
      * @return the output and the release that produced it
-     * @throws Exception the model's own exception, unchanged
+     * @throws Exception the model's own exception (same type), with a suppressed {@link ReleaseAttribution}
      */
     Decision<O> decide(I input, RequestContext context) throws Exception;
 

@@ -316,7 +316,11 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         // Decided before the call, so a call that is neither recorded nor sampled reads no clock.
         CallSampleRing<I, O> ring = samples != null && samples.sample() ? samples : null;
         if (stats == null && ring == null) {
-            return slot.model.predict(input);
+            try {
+                return slot.model.predict(input);
+            } catch (Exception e) {
+                throw slot.attribution.attach(e);
+            }
         }
         long start = time.nanoTime();
         O output;
@@ -329,7 +333,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
                 stats.recordCall(telemetry.millis(end), end - start, outcome);
             }
             keep(ring, end, slot, request, input, null, e, end - start, outcome);
-            throw e;
+            throw slot.attribution.attach(e);
         }
         long end = time.nanoTime();
         if (stats != null) {
@@ -337,6 +341,15 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         }
         keep(ring, end, slot, request, input, output, null, end - start, Outcome.SUCCESS);
         return output;
+    }
+
+    /** The last-known-good serving a failed call; its own exception says it came from the LKG. */
+    private O fallback(ReleaseSlot<I, O> lkg, I input) throws Exception {
+        try {
+            return lkg.model.predict(input);
+        } catch (Exception e) {
+            throw lkg.attribution.attach(e);
+        }
     }
 
     private void recordSuccess(CallStats<I, O> stats, long end, long latency, I input, O output) {
@@ -384,7 +397,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
             if (fellBack != null) {
                 fellBack[0] = true;
             }
-            return lkg.model.predict(input);
+            return fallback(lkg, input);
         }
         O output;
         try {
@@ -399,12 +412,12 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
             }
             keepSample(samples, end, slot, request, input, null, e, end - start, outcome);
             if (ignored) {
-                throw e;
+                throw slot.attribution.attach(e);
             }
             if (fellBack != null) {
                 fellBack[0] = true;
             }
-            return lkg.model.predict(input);
+            return fallback(lkg, input);
         } catch (Error e) {
             breaker.releasePermission();
             throw e;
