@@ -164,7 +164,8 @@ class PrometheusAlertRulesTest {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (ManagedModelRouter<String, String> router = TestRouters.router("fraud-scoring", spec(v1, model(clock, "v1", new AtomicBoolean())), clock)
                 .release(spec(v2, model(clock, "v2", new AtomicBoolean()))).build();
-             RollbackMetrics metrics = RollbackMetrics.of(router)) {
+             // The triggers turn the latency histogram on: their rules read its buckets.
+             RollbackMetrics metrics = RollbackMetrics.of(router).withTriggers(ALL)) {
             metrics.bindTo(registry);
             router.setWeights(Segment.DEFAULT, Map.of(v1.id(), 5_000, v2.id(), 5_000), Cause.operator("ana", "canary 50 %"));
             router.invoke("slow", RequestContext.of("user-1"));

@@ -24,7 +24,8 @@ public final class RollbackMetricsBinding implements AutoCloseable {
      */
     public RollbackMetricsBinding(RollbackRouters routers, MeterRegistry registry) {
         for (RollbackRouters.Entry e : routers.entries()) {
-            RollbackMetrics metrics = RollbackMetrics.of(e.router());
+            RollbackMetrics metrics = RollbackMetrics.of(e.router())
+                    .withTriggers(e.engine() == null ? List.of() : e.engine().triggers());
             metrics.bindTo(registry);
             binders.add(metrics);
         }
