@@ -1,6 +1,7 @@
 package io.github.rollback4j.spring;
 
 import io.github.rollback4j.micrometer.RollbackMetrics;
+import io.github.rollback4j.micrometer.RolloutMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.List;
 public final class RollbackMetricsBinding implements AutoCloseable {
 
     private final List<RollbackMetrics> binders = new ArrayList<>();
+    private final List<RolloutMetrics> rolloutBinders = new ArrayList<>();
 
     /**
      * @param routers the routers to bind
@@ -28,6 +30,11 @@ public final class RollbackMetricsBinding implements AutoCloseable {
                     .withTriggers(e.engine() == null ? List.of() : e.engine().triggers());
             metrics.bindTo(registry);
             binders.add(metrics);
+            if (e.rollout() != null || e.engine() != null) {
+                RolloutMetrics progress = RolloutMetrics.of(e.router(), e.rollout(), e.engine());
+                progress.bindTo(registry);
+                rolloutBinders.add(progress);
+            }
         }
     }
 
@@ -41,5 +48,7 @@ public final class RollbackMetricsBinding implements AutoCloseable {
     public synchronized void close() {
         binders.forEach(RollbackMetrics::close);
         binders.clear();
+        rolloutBinders.forEach(RolloutMetrics::close);
+        rolloutBinders.clear();
     }
 }
