@@ -100,6 +100,8 @@ class GrafanaDashboardTest {
             }
         }
 
+        assertThat(usedSeries).contains("rollback4j_rollout_phase", "rollback4j_rollout_step",
+                "rollback4j_rollout_canary_weight_basis_points", "rollback4j_trigger_verdict");
         assertThat(usedSeries).contains("rollback4j_weight_serving_basis_points", "rollback4j_requests_total",
                 "rollback4j_calls_seconds_bucket", "rollback4j_release_last_known_good", "rollback4j_rollbacks_total");
         assertThat(exportedSeries).containsAll(usedSeries);
@@ -114,8 +116,15 @@ class GrafanaDashboardTest {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (ManagedModelRouter<String, String> router = TestRouters.router("fraud", spec(v1, model(clock, "v1", new AtomicBoolean())), clock)
                 .release(spec(v2, model(clock, "v2", new AtomicBoolean()))).build();
-             RollbackMetrics metrics = RollbackMetrics.of(router).withPercentileHistogram(true)) {
+             io.github.rollback4j.core.guard.TriggerEngine engine = io.github.rollback4j.core.guard.TriggerEngine.builder(router)
+                     .timeSource(clock).trigger(PrometheusAlertRulesTest.ERRORS).build();
+             io.github.rollback4j.core.strategy.CanaryRollout canary = io.github.rollback4j.core.strategy.CanaryRollout.builder(
+                     router, v2.id(), engine, io.github.rollback4j.core.strategy.CanaryPlan.standard(java.time.Duration.ofMinutes(5)))
+                     .clock(clock).build();
+             RollbackMetrics metrics = RollbackMetrics.of(router).withPercentileHistogram(true);
+             RolloutMetrics progress = RolloutMetrics.of(router, canary, engine)) {
             metrics.bindTo(registry);
+            progress.bindTo(registry);
             router.setWeights(Segment.DEFAULT, Map.of(v1.id(), 5_000, v2.id(), 5_000), Cause.operator("ana", "canary 50 %"));
             for (int i = 0; i < 20; i++) {
                 try {
@@ -125,6 +134,7 @@ class GrafanaDashboardTest {
                 }
             }
             router.rollbackToLastKnownGood(Cause.trigger("error-rate", "SEVERE", "errors 20 %"));
+            engine.evaluate();
             return registry.scrape();
         }
     }
