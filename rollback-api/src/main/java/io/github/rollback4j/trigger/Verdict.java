@@ -22,9 +22,18 @@ import java.time.Instant;
 public record Verdict(String trigger, ReleaseId candidate, ReleaseId baseline, Segment segment, VerdictLevel level,
                       Severity severity, Instant time, Evidence evidence) {
 
-    /** @return one line for logs and timelines */
+    /** @return one line for logs and timelines, naming the candidate by its id */
     public String summary() {
-        return trigger + " on " + candidate + (segment == null ? "" : " in " + segment) + ": " + level + " — "
+        return summary(candidate.value());
+    }
+
+    /**
+     * @param candidateName how to show the candidate to people, e.g. {@code v2 (rel-3f2a9c0d11b84e57)}
+     *                      ({@code ModelRouter.releaseName} gives the name)
+     * @return one line for logs and timelines
+     */
+    public String summary(String candidateName) {
+        return trigger + " on " + candidateName + (segment == null ? "" : " in " + segment) + ": " + level + " — "
                 + evidence.metric() + " candidate " + format(evidence.candidateValue()) + " vs baseline "
                 + format(evidence.baselineValue()) + " (" + evidence.threshold() + ")"
                 + (Double.isNaN(evidence.pValue()) ? "" : ", p=" + format(evidence.pValue()))

@@ -13,6 +13,9 @@ import java.util.function.Predicate;
  * A release together with its loaded model and how the router keeps it warm and checks its health.
  *
  * <ul>
+ *   <li>{@code name} (default: the release's {@link Release#name()}, which defaults to
+ *   {@code <model name>:<model version>}): the display name people read in logs, verdicts, the
+ *   runbook, the endpoint and the metric {@code release} tag; unique among one router's releases.</li>
  *   <li>{@code sampleInputs} (required, at least one): inputs the warm-up and the health probe send
  *   to the model.</li>
  *   <li>{@code warmupCalls} (default {@value #DEFAULT_WARMUP_CALLS}, range 0..100000): calls made,
@@ -75,9 +78,14 @@ public final class ReleaseSpec<I, O> {
         return new Builder<>(release, model);
     }
 
-    /** @return the release */
+    /** @return the release, carrying the display name set here (if any) */
     public Release release() {
         return release;
+    }
+
+    /** @return the release's display name, e.g. {@code v2} */
+    public String name() {
+        return release.name();
     }
 
     /** @return the model */
@@ -122,7 +130,7 @@ public final class ReleaseSpec<I, O> {
      * @param <O> output type
      */
     public static final class Builder<I, O> {
-        private final Release release;
+        private Release release;
         private final Model<I, O> model;
         private List<I> sampleInputs = List.of();
         private int warmupCalls = DEFAULT_WARMUP_CALLS;
@@ -134,6 +142,17 @@ public final class ReleaseSpec<I, O> {
         private Builder(Release release, Model<I, O> model) {
             this.release = Objects.requireNonNull(release, "ReleaseSpec.release must not be null");
             this.model = Objects.requireNonNull(model, "ReleaseSpec.model must not be null (release " + release + ")");
+        }
+
+        /**
+         * @param name the display name people read, e.g. {@code v2} (default: the release's own
+         *             {@link Release#name()}); see {@link Release.Builder#name(String)} for the allowed form
+         * @return this builder
+         * @throws IllegalArgumentException when the name is not valid
+         */
+        public Builder<I, O> name(String name) {
+            this.release = release.withName(name);
+            return this;
         }
 
         /**
@@ -196,7 +215,7 @@ public final class ReleaseSpec<I, O> {
          * @throws IllegalArgumentException naming the field, the value and the allowed range
          */
         public ReleaseSpec<I, O> build() {
-            String where = " (release " + release.id() + ", " + release.label() + ")";
+            String where = " (release " + release.name() + ", " + release.id() + ", " + release.label() + ")";
             if (sampleInputs.isEmpty()) {
                 throw new IllegalArgumentException("ReleaseSpec.sampleInputs must hold at least one input" + where
                         + ": the router warms the release and probes its health with them before it may serve");

@@ -164,7 +164,8 @@ class PrometheusAlertRulesTest {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (ManagedModelRouter<String, String> router = TestRouters.router("fraud-scoring", spec(v1, model(clock, "v1", new AtomicBoolean())), clock)
                 .release(spec(v2, model(clock, "v2", new AtomicBoolean()))).build();
-             RollbackMetrics metrics = RollbackMetrics.of(router)) {
+             // The triggers turn the latency histogram on: their rules read its buckets.
+             RollbackMetrics metrics = RollbackMetrics.of(router).withTriggers(ALL)) {
             metrics.bindTo(registry);
             router.setWeights(Segment.DEFAULT, Map.of(v1.id(), 5_000, v2.id(), 5_000), Cause.operator("ana", "canary 50 %"));
             router.invoke("slow", RequestContext.of("user-1"));
@@ -184,13 +185,13 @@ class PrometheusAlertRulesTest {
             assertThat(used).containsExactlyInAnyOrder("rollback4j_calls_seconds_bucket", "rollback4j_calls_seconds_count",
                     "rollback4j_requests_total", "rollback4j_release_last_known_good");
             assertThat(exported).containsAll(used);
-            assertThat(scrape).contains("rollback4j_release_last_known_good{release=\"" + v1.id().value() + "\",router=\"fraud-scoring\"} 1.0")
-                    .contains("rollback4j_release_last_known_good{release=\"" + v2.id().value() + "\",router=\"fraud-scoring\"} 0.0");
+            assertThat(scrape).contains("rollback4j_release_last_known_good{release=\"" + v1.name() + "\",release_id=\"" + v1.id().value() + "\",router=\"fraud-scoring\"} 1.0")
+                    .contains("rollback4j_release_last_known_good{release=\"" + v2.name() + "\",release_id=\"" + v2.id().value() + "\",router=\"fraud-scoring\"} 0.0");
 
             router.promote(v2.id(), Cause.operator("ana", "v2 baked"));
             assertThat(registry.scrape())
-                    .contains("rollback4j_release_last_known_good{release=\"" + v1.id().value() + "\",router=\"fraud-scoring\"} 0.0")
-                    .contains("rollback4j_release_last_known_good{release=\"" + v2.id().value() + "\",router=\"fraud-scoring\"} 1.0");
+                    .contains("rollback4j_release_last_known_good{release=\"" + v1.name() + "\",release_id=\"" + v1.id().value() + "\",router=\"fraud-scoring\"} 0.0")
+                    .contains("rollback4j_release_last_known_good{release=\"" + v2.name() + "\",release_id=\"" + v2.id().value() + "\",router=\"fraud-scoring\"} 1.0");
         }
     }
 

@@ -247,17 +247,17 @@ public final class RollbackRouters implements SmartLifecycle, AutoCloseable {
                     return id;
                 }
             }
-            for (io.github.rollback4j.Release r : router.releases()) {
-                if (r.id().value().equals(release)) {
-                    return r.id();
-                }
+            java.util.Optional<io.github.rollback4j.Release> inCode = router.releaseNamed(release);
+            if (inCode.isPresent()) {
+                return inCode.get().id();
             }
             throw new IllegalArgumentException("router '" + name + "' has no release '" + release + "'; releases are " + releases);
         }
 
         /**
          * @param id a release id
-         * @return its name in the properties, or the id itself for a release added in code
+         * @return its display name: the name in the properties, or {@link io.github.rollback4j.Release#name()} of
+         *         a release added in code
          */
         public String releaseName(ReleaseId id) {
             for (Map.Entry<String, ReleaseId> e : releases.entrySet()) {
@@ -265,7 +265,7 @@ public final class RollbackRouters implements SmartLifecycle, AutoCloseable {
                     return e.getKey();
                 }
             }
-            return id.value();
+            return router.releaseName(id);
         }
 
         void close() {

@@ -202,7 +202,9 @@ final class RouterAssembler {
                                                      Setting<Integer> unhealthyAfter) {
         Model<Object, Object> model = (Model<Object, Object>) bean(p + ".model-bean", r.getModelBean(), Model.class,
                 "a bean implementing io.github.rollback4j.Model");
-        Release release = release(router, p, r);
+        Release release = attempt(() -> release(router, p, r).withName(r.getName()), message -> new String[] {p + ".name", r.getName(),
+                "Name the release with up to " + Release.MAX_NAME_LENGTH + " letters, digits, '.', '_', ':', '+', '/', '@' or '-', e.g. v2;"
+                        + " the name is what logs, metrics and the Actuator endpoint show"});
         String samplesPath = r.getSampleInputsBean() != null ? p + ".sample-inputs-bean"
                 : "rollback4j.routers." + router + ".sample-inputs-bean";
         String samplesBean = r.getSampleInputsBean() != null ? r.getSampleInputsBean() : rp.getSampleInputsBean();

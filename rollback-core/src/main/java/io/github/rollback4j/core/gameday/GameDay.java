@@ -191,7 +191,7 @@ public final class GameDay {
     static Release release(SyntheticRelease r) {
         ModelVersion.Builder model = ModelVersion.builder(r.model()).version(r.version()).digest(digest(r.model() + ":" + r.version()));
         r.requires().forEach((feature, versions) -> model.compatibleWith(feature, versions.toArray(String[]::new)));
-        Release.Builder release = Release.builder(model.build());
+        Release.Builder release = Release.builder(model.build()).name(r.name());
         r.features().forEach((feature, version) -> release.feature(FeatureVersion.of(feature, version, digest(feature + ":" + version))));
         r.flags().forEach(release::featureFlag);
         return release.build();
@@ -1008,7 +1008,7 @@ public final class GameDay {
             lastVerdicts.put(key, v);
             if (v.level().isBreach() && verdicts.stream().noneMatch(k -> (k.trigger() + "|" + k.candidate() + "|" + k.segment()).equals(key))) {
                 verdicts.add(v);
-                event("breach", v.summary());
+                event("breach", v.summary(names.getOrDefault(v.candidate(), v.candidate().value())));
             } else if (v.level() == VerdictLevel.INCONCLUSIVE && v.evidence().breachingSince() != null
                     && v.evidence().breachingSince().equals(v.time())) {
                 event("breaching", v.trigger() + " starts breaching" + (v.segment() == null ? "" : " in " + v.segment())

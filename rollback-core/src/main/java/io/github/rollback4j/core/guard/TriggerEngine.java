@@ -199,7 +199,8 @@ public final class TriggerEngine implements AutoCloseable {
         try {
             raw = Evaluators.evaluate(trigger, arm, ctx, state);
         } catch (RuntimeException e) {
-            LOG.error("trigger '{}' could not be evaluated for {}: {}", trigger.name(), arm.candidate(), e.toString(), e);
+            LOG.error("trigger '{}' could not be evaluated for {}: {}", trigger.name(), router.releaseNameAndId(arm.candidate()),
+                    e.toString(), e);
             raw = new RawResult(RawResult.State.INCONCLUSIVE, Evidence.builder(trigger.metric().kind(), trigger.threshold())
                     .note("evaluation failed: " + e).build());
         }
@@ -264,15 +265,16 @@ public final class TriggerEngine implements AutoCloseable {
             boolean segmentOnly = verdict.segment() != null && !byName.get(verdict.trigger()).global();
             if (verdict.level() == VerdictLevel.SEVERE_BREACH
                     && stillServing(verdict.candidate(), segmentOnly ? verdict.segment() : null)) {
-                Cause cause = Cause.trigger(verdict.trigger(), Severity.SEVERE.name(), verdict.summary());
+                Cause cause = Cause.trigger(verdict.trigger(), Severity.SEVERE.name(), summary(verdict));
                 try {
                     if (segmentOnly) {
                         router.rollbackSegment(verdict.segment(), cause);
                     } else {
                         router.rollbackToLastKnownGood(cause);
                     }
-                    LOG.warn("router '{}': rolled back {} on trigger {}", router.name(),
-                            segmentOnly ? "segment " + verdict.segment() : "every segment", verdict.summary());
+                    // The router logged the one WARN line of this rollback; this is its detail.
+                    LOG.info("router '{}': rolled back {} on trigger {}", router.name(),
+                            segmentOnly ? "segment " + verdict.segment() : "every segment", summary(verdict));
                 } catch (RollbackRefusedException e) {
                     LOG.error("router '{}': trigger '{}' asked for a rollback that was refused: {}", router.name(),
                             verdict.trigger(), e.getMessage());
@@ -283,9 +285,14 @@ public final class TriggerEngine implements AutoCloseable {
                 // One pending approval per trigger, candidate and segment: a per-segment trigger's mild breach in
                 // one segment must not hide another segment's.
                 pendingApprovals.add(verdict);
-                LOG.warn("router '{}': rollout paused for approval: {}", router.name(), verdict.summary());
+                LOG.warn("router '{}': rollout paused for approval: {}", router.name(), summary(verdict));
             }
         }
+    }
+
+    /** The verdict's one line, naming the candidate by its display name and id. */
+    private String summary(Verdict verdict) {
+        return verdict.summary(router.releaseNameAndId(verdict.candidate()));
     }
 
     /** Whether the candidate still has weight in the segment (or anywhere, for {@code null}). */
@@ -433,7 +440,7 @@ public final class TriggerEngine implements AutoCloseable {
                     .filter(v -> segment == null || v.segment() == null || v.segment().equals(segment)).toList();
             pendingApprovals.removeAll(approved);
             router.audit("approved", cause, approved.isEmpty() ? "nothing was pending"
-                    : approved.stream().map(Verdict::summary).collect(java.util.stream.Collectors.joining("; ")));
+                    : approved.stream().map(this::summary).collect(java.util.stream.Collectors.joining("; ")));
             LOG.info("router '{}': {} approved {} pending breach(es): {}", router.name(), cause.actor(), approved.size(), cause.reason());
             return approved;
         } finally {

@@ -53,6 +53,7 @@ final class Bundles {
         for (Incident.FrozenRelease f : incident.frozen()) {
             ObjectNode node = frozen.addObject();
             node.put("release", f.release().value());
+            node.put("name", f.name());
             node.put("label", f.label());
             ObjectNode model = node.putObject("model");
             model.put("name", f.modelName());
@@ -202,10 +203,10 @@ final class Bundles {
         } else {
             evidence(md, i.trigger());
         }
-        md.append("\n## Frozen releases\n\n| release | label | model digest | features | config | quarantined | flags off |\n")
-                .append("| --- | --- | --- | --- | --- | --- | --- |\n");
+        md.append("\n## Frozen releases\n\n| release | id | label | model digest | features | config | quarantined | flags off |\n")
+                .append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
         for (Incident.FrozenRelease f : i.frozen()) {
-            md.append("| `").append(f.release().value()).append("` | ").append(f.label()).append(" | `").append(f.modelDigest())
+            md.append("| ").append(escape(f.name())).append(" | `").append(f.release().value()).append("` | ").append(f.label()).append(" | `").append(f.modelDigest())
                     .append("` | ").append(f.featureDigests().isEmpty() ? "–" : escape(f.featureDigests().toString()))
                     .append(" | ").append(f.configDigest() == null ? "–" : f.configDigest())
                     .append(" | ").append(f.quarantined() ? "yes" : "no")
@@ -214,8 +215,11 @@ final class Bundles {
         md.append("\n## Impact\n\nServed by the rolled-back releases (telemetry since each was registered).\n\n")
                 .append("| release | segment | requests | errors | error rate | distinct stickiness keys |\n")
                 .append("| --- | --- | ---: | ---: | ---: | ---: |\n");
+        java.util.Map<io.github.rollback4j.ReleaseId, String> frozenNames = new java.util.HashMap<>();
+        i.frozen().forEach(f -> frozenNames.put(f.release(), f.name()));
         for (Incident.Impact m : i.impact()) {
-            md.append("| `").append(m.release().value()).append("` | ").append(m.segment() == null ? "all" : m.segment().name())
+            String shownName = frozenNames.get(m.release());
+            md.append("| ").append(shownName == null ? "" : escape(shownName) + " ").append("`").append(m.release().value()).append("` | ").append(m.segment() == null ? "all" : m.segment().name())
                     .append(" | ").append(m.requests()).append(" | ").append(m.errors()).append(" | ")
                     .append(m.requests() == 0 ? "–" : String.format(Locale.ROOT, "%.2f %%", 100.0 * m.errors() / m.requests()))
                     .append(" | ").append(m.distinctKeys() < 0 ? "– (telemetry off)" : "≈ " + m.distinctKeys()).append(" |\n");

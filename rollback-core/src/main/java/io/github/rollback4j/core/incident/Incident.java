@@ -53,6 +53,7 @@ public record Incident(String id, String router, IncidentStatus status, Instant 
      * A rolled-back release as it was frozen: its artifacts by digest, its quarantine and the flags turned off.
      *
      * @param release the release id
+     * @param name the release's display name, e.g. {@code v2}
      * @param label e.g. {@code fraud-model:2.0.0+categorical-encoder:v5}
      * @param modelName the model's name
      * @param modelVersion the model's version
@@ -62,7 +63,7 @@ public record Incident(String id, String router, IncidentStatus status, Instant 
      * @param quarantined whether the router holds it in quarantine (it cannot serve again without an override)
      * @param flagsDisabled the feature flags the rollback turned off
      */
-    public record FrozenRelease(ReleaseId release, String label, String modelName, String modelVersion, String modelDigest,
+    public record FrozenRelease(ReleaseId release, String name, String label, String modelName, String modelVersion, String modelDigest,
                                 Map<String, String> featureDigests, String configDigest, boolean quarantined,
                                 Set<String> flagsDisabled) {
     }

@@ -357,13 +357,13 @@ public final class Incidents implements AutoCloseable {
             for (CallSample<?, ?> s : before.subList(Math.max(0, before.size() - samplesBefore), before.size())) {
                 redactInto(t, s, t.before);
             }
-            t.event(at, "rolled back " + (segment == null ? "every segment" : "segment " + segment) + " to " + lkg + " by "
+            t.event(at, "rolled back " + (segment == null ? "every segment" : "segment " + segment) + " to " + router.releaseNameAndId(lkg) + " by "
                     + cause.actor() + (Cause.NONE.equals(cause.trigger()) ? "" : " (trigger " + cause.trigger() + ")") + ": "
                     + cause.reason());
-            t.event(time.now(), "incident opened: " + rolledBack + " frozen and quarantined, " + t.before.size()
+            t.event(time.now(), "incident opened: " + rolledBack.stream().map(router::releaseNameAndId).toList() + " frozen and quarantined, " + t.before.size()
                     + " samples from before the rollback kept" + (checks.isEmpty() ? "; no verification checks configured"
                     : "; verifying " + checks.stream().map(TriggerSpec::name).collect(Collectors.joining(", "))
-                    + " on " + lkg + " until " + t.deadline));
+                    + " on " + router.releaseNameAndId(lkg) + " until " + t.deadline));
             t.audit = auditSince(lkg, at);
             incidents.put(id, t);
             Incident snapshot = t.snapshot();
@@ -477,7 +477,7 @@ public final class Incidents implements AutoCloseable {
         release.features().forEach(f -> features.put(f.name(), f.version() + "@" + f.digest()));
         Set<String> flags = new LinkedHashSet<>(release.featureFlags());
         flags.retainAll(flagsOff);
-        return new Incident.FrozenRelease(release.id(), release.label(), release.model().name(), release.model().version(),
+        return new Incident.FrozenRelease(release.id(), release.name(), release.label(), release.model().name(), release.model().version(),
                 release.model().digest(), Map.copyOf(features),
                 release.config().map(c -> c.version() + "@" + c.digest()).orElse(null), quarantined, Set.copyOf(flags));
     }
@@ -749,7 +749,7 @@ public final class Incidents implements AutoCloseable {
         s.append("Verification: ").append(i.verification().state());
         if (i.status() == IncidentStatus.ESCALATED) {
             s.append(" — rollback did not restore the SLOs: ").append(i.verification().checks().stream()
-                    .filter(v -> v.level() != VerdictLevel.HEALTHY).map(Verdict::summary).collect(Collectors.joining("; ")));
+                    .filter(v -> v.level() != VerdictLevel.HEALTHY).map(v -> v.summary(router.releaseNameAndId(v.candidate()))).collect(Collectors.joining("; ")));
         } else if (!i.verification().checks().isEmpty()) {
             s.append(" — ").append(i.verification().checks().stream().map(v -> v.trigger() + " " + v.level())
                     .collect(Collectors.joining(", ")));
@@ -758,8 +758,9 @@ public final class Incidents implements AutoCloseable {
         return s.toString();
     }
 
+    /** {@code name (rel-…), model:version+features}, or the name and id of a release the router no longer has. */
     private String label(ReleaseId id) {
-        return router.releases().stream().filter(r -> r.id().equals(id)).findFirst().map(Release::label).orElse(id.value());
+        return router.release(id).map(r -> r.name() + " (" + r.id() + "), " + r.label()).orElse(router.releaseNameAndId(id));
     }
 
     private static String key(String trigger, ReleaseId candidate, Segment segment) {

@@ -36,6 +36,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -97,6 +98,8 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
     private final ReentrantLock probing = new ReentrantLock();
     private final Map<ReleaseId, ReleaseSlot<I, O>> slots = new ConcurrentHashMap<>();
     private final List<ReleaseId> order = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Display name of every release ever registered, kept after retirement so incidents and logs can still name it. */
+    private final Map<ReleaseId, String> names = new ConcurrentHashMap<>();
     private final Executor probeExecutor;
     private final ExecutorService ownedProbeExecutor;
     private final TelemetryHub<I, O> telemetry;
@@ -181,11 +184,64 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
 
     private void register(ReleaseSpec<I, O> spec) {
         ReleaseId id = spec.release().id();
+        String releaseName = spec.release().name();
+        // Registration runs on one control thread at a time (builder, addRelease), so check-then-put is not racy.
+        for (ReleaseSlot<I, O> other : slots.values()) {
+            if (!other.id.equals(id) && other.release.name().equals(releaseName)) {
+                throw new IllegalArgumentException("router '" + name + "': releases " + other.id + " and " + id
+                        + " are both named '" + releaseName + "'; release names must be unique within a router. Name one of"
+                        + " them with ReleaseSpec.builder(..).name(\"...\") or Release.builder(..).name(\"...\"), e.g. 'v2'");
+            }
+        }
         if (slots.putIfAbsent(id, new ReleaseSlot<>(name, spec, telemetryOn)) != null) {
             throw new IllegalArgumentException("router '" + name + "': release " + spec.release()
                     + " is registered twice; each release (same model, feature and config digests) may be added once");
         }
+        names.put(id, releaseName);
         order.add(id);
+    }
+
+    /** The release's display name; a release never registered shows its id. */
+    @Override
+    public String releaseName(ReleaseId release) {
+        String known = release == null ? null : names.get(release);
+        return known != null ? known : String.valueOf(release);
+    }
+
+    @Override
+    public Optional<Release> release(ReleaseId release) {
+        ReleaseSlot<I, O> slot = release == null ? null : slots.get(release);
+        return slot == null ? Optional.empty() : Optional.of(slot.release);
+    }
+
+    /** {@code name (rel-…)}, for messages people read. */
+    private String shown(ReleaseId release) {
+        return releaseName(release) + " (" + release + ")";
+    }
+
+    /** {@code [name (rel-…), …]}, for messages people read. */
+    private String shown(Collection<ReleaseId> releases) {
+        List<String> out = new ArrayList<>(releases.size());
+        for (ReleaseId id : releases) {
+            out.add(shown(id));
+        }
+        return out.toString();
+    }
+
+    /** {@code [name, …]}, for the one-line rollback warning. */
+    private String names(Collection<ReleaseId> releases) {
+        List<String> out = new ArrayList<>(releases.size());
+        for (ReleaseId id : releases) {
+            out.add(releaseName(id));
+        }
+        return out.toString();
+    }
+
+    /** {@code {name (rel-…)=bp, …}}, for audit lines people read. */
+    private String shownWeights(Map<ReleaseId, Integer> weights) {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        weights.forEach((id, bp) -> out.put(shown(id), bp));
+        return out.toString();
     }
 
     private void checkKnown(RolloutState state) {
@@ -195,7 +251,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         for (ReleaseId id : referenced) {
             if (!slots.containsKey(id)) {
                 throw new IllegalStateException("router '" + name + "': the stored rollout state (generation " + state.generation()
-                        + ") routes to release " + id + ", which is not registered with this router. Register that release"
+                        + ") routes to release " + shown(id) + ", which is not registered with this router. Register that release"
                         + " (ModelRouters.builder(..).release(..)) or remove the router's state from the store");
             }
         }
@@ -279,7 +335,11 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         // Decided before the call, so a call that is neither recorded nor sampled reads no clock.
         CallSampleRing<I, O> ring = samples != null && samples.sample() ? samples : null;
         if (stats == null && ring == null) {
-            return slot.model.predict(input);
+            try {
+                return slot.model.predict(input);
+            } catch (Exception e) {
+                throw slot.attribution.attach(e);
+            }
         }
         long start = time.nanoTime();
         O output;
@@ -292,7 +352,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
                 stats.recordCall(telemetry.millis(end), end - start, outcome);
             }
             keep(ring, end, slot, request, input, null, e, end - start, outcome);
-            throw e;
+            throw slot.attribution.attach(e);
         }
         long end = time.nanoTime();
         if (stats != null) {
@@ -300,6 +360,15 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         }
         keep(ring, end, slot, request, input, output, null, end - start, Outcome.SUCCESS);
         return output;
+    }
+
+    /** The last-known-good serving a failed call; its own exception says it came from the LKG. */
+    private O fallback(ReleaseSlot<I, O> lkg, I input) throws Exception {
+        try {
+            return lkg.model.predict(input);
+        } catch (Exception e) {
+            throw lkg.attribution.attach(e);
+        }
     }
 
     private void recordSuccess(CallStats<I, O> stats, long end, long latency, I input, O output) {
@@ -347,7 +416,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
             if (fellBack != null) {
                 fellBack[0] = true;
             }
-            return lkg.model.predict(input);
+            return fallback(lkg, input);
         }
         O output;
         try {
@@ -362,12 +431,12 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
             }
             keepSample(samples, end, slot, request, input, null, e, end - start, outcome);
             if (ignored) {
-                throw e;
+                throw slot.attribution.attach(e);
             }
             if (fellBack != null) {
                 fellBack[0] = true;
             }
-            return lkg.model.predict(input);
+            return fallback(lkg, input);
         } catch (Error e) {
             breaker.releasePermission();
             throw e;
@@ -537,7 +606,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         ReleaseSlot<I, O> slot = slots.get(release);
         if (slot == null) {
             throw new IllegalArgumentException(operation + ": router '" + name + "' has no release " + release
-                    + "; known releases are " + order);
+                    + "; known releases are " + shown(order));
         }
         return slot;
     }
@@ -556,12 +625,12 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
             RolloutState base = table.state;
             for (ReleaseId id : target.keySet()) {
                 if (base.quarantined().contains(id)) {
-                    throw new IllegalStateException("setWeights(" + segment + "): release " + id + " is quarantined since it was"
+                    throw new IllegalStateException("setWeights(" + segment + "): release " + shown(id) + " is quarantined since it was"
                             + " rolled back; it may receive traffic again only after overrideQuarantine(" + id
                             + ", Cause.operator(..)) by an operator");
                 }
                 if (slots.get(id).state == ReleaseState.COLD) {
-                    throw new IllegalStateException("setWeights(" + segment + "): release " + id + " was never warmed;"
+                    throw new IllegalStateException("setWeights(" + segment + "): release " + shown(id) + " was never warmed;"
                             + " call warmUp(" + id + ") or checkHealth() first");
                 }
             }
@@ -573,7 +642,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
                     change("weights-changed", cause)));
             enableFlags(target.keySet());
             Map<ReleaseId, Integer> after = state.weights(segment.name());
-            record("weights-changed", cause, segment + ": " + before + " -> " + after + " (basis points)");
+            record("weights-changed", cause, segment + ": " + shownWeights(before) + " -> " + shownWeights(after) + " (basis points)");
             if (events.hasListeners()) {
                 events.publish(new RouterEvent.WeightsChanged(name, time.now(), segment, before, after, state.generation(), cause));
             }
@@ -590,7 +659,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
             Integer weight = entry.getValue();
             String field = "setWeights(" + segment + ").basisPoints[" + id + "]";
             if (id == null || !slots.containsKey(id)) {
-                throw new IllegalArgumentException(field + ": router '" + name + "' has no such release; known releases are " + order);
+                throw new IllegalArgumentException(field + ": router '" + name + "' has no such release; known releases are " + shown(order));
             }
             if (weight == null || weight < 0 || weight > StickyBuckets.BUCKETS) {
                 throw new IllegalArgumentException(field + " must be between 0 and " + StickyBuckets.BUCKETS
@@ -617,17 +686,18 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
             requireNotFailSafe("promote(" + release + ")");
             RolloutState base = table.state;
             if (base.quarantined().contains(release)) {
-                throw new IllegalStateException("promote: release " + release + " is quarantined since it was rolled back;"
+                throw new IllegalStateException("promote: release " + shown(release) + " is quarantined since it was rolled back;"
                         + " an operator must call overrideQuarantine(" + release + ", ..) first");
             }
             if (!slot.isReady()) {
-                throw new IllegalStateException("promote: release " + release + " is " + slot.state
+                throw new IllegalStateException("promote: release " + shown(release) + " is " + slot.state
                         + " and cannot take all traffic; it must be warm and healthy (READY). Last failure: " + slot.lastFailure);
             }
             ReleaseId previous = base.lastKnownGood();
             RolloutState state = commit(base, s -> allTo(s, release, release, s.quarantined(), change("promoted", cause)));
             enableFlags(Set.of(release));
-            record("promoted", cause, release + " (" + slot.release.label() + ") is the last-known-good; previous " + previous);
+            record("promoted", cause, shown(release) + ", " + slot.release.label() + ", is the last-known-good; previous "
+                    + shown(previous));
             if (events.hasListeners()) {
                 events.publish(new RouterEvent.Promoted(name, time.now(), release, previous, state.generation(), cause));
             }
@@ -672,11 +742,12 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
                 appliedRemoteRollback(base, stored.state(), disabled);
                 return;
             }
-            record("rolled-back", cause, "all traffic to " + lkg.id + " (" + lkg.release.label() + "); quarantined " + rolledBack
-                    + "; flags off " + disabled + (stored.pending() ? "; NOT yet stored: the state store did not take it,"
-                    + " other replicas may still route to " + rolledBack : ""));
-            LOG.warn("router '{}': rolled back to {} ({}); quarantined {}; feature flags turned off {}; cause: {} ({})",
-                    name, lkg.id, lkg.release.label(), rolledBack, disabled, cause.reason(), cause.actor());
+            record("rolled-back", cause, "all traffic to " + shown(lkg.id) + ", " + lkg.release.label() + "; quarantined "
+                    + shown(rolledBack) + "; flags off " + disabled + (stored.pending() ? "; NOT yet stored: the state store did not"
+                    + " take it, other replicas may still route to " + shown(rolledBack) : ""));
+            // The one WARN line of a rollback; triggers, rollouts and incidents add their detail at INFO.
+            LOG.warn("router '{}': rolled back {} to {}: {} ({}); quarantined; feature flags turned off {}",
+                    name, names(rolledBack), lkg.release.name(), cause.reason(), cause.actor(), disabled);
             if (events.hasListeners()) {
                 events.publish(new RouterEvent.RolledBack(name, time.now(), lkg.id, Set.copyOf(rolledBack), Set.copyOf(disabled),
                         stored.state().generation(), cause));
@@ -692,8 +763,8 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
             return;
         }
         ReleaseHealth lkgHealth = lkg.health(false);
-        String message = "router '" + name + "': rollback refused: the last-known-good " + lkg.id + " (" + lkg.release.label()
-                + ") is " + lkg.state + (lkg.lastFailure != null ? " (" + lkg.lastFailure + ")" : "")
+        String message = "router '" + name + "': rollback refused: the last-known-good " + shown(lkg.id) + ", " + lkg.release.label()
+                + ", is " + lkg.state + (lkg.lastFailure != null ? " (" + lkg.lastFailure + ")" : "")
                 + "; rolling back onto a release that cannot serve would trade one outage for another. Fix or warm the"
                 + " last-known-good (warmUp/checkHealth), or promote a healthy release, then roll back";
         record("rollback-refused", cause, message);
@@ -742,11 +813,11 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
                 table = compile(candidate);
             }
             LOG.error("router '{}': rolled back locally, but the state store did not accept the rollback after {} attempts;"
-                    + " other replicas may still route to {}", name, config.stateStoreRetries() + 1, rolledBack);
+                    + " other replicas may still route to {}", name, config.stateStoreRetries() + 1, shown(rolledBack));
         } catch (RuntimeException e) {
             LOG.error("router '{}': rolled back locally, but the state store could not be reached ({}); the rollback stays"
                     + " pending and is proposed again at the next reload; other replicas may still route to {}", name, e.toString(),
-                    rolledBack);
+                    shown(rolledBack));
         }
         pendingRollback = new PendingRollback(reapply, Set.copyOf(rolledBack));
         return new Persisted(candidate, false, true);
@@ -804,10 +875,10 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
                 appliedRemoteRollback(base, stored.state(), disabled);
                 return;
             }
-            record("segment-rolled-back", cause, segment + ": all traffic to " + lkg.id + "; lost by " + lost
-                    + (orphaned.isEmpty() ? "" : "; quarantined " + orphaned + "; flags off " + disabled));
-            LOG.warn("router '{}': segment {} rolled back to {}; {} lost its traffic; cause: {} ({})",
-                    name, segment, lkg.id, lost, cause.reason(), cause.actor());
+            record("segment-rolled-back", cause, segment + ": all traffic to " + shown(lkg.id) + "; lost by " + shown(lost)
+                    + (orphaned.isEmpty() ? "" : "; quarantined " + shown(orphaned) + "; flags off " + disabled));
+            LOG.warn("router '{}': segment {} rolled back {} to {}: {} ({})",
+                    name, segment, names(lost), lkg.release.name(), cause.reason(), cause.actor());
             if (events.hasListeners()) {
                 events.publish(new RouterEvent.SegmentRolledBack(name, time.now(), segment, lkg.id, Set.copyOf(lost),
                         Set.copyOf(orphaned), stored.state().generation(), cause));
@@ -839,7 +910,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         Objects.requireNonNull(cause, "overrideQuarantine: cause must not be null");
         slot(release, "overrideQuarantine");
         if (Cause.AUTOMATIC.equals(cause.actor())) {
-            throw new IllegalArgumentException("overrideQuarantine(" + release + "): the actor must be an operator, not '"
+            throw new IllegalArgumentException("overrideQuarantine(" + shown(release) + "): the actor must be an operator, not '"
                     + Cause.AUTOMATIC + "'; a quarantine is only lifted by a person, on the record");
         }
         control.lock();
@@ -847,14 +918,14 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
             requireNotFailSafe("overrideQuarantine(" + release + ")");
             RolloutState base = table.state;
             if (!base.quarantined().contains(release)) {
-                throw new IllegalArgumentException("overrideQuarantine(" + release + "): the release is not quarantined;"
-                        + " quarantined releases are " + base.quarantined());
+                throw new IllegalArgumentException("overrideQuarantine(" + shown(release) + "): the release is not quarantined;"
+                        + " quarantined releases are " + shown(base.quarantined()));
             }
             Set<ReleaseId> quarantine = new LinkedHashSet<>(base.quarantined());
             quarantine.remove(release);
             commit(base, s -> s.next(s.lastKnownGood(), s.allocations(), quarantine, change("quarantine-overridden", cause)));
-            record("quarantine-overridden", cause, release + " may receive traffic again");
-            LOG.warn("router '{}': quarantine of {} lifted by {}: {}", name, release, cause.actor(), cause.reason());
+            record("quarantine-overridden", cause, shown(release) + " may receive traffic again");
+            LOG.warn("router '{}': quarantine of {} lifted by {}: {}", name, shown(release), cause.actor(), cause.reason());
             if (events.hasListeners()) {
                 events.publish(new RouterEvent.QuarantineOverridden(name, time.now(), release, cause));
             }
@@ -871,17 +942,17 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         try {
             RolloutState state = table.state;
             if (release.equals(state.lastKnownGood())) {
-                throw new IllegalStateException("retire(" + release + "): the release is the last-known-good; promote"
+                throw new IllegalStateException("retire(" + shown(release) + "): the release is the last-known-good; promote"
                         + " another release first");
             }
             if (shadow != null && shadow.candidate().id.equals(release)) {
-                throw new IllegalStateException("retire(" + release + "): the release is the shadow candidate; call"
+                throw new IllegalStateException("retire(" + shown(release) + "): the release is the shadow candidate; call"
                         + " stopShadow() first");
             }
             for (Map.Entry<String, List<BucketRange>> entry : state.allocations().entrySet()) {
                 for (BucketRange range : entry.getValue()) {
                     if (range.release().equals(release)) {
-                        throw new IllegalStateException("retire(" + release + "): the release still has "
+                        throw new IllegalStateException("retire(" + shown(release) + "): the release still has "
                                 + state.weights(entry.getKey()).get(release) + " basis points in segment '" + entry.getKey()
                                 + "'; set its weight to 0 (or roll back) first");
                     }
@@ -889,7 +960,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
             }
             slots.remove(release);
             order.remove(release);
-            record("retired", cause, release + " is unloaded; its telemetry is dropped");
+            record("retired", cause, shown(release) + " is unloaded; its telemetry is dropped");
             if (events.hasListeners()) {
                 events.publish(new RouterEvent.ReleaseRetired(name, time.now(), release, cause));
             }
@@ -906,19 +977,19 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         control.lock();
         try {
             if (candidate.equals(table.state.lastKnownGood())) {
-                throw new IllegalArgumentException("startShadow(" + candidate + "): the release is the last-known-good, which"
+                throw new IllegalArgumentException("startShadow(" + shown(candidate) + "): the release is the last-known-good, which"
                         + " serves the calls that are mirrored; shadow a candidate release instead");
             }
             if (!slot.isReady()) {
-                throw new IllegalStateException("startShadow(" + candidate + "): the release is " + slot.state
+                throw new IllegalStateException("startShadow(" + shown(candidate) + "): the release is " + slot.state
                         + "; it must be warm and healthy (READY) to be shadowed. Last failure: " + slot.lastFailure);
             }
             RoutingTable.Shadow<I, O> previous = shadow;
             shadow = new RoutingTable.Shadow<>(slot, runner);
             table = compile(table.state);
-            record("shadow-started", cause, "calls served by " + table.state.lastKnownGood() + " are offered to shadow runner '"
-                    + runner.name() + "' for " + candidate + " (" + slot.release.label() + ")"
-                    + (previous == null ? "" : "; replaces runner '" + previous.runner().name() + "' for " + previous.candidate().id));
+            record("shadow-started", cause, "calls served by " + shown(table.state.lastKnownGood()) + " are offered to shadow runner '"
+                    + runner.name() + "' for " + shown(candidate) + ", " + slot.release.label()
+                    + (previous == null ? "" : "; replaces runner '" + previous.runner().name() + "' for " + shown(previous.candidate().id)));
         } finally {
             control.unlock();
         }
@@ -935,7 +1006,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
             }
             shadow = null;
             table = compile(table.state);
-            record("shadow-stopped", cause, "shadow runner '" + previous.runner().name() + "' for " + previous.candidate().id
+            record("shadow-stopped", cause, "shadow runner '" + previous.runner().name() + "' for " + shown(previous.candidate().id)
                     + " receives no more calls");
         } finally {
             control.unlock();
@@ -1184,7 +1255,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
                 try {
                     flags.set(flag, true);
                 } catch (RuntimeException e) {
-                    LOG.error("router '{}': could not enable feature flag '{}' of release {}", name, flag, id, e);
+                    LOG.error("router '{}': could not enable feature flag '{}' of release {}", name, flag, shown(id), e);
                 }
             }
         }
@@ -1199,7 +1270,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
                         flags.set(flag, false);
                     } catch (RuntimeException e) {
                         // The traffic is already back on the LKG; a flag service outage must not undo that.
-                        LOG.error("router '{}': rolled back, but could not turn off feature flag '{}' of release {}", name, flag, id, e);
+                        LOG.error("router '{}': rolled back, but could not turn off feature flag '{}' of release {}", name, flag, shown(id), e);
                     }
                 }
             }
@@ -1267,8 +1338,8 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
                     updateHealth(slot, ReleaseState.READY, null);
                     if (recovered) {
                         record("release-recovered", Cause.automatic("health probe passed again"),
-                                id + " may serve its buckets again");
-                        LOG.info("router '{}': release {} passed its health probe again and may serve", name, id);
+                                shown(id) + " may serve its buckets again");
+                        LOG.info("router '{}': release {} passed its health probe again and may serve", name, shown(id));
                         if (events.hasListeners()) {
                             events.publish(new RouterEvent.HealthRecovered(name, time.now(), id));
                         }
@@ -1298,14 +1369,14 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
                 if (wasServing) {
                     // Its buckets now go to the last-known-good: a routing change, so it is audited.
                     record("release-unhealthy", Cause.automatic("health probe failed " + failures + " time(s): " + failure),
-                            slot.id + " is out of traffic; its buckets are served by the last-known-good");
+                            shown(slot.id) + " is out of traffic; its buckets are served by the last-known-good");
                 }
             }
         } finally {
             control.unlock();
         }
         boolean isLkg = slot.id.equals(table.state.lastKnownGood());
-        LOG.warn("router '{}': health probe of {}{} failed ({} in a row): {}{}", name, slot.id, isLkg ? " (last-known-good)" : "",
+        LOG.warn("router '{}': health probe of {}{} failed ({} in a row): {}{}", name, shown(slot.id), isLkg ? " (last-known-good)" : "",
                 failures, failure, unhealthy ? "; it is out of traffic" : "");
         if (events.hasListeners()) {
             events.publish(new RouterEvent.HealthCheckFailed(name, time.now(), slot.id, failure, failures, unhealthy));

@@ -20,6 +20,8 @@ final class ReleaseSlot<I, O> {
     final ReleaseSpec<I, O> spec;
     final Release release;
     final ReleaseId id;
+    /** Added to this release's exceptions as a suppressed exception, so callers can tell which release threw. */
+    final io.github.rollback4j.ReleaseAttribution attribution;
     final Model<I, O> model;
     final CircuitBreaker breaker;
     /** Distinct stickiness keys served; {@code null} when telemetry is off. */
@@ -40,6 +42,7 @@ final class ReleaseSlot<I, O> {
         this.spec = spec;
         this.release = spec.release();
         this.id = release.id();
+        this.attribution = new io.github.rollback4j.ReleaseAttribution(router, id, release.name());
         this.model = spec.model();
         this.breaker = spec.circuitBreaker() == null ? null
                 : CircuitBreaker.of(router + "." + id.value(), spec.circuitBreaker());

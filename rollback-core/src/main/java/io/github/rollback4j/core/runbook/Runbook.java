@@ -179,7 +179,7 @@ public final class Runbook {
         Release lkg = router.lastKnownGood();
         ReleaseHealth health = router.lastKnownGoodHealth();
         md.append("## Last-known-good\n\n| | |\n| --- | --- |\n");
-        md.append("| release | `").append(lkg.id()).append("` |\n");
+        md.append("| release | `").append(lkg.name()).append("` (`").append(lkg.id()).append("`) |\n");
         md.append("| model | `").append(lkg.model().name()).append(':').append(lkg.model().version()).append("` `")
                 .append(lkg.model().digest()).append("` |\n");
         md.append("| features | ").append(features(lkg)).append(" |\n");
@@ -198,7 +198,7 @@ public final class Runbook {
         } else {
             md.append("| release | model | features | config | health |\n| --- | --- | --- | --- | --- |\n");
             for (Release r : candidates) {
-                md.append("| `").append(r.id()).append("` | `").append(r.model().name()).append(':').append(r.model().version())
+                md.append("| `").append(r.name()).append("` (`").append(r.id()).append("`) | `").append(r.model().name()).append(':').append(r.model().version())
                         .append("` | ").append(features(r)).append(" | ")
                         .append(r.config().map(c -> "`" + c.version() + "`").orElse("none")).append(" | ")
                         .append(cell(health(router.health(r.id())))).append(" |\n");
@@ -216,7 +216,7 @@ public final class Runbook {
             ids.addAll(configured.keySet());
             ids.addAll(serving.keySet());
             for (ReleaseId id : ids) {
-                md.append("| ").append(name).append(" | `").append(id).append("` | ").append(id.equals(lkg) ? "LKG" : "candidate")
+                md.append("| ").append(name).append(" | `").append(router.releaseName(id)).append("` (`").append(id).append("`) | ").append(id.equals(lkg) ? "LKG" : "candidate")
                         .append(" | ").append(Formats.basisPoints(configured.getOrDefault(id, 0)))
                         .append(" | ").append(Formats.basisPoints(serving.getOrDefault(id, 0))).append(" |\n");
             }

@@ -153,7 +153,7 @@ final class SelfCheck {
         Map<String, Map<String, String>> digestOf = new TreeMap<>();
         for (Release r : releases) {
             if (r.features().isEmpty() && !carried.isEmpty()) {
-                warning(Code.UNPAIRED_RELEASE, "Release " + r.id() + " (" + r.label() + ") pairs its model with no feature"
+                warning(Code.UNPAIRED_RELEASE, "Release " + r + ", " + r.label() + ", pairs its model with no feature"
                         + " version, while other releases of the router carry " + carried + "; if model "
                         + r.model().name() + ":" + r.model().version() + " uses them, declare the versions it was validated"
                         + " with (ModelVersion.builder(..).compatibleWith(..)) and add them to the release, so model and"

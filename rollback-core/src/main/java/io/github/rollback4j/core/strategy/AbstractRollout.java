@@ -72,7 +72,7 @@ abstract class AbstractRollout implements Rollout {
         this.keepPreviousWarm = keepPreviousWarm;
         router.health(candidate); // throws IllegalArgumentException for an unknown release
         if (router.lastKnownGood().id().equals(candidate)) {
-            throw new IllegalArgumentException(kind + ": candidate " + candidate + " is already the last-known-good of router '"
+            throw new IllegalArgumentException(kind + ": candidate " + router.releaseNameAndId(candidate) + " is already the last-known-good of router '"
                     + router.name() + "'; roll out a different release");
         }
         this.routerRegistration = router.eventPublisher().onEvent(event -> {
@@ -194,7 +194,7 @@ abstract class AbstractRollout implements Rollout {
         lock.lock();
         try {
             if (status.phase() != RolloutPhase.PROGRESSING) {
-                throw new IllegalStateException("pause: the " + kind + " of " + candidate + " is not progressing (" + status + ")");
+                throw new IllegalStateException("pause: the " + kind + " of " + router.releaseNameAndId(candidate) + " is not progressing (" + status + ")");
             }
             String reason = "paused by " + cause.actor() + ": " + cause.reason();
             transition(clock.now(), new RolloutStatus(RolloutPhase.PAUSED, status.step(), status.weightBasisPoints(), reason), cause);
@@ -261,7 +261,7 @@ abstract class AbstractRollout implements Rollout {
             if (finished()) {
                 stopSchedule();
             }
-        }, LOG, () -> kind + " of " + candidate + " on router '" + router.name() + "': tick");
+        }, LOG, () -> kind + " of " + router.releaseNameAndId(candidate) + " on router '" + router.name() + "': tick");
     }
 
     @Override
@@ -384,6 +384,11 @@ abstract class AbstractRollout implements Rollout {
         return false;
     }
 
+    /** The candidate as people read it: {@code name (rel-…)}. */
+    String shownCandidate() {
+        return router.releaseNameAndId(candidate);
+    }
+
     RolloutStatus current() {
         return status;
     }
@@ -394,11 +399,11 @@ abstract class AbstractRollout implements Rollout {
         status = to;
         auditTransition(from, to, cause);
         timeline.add(t);
-        if (to.phase() == RolloutPhase.ROLLED_BACK || to.phase() == RolloutPhase.ABORTED || to.phase() == RolloutPhase.REFUSED
-                || to.phase() == RolloutPhase.PAUSED || to.phase() == RolloutPhase.BLOCKED) {
-            LOG.warn("{} of {} on router '{}': {}", kind, candidate, router.name(), t.summary());
+        // A rollback or an abort is WARNed once by the router itself; the rollout's transition is its detail.
+        if (to.phase() == RolloutPhase.REFUSED || to.phase() == RolloutPhase.PAUSED || to.phase() == RolloutPhase.BLOCKED) {
+            LOG.warn("{} of {} on router '{}': {}", kind, shownCandidate(), router.name(), t.summary());
         } else {
-            LOG.info("{} of {} on router '{}': {}", kind, candidate, router.name(), t.summary());
+            LOG.info("{} of {} on router '{}': {}", kind, shownCandidate(), router.name(), t.summary());
         }
         for (Consumer<? super RolloutTransition> listener : listeners) {
             try {
@@ -422,9 +427,9 @@ abstract class AbstractRollout implements Rollout {
         };
         if (action != null) {
             try {
-                router.audit(action, cause, kind + " of " + candidate + ": " + to.reason());
+                router.audit(action, cause, kind + " of " + shownCandidate() + ": " + to.reason());
             } catch (RuntimeException e) {
-                LOG.warn("{} of {} on router '{}': could not audit {}", kind, candidate, router.name(), action, e);
+                LOG.warn("{} of {} on router '{}': could not audit {}", kind, shownCandidate(), router.name(), action, e);
             }
         }
     }
@@ -512,11 +517,12 @@ abstract class AbstractRollout implements Rollout {
     String holdReason(List<Verdict> verdicts) {
         List<Verdict> mild = pendingMild();
         if (!mild.isEmpty()) {
-            return "mild breach awaiting approval: " + mild.get(0).summary();
+            return "mild breach awaiting approval: " + mild.get(0).summary(router.releaseNameAndId(mild.get(0).candidate()));
         }
         for (Verdict v : verdicts) {
             if (v.level() == VerdictLevel.SEVERE_BREACH) {
-                return "severe breach, but the rollback was refused (the last-known-good cannot serve): " + v.summary();
+                return "severe breach, but the rollback was refused (the last-known-good cannot serve): "
+                        + v.summary(router.releaseNameAndId(v.candidate()));
             }
         }
         return null;
@@ -601,26 +607,26 @@ abstract class AbstractRollout implements Rollout {
             return;
         }
         Cause cause = Cause.automatic("the previous last-known-good " + previous + " was kept warm for " + keepPreviousWarm
-                + " after " + candidate + " was promoted");
+                + " after " + router.releaseNameAndId(candidate) + " was promoted");
         try {
             router.retire(previous, cause);
             transition(now, new RolloutStatus(RolloutPhase.PROMOTED, status.step(), status.weightBasisPoints(),
                     "retired the previous last-known-good " + previous + " after keeping it warm for " + keepPreviousWarm), cause);
         } catch (RuntimeException e) {
-            LOG.warn("{} of {} on router '{}': could not retire the previous last-known-good {}: {}", kind, candidate,
+            LOG.warn("{} of {} on router '{}': could not retire the previous last-known-good {}: {}", kind, router.releaseNameAndId(candidate),
                     router.name(), previous, e.getMessage());
         }
     }
 
     private void requireNotOver(String operation) {
         if (status.phase().isTerminal()) {
-            throw new IllegalStateException(operation + ": the " + kind + " of " + candidate + " is already over (" + status + ")");
+            throw new IllegalStateException(operation + ": the " + kind + " of " + router.releaseNameAndId(candidate) + " is already over (" + status + ")");
         }
     }
 
     private void requirePaused(String operation) {
         if (status.phase() != RolloutPhase.PAUSED) {
-            throw new IllegalStateException(operation + ": the " + kind + " of " + candidate + " is not paused (" + status + ")");
+            throw new IllegalStateException(operation + ": the " + kind + " of " + router.releaseNameAndId(candidate) + " is not paused (" + status + ")");
         }
     }
 

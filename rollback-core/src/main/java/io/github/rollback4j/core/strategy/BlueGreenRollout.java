@@ -114,7 +114,7 @@ public final class BlueGreenRollout<I, O> extends AbstractRollout {
         Duration age = Duration.between(bakeStartedAt, now);
         if (age.compareTo(plan.bake()) >= 0 && noBreach(verdicts)) {
             ReleaseId blue = router.lastKnownGood().id();
-            Cause cause = Cause.automatic("green " + candidate + " baked for " + age + " with no breach");
+            Cause cause = Cause.automatic("green " + router.releaseNameAndId(candidate) + " baked for " + age + " with no breach");
             try {
                 router.promote(candidate, cause);
             } catch (RuntimeException e) {
@@ -136,13 +136,13 @@ public final class BlueGreenRollout<I, O> extends AbstractRollout {
         }
         ReleaseHealth green = router.health(candidate);
         if (green.quarantined() || green.state() == ReleaseState.UNHEALTHY) {
-            refuse(now, "green " + candidate + " cannot serve: " + (green.quarantined() ? "quarantined"
+            refuse(now, "green " + router.releaseNameAndId(candidate) + " cannot serve: " + (green.quarantined() ? "quarantined"
                     : "unhealthy (" + green.lastFailure() + ")"));
             return;
         }
         if (!green.isServable()) {
             if (!now.isBefore(createdAt.plus(plan.warmupTimeout()))) {
-                refuse(now, "green " + candidate + " still " + green.state() + " after the warm-up timeout of " + plan.warmupTimeout());
+                refuse(now, "green " + router.releaseNameAndId(candidate) + " still " + green.state() + " after the warm-up timeout of " + plan.warmupTimeout());
             }
             return;
         }
@@ -167,7 +167,7 @@ public final class BlueGreenRollout<I, O> extends AbstractRollout {
                 return;
             }
         }
-        Cause cause = Cause.automatic("green " + candidate + " is warm, healthy and passed " + cases.size()
+        Cause cause = Cause.automatic("green " + router.releaseNameAndId(candidate) + " is warm, healthy and passed " + cases.size()
                 + " verification case(s); flipping all traffic to green");
         try {
             router.setWeights(segment, Map.of(candidate, 10_000), cause);

@@ -177,7 +177,7 @@ public final class CanaryRollout extends AbstractRollout {
     private void begin(Instant now) {
         ReleaseHealth health = router.health(candidate);
         if (health.quarantined() || health.state() == ReleaseState.UNHEALTHY) {
-            Cause c = Cause.automatic("candidate " + candidate + " cannot serve: " + (health.quarantined() ? "quarantined"
+            Cause c = Cause.automatic("candidate " + router.releaseNameAndId(candidate) + " cannot serve: " + (health.quarantined() ? "quarantined"
                     : "unhealthy (" + health.lastFailure() + ")"));
             transition(now, new RolloutStatus(RolloutPhase.REFUSED, -1, 0, c.reason()), c);
             return;
@@ -185,7 +185,7 @@ public final class CanaryRollout extends AbstractRollout {
         boolean pastDeadline = !now.isBefore(createdAt.plus(plan.progressDeadline()));
         if (!health.isServable()) {
             if (pastDeadline) {
-                Cause c = Cause.automatic("candidate " + candidate + " still " + health.state() + " when the progress deadline of "
+                Cause c = Cause.automatic("candidate " + router.releaseNameAndId(candidate) + " still " + health.state() + " when the progress deadline of "
                         + plan.progressDeadline() + " passed");
                 transition(now, new RolloutStatus(RolloutPhase.REFUSED, -1, 0, c.reason()), c);
             }
@@ -250,14 +250,14 @@ public final class CanaryRollout extends AbstractRollout {
 
     private void next(Instant now, int index, Duration baked) {
         if (index >= plan.steps().size() && !promoteRouter) {
-            Cause cause = Cause.automatic("canary of " + candidate + " passed every step of its plan in segment " + segment);
+            Cause cause = Cause.automatic("canary of " + router.releaseNameAndId(candidate) + " passed every step of its plan in segment " + segment);
             markSegmentPromoted(now, cause, "serves all of segment " + segment + " after " + plan.steps().size()
                     + " steps; last step healthy after " + baked + "; the router's last-known-good is unchanged");
             return;
         }
         if (index >= plan.steps().size()) {
             ReleaseId before = router.lastKnownGood().id();
-            Cause cause = Cause.automatic("canary of " + candidate + " passed every step of its plan");
+            Cause cause = Cause.automatic("canary of " + router.releaseNameAndId(candidate) + " passed every step of its plan");
             try {
                 router.promote(candidate, cause);
             } catch (RuntimeException e) {
@@ -274,7 +274,7 @@ public final class CanaryRollout extends AbstractRollout {
         if (!step.isFull()) {
             weights.put(lkg, 10_000 - step.weightBasisPoints());
         }
-        String why = index == 0 ? "canary of " + candidate + " starts at " + step.weightBasisPoints() + " bp"
+        String why = index == 0 ? "canary of " + router.releaseNameAndId(candidate) + " starts at " + step.weightBasisPoints() + " bp"
                 : "step " + (index - 1) + " healthy after " + baked + "; advancing to " + step.weightBasisPoints() + " bp";
         Cause cause = Cause.automatic(why);
         try {

@@ -209,12 +209,12 @@ public final class SegmentedRollout implements AutoCloseable {
             return;
         }
         try {
-            router.promote(candidate, Cause.automatic("every segment's canary of " + candidate + " passed its plan: "
+            router.promote(candidate, Cause.automatic("every segment's canary of " + router.releaseNameAndId(candidate) + " passed its plan: "
                     + rollouts.keySet()));
             promotedAt = now;
             previous = before;
         } catch (RuntimeException e) {
-            LOG.warn("segmented rollout of {} on router '{}': every segment passed, but the promotion was refused: {}", candidate,
+            LOG.warn("segmented rollout of {} on router '{}': every segment passed, but the promotion was refused: {}", router.releaseNameAndId(candidate),
                     router.name(), e.getMessage());
         }
     }
@@ -227,9 +227,9 @@ public final class SegmentedRollout implements AutoCloseable {
         }
         try {
             router.retire(previous, Cause.automatic("the previous last-known-good " + previous + " was kept warm for "
-                    + keepPreviousWarm + " after " + candidate + " was promoted in every segment"));
+                    + keepPreviousWarm + " after " + router.releaseNameAndId(candidate) + " was promoted in every segment"));
         } catch (RuntimeException e) {
-            LOG.warn("segmented rollout of {} on router '{}': could not retire the previous last-known-good {}: {}", candidate,
+            LOG.warn("segmented rollout of {} on router '{}': could not retire the previous last-known-good {}: {}", router.releaseNameAndId(candidate),
                     router.name(), previous, e.getMessage());
         }
     }
@@ -250,7 +250,7 @@ public final class SegmentedRollout implements AutoCloseable {
         try {
             List<CanaryRollout> running = running();
             if (running.isEmpty()) {
-                throw new IllegalStateException("abort: every segment's rollout of " + candidate + " is already over: " + statuses());
+                throw new IllegalStateException("abort: every segment's rollout of " + router.releaseNameAndId(candidate) + " is already over: " + statuses());
             }
             boolean serving = router.state().allocations().values().stream()
                     .anyMatch(ranges -> ranges.stream().anyMatch(r -> r.release().equals(candidate)));
@@ -293,7 +293,7 @@ public final class SegmentedRollout implements AutoCloseable {
         lock.lock();
         try {
             if (promotedAt != null) {
-                throw new IllegalStateException("promote: " + candidate + " is already the last-known-good of router '"
+                throw new IllegalStateException("promote: " + router.releaseNameAndId(candidate) + " is already the last-known-good of router '"
                         + router.name() + "'");
             }
             ReleaseId before = router.lastKnownGood().id();
@@ -474,7 +474,7 @@ public final class SegmentedRollout implements AutoCloseable {
                 }
             });
             if (done.isEmpty()) {
-                throw new IllegalStateException(operation + ": no segment's rollout of " + candidate + " is " + in + ": " + statuses());
+                throw new IllegalStateException(operation + ": no segment's rollout of " + router.releaseNameAndId(candidate) + " is " + in + ": " + statuses());
             }
             return List.copyOf(done);
         } finally {
@@ -506,7 +506,7 @@ public final class SegmentedRollout implements AutoCloseable {
             if (isOver() && (promotedAt == null || previousRetired())) {
                 stopSchedule();
             }
-        }, LOG, () -> "segmented rollout of " + candidate + " on router '" + router.name() + "': tick");
+        }, LOG, () -> "segmented rollout of " + router.releaseNameAndId(candidate) + " on router '" + router.name() + "': tick");
     }
 
     private synchronized void stopSchedule() {

@@ -22,6 +22,25 @@ class ConfigurationMetadataTest {
     }
 
     @Test
+    void theHealthSwitchAndTheValueHintsOfRoutersReachTheIde() throws Exception {
+        JsonNode metadata = metadata();
+        List<String> names = new ArrayList<>();
+        metadata.get("properties").forEach(p -> names.add(p.get("name").asString()));
+        assertThat(names).contains("management.health.rollback4j.enabled");
+        java.util.Map<String, List<String>> hints = new java.util.LinkedHashMap<>();
+        metadata.get("hints").forEach(h -> {
+            List<String> values = new ArrayList<>();
+            if (h.has("values")) {
+                h.get("values").forEach(v -> values.add(v.get("value").asString()));
+            }
+            hints.put(h.get("name").asString(), values);
+        });
+        assertThat(hints.get("rollback4j.routers.values.strategy.type")).containsExactly("none", "canary", "blue-green");
+        assertThat(hints.get("rollback4j.routers.values.triggers.severity")).containsExactly("severe", "mild", "dry_run");
+        assertThat(hints.get("rollback4j.routers.values.triggers.metric")).contains("latency", "error_rate", "kpi", "drift");
+    }
+
+    @Test
     void everyPropertyHasADescription() throws Exception {
         List<String> undescribed = new ArrayList<>();
         List<String> names = new ArrayList<>();
