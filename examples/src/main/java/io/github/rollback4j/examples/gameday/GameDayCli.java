@@ -38,13 +38,15 @@ import java.util.TreeMap;
  *   ({@code segmentOutcomes} only with a plan per segment, {@code evidence} only with {@code --evidence});</li>
  *   <li>{@code --seed N} runs with that seed instead of the scenario's;</li>
  *   <li>{@code --repeat N} runs N seeds (the seed and the N−1 after it) and prints the outcome counts and
- *   the percentiles of the detection time;</li>
+ *   the percentiles of the detection time; with {@code --json FILE} it writes that summary with each seed's
+ *   outcome ({@link #writeRepeat});</li>
  *   <li>{@code --evidence DIR} runs {@link GameDay#run(Scenario, long, Path)} (incident bundles and the
  *   runbook in DIR), then writes the Prometheus alert rules of the scenario's triggers to
  *   {@code DIR/alert-rules-<scenario>.yml} (runbook link: the runbook file next to it) and prints what it
- *   wrote. Refused with {@code --repeat} above 1: one directory holds one run's evidence.</li>
+ *   wrote (with a shadow also the shadow report, HTML and JSON). Refused with {@code --repeat} above 1: one directory holds one run's evidence.</li>
  * </ul>
- * Exit status: 0 when the run (every run, with {@code --repeat}) reached the scenario's {@code expect}
+ * A refused scenario file is reported as {@code gameday: FILE: PATH: what is wrong}, the file and the field path
+ * apart. Exit status: 0 when the run (every run, with {@code --repeat}) reached the scenario's {@code expect}
  * outcome or the scenario expects none, 1 otherwise, 2 for a bad command line or scenario file, or evidence
  * that could not be written.
  */
@@ -110,7 +112,9 @@ public final class GameDayCli {
         try {
             scenario = Scenarios.load(scenarioFile);
         } catch (SpecException e) {
-            err.println("gameday: " + e.getMessage());
+            // the file and the field path apart: "FILE: PATH: what is wrong"
+            err.println("gameday: " + (e.file() == null ? scenarioFile : e.file()) + ": "
+                    + (e.path().isEmpty() ? "" : e.path() + ": ") + e.detail());
             return 2;
         }
         long first = seed != null ? seed : scenario.seed();
@@ -144,6 +148,7 @@ public final class GameDayCli {
         }
         Map<String, Integer> outcomes = new TreeMap<>();
         List<Double> detections = new ArrayList<>();
+        List<GameDayResult> runs = new ArrayList<>();
         boolean all = true;
         for (long s = first; s < first + repeat; s++) {
             GameDayResult result = GameDay.run(scenario, s);
@@ -152,15 +157,67 @@ public final class GameDayCli {
                 detections.add(result.detectionSeconds());
             }
             all &= meetsExpectation(scenario, result);
+            runs.add(result);
         }
+        double[] d = detections.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         out.println("Game day '" + scenario.name() + "', " + repeat + " seeds from " + first);
         out.println("Outcomes: " + outcomes);
-        if (!detections.isEmpty()) {
-            double[] d = detections.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        if (d.length > 0) {
             out.printf("Detection time (s): p50 %.0f, p90 %.0f, p99 %.0f, max %.0f over %d detections%n",
                     percentile(d, 0.5), percentile(d, 0.9), percentile(d, 0.99), d[d.length - 1], d.length);
         }
+        if (json != null) {
+            try {
+                writeRepeat(json, scenario, first, repeat, outcomes, d, runs);
+            } catch (IOException | UncheckedIOException e) {
+                err.println("gameday: cannot write " + json + ": " + e.getMessage());
+                return 2;
+            }
+            out.println("Repeat summary written to " + json);
+        }
         return all ? 0 : 1;
+    }
+
+    /**
+     * The summary of {@code --repeat N} as JSON: {@code {"scenario", "firstSeed", "repeat", "expect", "outcomes",
+     * "meetsExpectation", "detectionSeconds": {"count", "p50", "p90", "p99", "max"}, "runs": [{"seed", "outcome",
+     * "detectionSeconds", "meetsExpectation", "segmentOutcomes"}]}} ({@code detectionSeconds} percentiles null without
+     * any detection; a run's {@code detectionSeconds} null when it detected nothing).
+     */
+    static void writeRepeat(Path file, Scenario scenario, long first, int repeat, Map<String, Integer> outcomes, double[] sorted,
+                            List<GameDayResult> runs) throws IOException {
+        JsonMapper mapper = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+        ObjectNode root = mapper.createObjectNode();
+        root.put("scenario", scenario.name());
+        root.put("firstSeed", first);
+        root.put("repeat", repeat);
+        root.put("expect", scenario.expect());
+        ObjectNode counts = root.putObject("outcomes");
+        outcomes.forEach(counts::put);
+        root.put("meetsExpectation", runs.stream().allMatch(r -> meetsExpectation(scenario, r)));
+        ObjectNode detection = root.putObject("detectionSeconds");
+        detection.put("count", sorted.length);
+        if (sorted.length == 0) {
+            detection.putNull("p50").putNull("p90").putNull("p99").putNull("max");
+        } else {
+            detection.put("p50", percentile(sorted, 0.5)).put("p90", percentile(sorted, 0.9)).put("p99", percentile(sorted, 0.99))
+                    .put("max", sorted[sorted.length - 1]);
+        }
+        ArrayNode list = root.putArray("runs");
+        for (GameDayResult r : runs) {
+            ObjectNode run = list.addObject().put("seed", r.seed()).put("outcome", r.outcome());
+            if (Double.isNaN(r.detectionSeconds())) {
+                run.putNull("detectionSeconds");
+            } else {
+                run.put("detectionSeconds", r.detectionSeconds());
+            }
+            run.put("meetsExpectation", meetsExpectation(scenario, r));
+            if (!r.segmentOutcomes().isEmpty()) {
+                ObjectNode segments = run.putObject("segmentOutcomes");
+                r.segmentOutcomes().forEach(segments::put);
+            }
+        }
+        writeAtomically(file, mapper.writeValueAsString(root));
     }
 
     /**
@@ -186,7 +243,7 @@ public final class GameDayCli {
         out.println("Evidence written to " + evidence.directory() + ":");
         for (GameDayResult.IncidentOutcome i : result.incidents()) {
             out.println("  " + evidence.directory().relativize(i.bundle()) + "/  incident bundle (incident.json, summary.md): "
-                    + i.status() + ", verification " + i.verification());
+                    + i.status() + (i.rollbackRefused() ? " (rollback refused, escalated at once)" : ", verification " + i.verification()));
         }
         if (result.incidents().isEmpty()) {
             out.println("  (no incident: nothing was rolled back)");
@@ -198,6 +255,11 @@ public final class GameDayCli {
             out.println("  " + evidence.directory().relativize(alertRules) + "  Prometheus alert rules");
         } else {
             out.println("  (no alert rules: the scenario has no trigger)");
+        }
+        if (evidence.shadowReport() != null) {
+            out.println("  " + evidence.directory().relativize(evidence.shadowReport()) + "  shadow report (releases compared,"
+                    + " the gate's decision, segments over threshold, example mismatches)");
+            out.println("  " + evidence.directory().relativize(evidence.shadowReportJson()) + "  shadow report as JSON");
         }
     }
 
@@ -276,9 +338,18 @@ public final class GameDayCli {
                     .put("breachingSince", String.valueOf(v.evidence().breachingSince()))
                     .put("note", v.evidence().note());
         }
+        ObjectNode labels = root.putObject("releases");
+        result.releases().forEach(labels::put);
+        ObjectNode flags = root.putObject("flags");
+        result.flags().forEach(flags::put);
+        root.put("rollbackRefusals", result.rollbackRefusals());
+        ArrayNode selfCheck = root.putArray("selfCheck");
+        result.selfCheck().forEach(f -> selfCheck.addObject().put("severity", f.severity().name()).put("code", f.code().name())
+                .put("message", f.message()));
         ArrayNode incidents = root.putArray("incidents");
         for (GameDayResult.IncidentOutcome i : result.incidents()) {
             incidents.addObject().put("id", i.id()).put("segment", i.segment()).put("status", i.status().name())
+                    .put("rollbackRefused", i.rollbackRefused())
                     .put("opened", i.openedAt().toString()).put("ended", i.endedAt() == null ? null : i.endedAt().toString())
                     .put("verification", i.verification().name()).put("bundle", i.bundle().toString());
         }
@@ -286,12 +357,13 @@ public final class GameDayCli {
             ObjectNode evidence = root.putObject("evidence");
             evidence.put("directory", result.evidence().directory().toString())
                     .put("runbook", result.evidence().runbook().toString())
-                    .put("alertRules", alertRules == null ? null : alertRules.toString());
+                    .put("alertRules", alertRules == null ? null : alertRules.toString())
+                    .put("shadowReport", result.evidence().shadowReport() == null ? null : result.evidence().shadowReport().toString())
+                    .put("shadowReportJson", result.evidence().shadowReportJson() == null ? null
+                            : result.evidence().shadowReportJson().toString());
             ArrayNode bundles = evidence.putArray("bundles");
             result.incidents().forEach(i -> bundles.add(i.bundle().toString()));
         }
-        Path parent = file.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Files.writeString(file, mapper.writeValueAsString(root));
+        writeAtomically(file, mapper.writeValueAsString(root));
     }
 }

@@ -29,18 +29,29 @@ import java.util.Map;
  *                        aggregates them worst first ({@code rolled_back}, {@code blocked}, {@code paused},
  *                        {@code running}; {@code promoted} only when every segment is); empty with one plan
  * @param incidents with evidence: the incidents the run's rollbacks opened, oldest first; empty without evidence
- * @param evidence with evidence: where the bundles and the runbook were written; {@code null} without evidence
+ * @param evidence with evidence: where the bundles, the runbook and the shadow report were written; {@code null}
+ *                 without evidence
+ * @param releases release name → its label ({@code model:version+feature:version}), as the router built it
+ * @param flags feature flag → whether it is on at the end (the flags the releases turn on; a rollback turns the
+ *              rolled-back release's flags off)
+ * @param selfCheck the runbook's self-check of the router at the end of the run (e.g. {@code LKG_UNHEALTHY} when
+ *                  the last-known-good cannot serve), errors first
+ * @param rollbackRefusals how many times the router refused a rollback because the last-known-good could not serve
  */
 public record GameDayResult(String scenario, long seed, String outcome, List<Event> events,
                             Map<String, Map<String, Integer>> routing, List<Verdict> verdicts, double detectionSeconds,
                             long requests, Map<String, String> segmentOutcomes, List<IncidentOutcome> incidents,
-                            Evidence evidence) {
+                            Evidence evidence, Map<String, String> releases, Map<String, Boolean> flags,
+                            List<Finding> selfCheck, long rollbackRefusals) {
 
     /** Copies the collections. */
     public GameDayResult {
         events = List.copyOf(events);
         segmentOutcomes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(segmentOutcomes));
         incidents = List.copyOf(incidents);
+        releases = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(releases));
+        flags = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(flags));
+        selfCheck = List.copyOf(selfCheck);
     }
 
     /**
@@ -54,9 +65,11 @@ public record GameDayResult(String scenario, long seed, String outcome, List<Eve
      * @param endedAt when it was resolved or escalated, or {@code null} while open
      * @param verification where recovery verification stands
      * @param bundle the incident's bundle directory ({@code incident.json}, {@code summary.md})
+     * @param rollbackRefused whether the incident is a refused rollback (escalated at once: the last-known-good
+     *                        could not serve)
      */
     public record IncidentOutcome(String id, String segment, IncidentStatus status, Instant openedAt, Instant endedAt,
-                                  Incident.Verification.State verification, Path bundle) {
+                                  Incident.Verification.State verification, Path bundle, boolean rollbackRefused) {
     }
 
     /**
@@ -64,9 +77,12 @@ public record GameDayResult(String scenario, long seed, String outcome, List<Eve
      *
      * @param directory the evidence directory (absolute)
      * @param runbook the runbook file, {@code runbook-<scenario>.md}
-     * @param runbookFindings the runbook's self-check findings, errors first
+     * @param runbookFindings the runbook's self-check findings when it was written, errors first
+     * @param shadowReport with a shadow: the report page {@code shadow-report-<scenario>.html}, else {@code null}
+     * @param shadowReportJson with a shadow: {@code shadow-report-<scenario>.json} (releases, gate decision, report),
+     *                         else {@code null}
      */
-    public record Evidence(Path directory, Path runbook, List<Finding> runbookFindings) {
+    public record Evidence(Path directory, Path runbook, List<Finding> runbookFindings, Path shadowReport, Path shadowReportJson) {
 
         /** Copies the findings. */
         public Evidence {
@@ -101,10 +117,18 @@ public record GameDayResult(String scenario, long seed, String outcome, List<Eve
             out.append("Outcome per segment: ").append(segmentOutcomes).append('\n');
         }
         for (IncidentOutcome i : incidents) {
-            out.append("Incident ").append(i.id()).append(": ").append(i.status()).append(", verification ")
-                    .append(i.verification()).append('\n');
+            out.append("Incident ").append(i.id()).append(": ").append(i.status())
+                    .append(i.rollbackRefused() ? " (rollback refused)" : ", verification " + i.verification()).append('\n');
         }
         out.append("Routing at the end: ").append(routing).append('\n');
+        if (!flags.isEmpty()) {
+            out.append("Feature flags at the end: ").append(flags).append('\n');
+        }
+        for (Finding f : selfCheck) {
+            if (f.severity() == Finding.Severity.ERROR) {
+                out.append("Self-check at the end: ERROR ").append(f.code()).append(": ").append(f.message()).append('\n');
+            }
+        }
         return out.toString();
     }
 

@@ -27,10 +27,27 @@ import java.util.Map;
  * @param expect the outcome the scenario is written to reach, or {@code null}
  * @param incident how a rollback's incident is run in a game day with evidence (owner, channel, recovery
  *                 verification, samples); the defaults when the scenario has no {@code incident} section
+ * @param healthCheckInterval how often the router probes every release ({@code ManagedModelRouter.checkHealth()}),
+ *                            100 ms..1 h (default {@link io.github.rollback4j.core.RouterConfig#DEFAULT_HEALTH_CHECK_INTERVAL})
  */
 public record Scenario(String name, String description, Instant start, Duration duration, Duration tick, long seed,
                        Traffic traffic, List<SyntheticRelease> releases, StrategySpec strategy, List<TriggerSpec> triggers,
-                       String expect, IncidentSpec incident) {
+                       String expect, IncidentSpec incident, Duration healthCheckInterval) {
+
+    /** @return the last-known-good release */
+    public SyntheticRelease lastKnownGood() {
+        return releases.stream().filter(SyntheticRelease::lastKnownGood).findFirst().orElseThrow();
+    }
+
+    /**
+     * @param name a release's name
+     * @return that release
+     * @throws IllegalArgumentException when the scenario has no release of that name
+     */
+    public SyntheticRelease release(String name) {
+        return releases.stream().filter(r -> r.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("scenario '" + this.name + "' has no release '" + name + "'"));
+    }
 
     /**
      * The scenario's {@code incident} section: what {@link GameDay#run(Scenario, long, java.nio.file.Path)}
@@ -66,9 +83,35 @@ public record Scenario(String name, String description, Instant start, Duration 
      * @param peakHour hour of day (UTC) of the peak, 0..23
      * @param users distinct stickiness keys
      * @param kpi the KPI reported for each request ({@code null} for none)
+     * @param attributes request context attribute → value → share (shares sum to 1), in file order: every request
+     *                   carries one value of each ({@link io.github.rollback4j.RequestContext#attributes()})
+     * @param inputs input field → its declaration, in file order: every request carries these fields, as the serving
+     *               release's feature pipeline emits them; the router profiles them (its
+     *               {@link io.github.rollback4j.core.InputProfile}), and their rules are its input schema
      */
     public record Traffic(double rate, Map<String, Double> segments, double diurnalAmplitude, int peakHour, int users,
-                          String kpi) {
+                          String kpi, Map<String, Map<String, Double>> attributes, Map<String, InputField> inputs) {
+    }
+
+    /**
+     * One input field of the traffic: its rules (the router's input schema) and the values a feature pipeline emits
+     * by default (each release may emit others: {@code releases[].inputs}).
+     *
+     * @param name the field's name
+     * @param numeric numeric ({@code true}) or categorical
+     * @param required a missing value breaks the schema
+     * @param min smallest allowed value of a numeric field ({@code -Infinity}: none)
+     * @param max largest allowed value of a numeric field ({@code +Infinity}: none)
+     * @param allowed allowed categories of a categorical field (empty: any)
+     * @param values the values emitted by default
+     */
+    public record InputField(String name, boolean numeric, boolean required, double min, double max, List<String> allowed,
+                             SyntheticRelease.FieldValues values) {
+
+        /** @return whether the field has a schema rule at all */
+        public boolean hasRule() {
+            return required || min != Double.NEGATIVE_INFINITY || max != Double.POSITIVE_INFINITY || !allowed.isEmpty();
+        }
     }
 
     /**
@@ -110,8 +153,13 @@ public record Scenario(String name, String description, Instant start, Duration 
      * @param minCompared compared calls a segment needs before the gate decides, 1..1000000000
      * @param duration how long the shadow runs before the canary consults the gate ({@code shadowThenCanary}), or
      *                 {@code null} for the whole run ({@code shadow})
+     * @param noiseRate share of mirrored calls that also run the last-known-good a second time to measure its own
+     *                  noise (noise cancellation), 0..1; 0: off
+     * @param attribute a {@code traffic.attributes} name the report breaks mismatches down by and the gate judges
+     *                  value by value, or {@code null}
      */
-    public record Shadow(double share, double threshold, double tolerance, long minCompared, Duration duration) {
+    public record Shadow(double share, double threshold, double tolerance, long minCompared, Duration duration, double noiseRate,
+                         String attribute) {
     }
 
     /**

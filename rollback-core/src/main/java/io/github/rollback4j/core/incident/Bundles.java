@@ -32,6 +32,7 @@ final class Bundles {
         root.put("incident", incident.id());
         root.put("router", incident.router());
         root.put("status", incident.status().name());
+        root.put("rollbackRefused", incident.rollbackRefused());
         root.put("openedAt", text(incident.openedAt()));
         root.put("endedAt", text(incident.endedAt()));
         root.put("segment", incident.segment() == null ? null : incident.segment().name());
@@ -182,7 +183,10 @@ final class Bundles {
         row(md, "ended", i.endedAt() == null ? "–" : i.endedAt().toString());
         row(md, "duration", i.endedAt() == null ? "–" : java.time.Duration.between(i.openedAt(), i.endedAt()).toString());
         row(md, "scope", i.segment() == null ? "every segment" : "segment `" + i.segment().name() + "`");
-        row(md, "rolled back by", i.cause().actor() + (i.cause().trigger().equals(io.github.rollback4j.Cause.NONE) ? ""
+        if (i.rollbackRefused()) {
+            row(md, "rollback", "**REFUSED**: the last-known-good could not serve; the releases below keep serving");
+        }
+        row(md, i.rollbackRefused() ? "rollback asked by" : "rolled back by", i.cause().actor() + (i.cause().trigger().equals(io.github.rollback4j.Cause.NONE) ? ""
                 : " (trigger `" + i.cause().trigger() + "`, " + i.cause().severity() + ")"));
         row(md, "reason", escape(i.cause().reason()));
         row(md, "last-known-good", "`" + i.lastKnownGood().value() + "`");

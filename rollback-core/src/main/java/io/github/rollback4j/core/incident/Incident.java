@@ -38,12 +38,16 @@ import java.util.Set;
  * @param audit the router's audit entries since the last-known-good was last promoted (or since the router started)
  * @param owner who owns the router's rollouts, or an empty string
  * @param channel the communication channel, or an empty string
+ * @param rollbackRefused {@code true} when the router refused the rollback because the last-known-good could not
+ *                        serve: the incident is {@link IncidentStatus#ESCALATED} at once, {@code frozen} and
+ *                        {@code impact} are the releases still serving (not quarantined), verification is
+ *                        {@link Verification.State#SKIPPED} (nothing was rolled back to verify)
  */
 public record Incident(String id, String router, IncidentStatus status, Instant openedAt, Instant endedAt, Segment segment,
                        Cause cause, Verdict trigger, ReleaseId lastKnownGood, List<FrozenRelease> frozen, List<Impact> impact,
                        List<CallSample<?, ?>> samplesBefore, List<CallSample<?, ?>> samplesAfter, int samplesDropped,
                        Verification verification, List<TimelineEntry> timeline, List<AuditEntry> audit, String owner,
-                       String channel) {
+                       String channel, boolean rollbackRefused) {
 
     /**
      * A rolled-back release as it was frozen: its artifacts by digest, its quarantine and the flags turned off.
@@ -103,7 +107,7 @@ public record Incident(String id, String router, IncidentStatus status, Instant 
             PASSED,
             /** The deadline passed with a check not passing. */
             FAILED,
-            /** An operator resolved the incident before verification finished. */
+            /** An operator resolved the incident before verification finished, or the rollback was refused (nothing to verify). */
             SKIPPED
         }
     }

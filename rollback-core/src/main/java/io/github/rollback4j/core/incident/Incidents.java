@@ -57,6 +57,12 @@ import java.util.stream.Collectors;
  *   telemetry since start (requests, errors, distinct stickiness keys), the trigger verdict that caused
  *   the rollback is attached (when a {@link TriggerEngine} is given), the bundle is written and an
  *   {@code OPENED} notice goes out.</li>
+ *   <li><b>Refused.</b> On a {@link RouterEvent.RollbackRefused} (the last-known-good is cold or unhealthy, so the
+ *   router would not route to it): an incident {@link IncidentStatus#ESCALATED} at once, with
+ *   {@link Incident#rollbackRefused()}, the releases still serving frozen (not quarantined) with their impact and
+ *   samples, the trigger's verdict, and an {@code ESCALATED} notice. A trigger asks again at every evaluation while
+ *   its breach holds: further refusals at the same routing generation are counted on that incident's timeline
+ *   (at the 10th, 100th, ... refusal), not opened anew.</li>
  *   <li><b>Evidence after.</b> Each {@link #evaluate()} adds the sampled calls the last-known-good served
  *   after the rollback, up to {@code samplesAfter} ({@code UPDATED} notice once complete).</li>
  *   <li><b>Verify.</b> Each {@link #evaluate()} runs the verification checks ({@link ReleaseCheck}s:
@@ -119,6 +125,8 @@ public final class Incidents implements AutoCloseable {
     private final String channel;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, Tracked> incidents = new LinkedHashMap<>();
+    /** The refusal incident of each routing generation: refusals repeat at every evaluation while a breach holds. */
+    private final Map<Long, Tracked> refusedAt = new LinkedHashMap<>();
     /** Latest verdict per trigger, candidate and segment, fed by the engine's listener (never by calling the engine). */
     private final Map<String, Verdict> verdicts = new ConcurrentHashMap<>();
     private final List<RouterEventPublisher.Registration> registrations = new ArrayList<>();
@@ -297,6 +305,8 @@ public final class Incidents implements AutoCloseable {
                 open(r.time(), null, r.lastKnownGood(), r.rolledBack(), r.flagsDisabled(), r.generation(), r.cause());
             } else if (event instanceof RouterEvent.SegmentRolledBack s) {
                 open(s.time(), s.segment(), s.lastKnownGood(), s.rolledBack(), Set.of(), s.generation(), s.cause());
+            } else if (event instanceof RouterEvent.RollbackRefused r) {
+                refused(r);
             }
         } catch (RuntimeException e) {
             LOG.error("router '{}': could not open the incident of {}", router.name(), event, e);
@@ -364,6 +374,94 @@ public final class Incidents implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * A refused rollback: nothing changed in the routing, so there is nothing to verify; somebody must restore the
+     * last-known-good (or promote a healthy release) by hand. Escalated at once, once per routing generation.
+     */
+    private void refused(RouterEvent.RollbackRefused r) {
+        lock.lock();
+        try {
+            long generation = router.state().generation();
+            String base = "inc-" + ID_TIME.format(r.time()) + "-" + router.name() + "-g" + generation + "-refused";
+            Tracked already = refusedAt.get(generation);
+            if (already != null) {
+                already.refusals++;
+                if (isPowerOfTen(already.refusals)) {
+                    already.event(r.time(), "rollback refused again (" + already.refusals + " times so far): the last-known-good "
+                            + r.lastKnownGood().release() + " is still " + r.lastKnownGood().state());
+                    write(already.snapshot());
+                }
+                return;
+            }
+            ReleaseId lkg = r.lastKnownGood().release();
+            Set<ReleaseId> serving = new LinkedHashSet<>();
+            router.state().allocations().values().forEach(ranges -> ranges.forEach(range -> {
+                if (!range.release().equals(lkg)) {
+                    serving.add(range.release());
+                }
+            }));
+            Tracked t = new Tracked(uniqueId(base), r.time(), null, lkg, serving, r.cause());
+            t.refused = true;
+            t.refusals = 1;
+            t.status = IncidentStatus.ESCALATED;
+            t.endedAt = r.time();
+            t.deadline = r.time();
+            t.afterComplete = true;
+            t.verification = Incident.Verification.State.SKIPPED;
+            for (ReleaseId id0 : serving) {
+                router.releases().stream().filter(rel -> rel.id().equals(id0)).findFirst()
+                        .ifPresent(release -> t.frozen.add(freeze(release, false, Set.of())));
+            }
+            TelemetrySnapshot totals = router.telemetry().sinceStart();
+            for (ReleaseId id0 : serving) {
+                Optional<ReleaseTelemetry> served = totals.total(id0);
+                t.impact.add(new Incident.Impact(id0, null, served.map(ReleaseTelemetry::requests).orElse(0L),
+                        served.map(s -> s.count(Outcome.MODEL_ERROR) + s.count(Outcome.TIMEOUT) + s.count(Outcome.FALLBACK)).orElse(0L),
+                        router.distinctKeys(id0).orElse(-1L)));
+            }
+            if (!Cause.NONE.equals(r.cause().trigger())) {
+                t.trigger = verdicts.values().stream()
+                        .filter(v -> v.trigger().equals(r.cause().trigger()) && serving.contains(v.candidate()) && v.level().isBreach())
+                        .reduce((a, b) -> b).orElse(null);
+            }
+            List<CallSample<?, ?>> before = new ArrayList<>();
+            for (CallSample<?, ?> s : router.samples(Instant.MIN, Instant.MAX)) {
+                if (serving.contains(s.release())) {
+                    before.add(s);
+                }
+            }
+            for (CallSample<?, ?> s : before.subList(Math.max(0, before.size() - samplesBefore), before.size())) {
+                redactInto(t, s, t.before);
+            }
+            String health = r.lastKnownGood().state() + (r.lastKnownGood().lastFailure() == null ? ""
+                    : " (" + r.lastKnownGood().lastFailure() + ")");
+            t.event(r.time(), "rollback refused: " + r.cause().actor() + (Cause.NONE.equals(r.cause().trigger()) ? ""
+                    : " (trigger " + r.cause().trigger() + ")") + " asked for a rollback to " + lkg + ", which is " + health
+                    + "; " + serving + " keep serving: " + r.cause().reason());
+            t.event(r.time(), "escalated: no release can take the traffic back; restore the last-known-good (warmUp/checkHealth"
+                    + " until it is READY, then roll back) or promote a healthy release");
+            router.audit("incident-escalated", Cause.automatic("rollback refused: the last-known-good is " + r.lastKnownGood().state()),
+                    t.id + ": " + serving + " keep serving");
+            t.audit = auditSince(lkg, r.time());
+            incidents.put(t.id, t);
+            refusedAt.put(generation, t);
+            Incident snapshot = t.snapshot();
+            write(snapshot);
+            notifyAll(IncidentNotice.Kind.ESCALATED, snapshot, "[" + router.name() + "] rollback REFUSED: the last-known-good "
+                    + label(lkg) + " is " + r.lastKnownGood().state() + "; " + serving.stream().map(this::label).toList()
+                    + " keep serving");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static boolean isPowerOfTen(long n) {
+        while (n >= 10 && n % 10 == 0) {
+            n /= 10;
+        }
+        return n == 1;
     }
 
     private String uniqueId(String base) {
@@ -739,6 +837,8 @@ public final class Incidents implements AutoCloseable {
         int dropped;
         IncidentNotice.Kind pendingNotice;
         String pendingTitle;
+        boolean refused;
+        long refusals;
 
         Tracked(String id, Instant openedAt, Segment segment, ReleaseId lkg, Set<ReleaseId> rolledBack, Cause cause) {
             this.id = id;
@@ -756,7 +856,8 @@ public final class Incidents implements AutoCloseable {
         Incident snapshot() {
             return new Incident(id, router.name(), status, openedAt, endedAt, segment, cause, trigger, lkg, List.copyOf(frozen),
                     List.copyOf(impact), List.copyOf(before), List.copyOf(after), dropped,
-                    new Incident.Verification(verification, deadline, checkVerdicts), List.copyOf(timeline), audit, owner, channel);
+                    new Incident.Verification(verification, deadline, checkVerdicts), List.copyOf(timeline), audit, owner, channel,
+                    refused);
         }
     }
 

@@ -69,26 +69,63 @@ public final class SpecNode {
     }
 
     /**
-     * Reads a file as JSON when it ends in {@code .json}, as YAML otherwise.
+     * Reads a file as JSON when it ends in {@code .json}, as YAML otherwise. The root's path is empty:
+     * field paths start at the document ({@code releases[1].requires}), and {@link #load} names the
+     * file beside them.
      *
      * @param file the file
      * @return the root node
-     * @throws SpecException when the file cannot be read or parsed
+     * @throws SpecException naming the file when it cannot be read or parsed
      */
     public static SpecNode file(Path file) {
         String text;
         try {
             text = Files.readString(file);
         } catch (IOException e) {
-            throw new SpecException(file.toString(), "cannot be read: " + e.getMessage(), e);
+            throw new SpecException(file, "", "cannot be read: " + e.getMessage(), e);
         }
-        return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json")
-                ? json(text, file.toString()) : yaml(text, file.toString());
+        try {
+            return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json") ? json(text, "") : yaml(text, "");
+        } catch (SpecException e) {
+            throw e.inFile(file);
+        }
     }
 
-    /** @return this node's field path */
+    /**
+     * Reads a file ({@link #file}) and hands its root to {@code reader}; a refusal names the file and
+     * the field path separately ({@code FILE: releases[1].requires: ...}).
+     *
+     * @param file the file
+     * @param reader reads the document from its root
+     * @param <T> what the reader makes of it
+     * @return the reader's result
+     * @throws SpecException naming the file, the field path, the value and what is allowed
+     */
+    public static <T> T load(Path file, java.util.function.Function<SpecNode, T> reader) {
+        SpecNode root = file(file);
+        try {
+            return reader.apply(root);
+        } catch (SpecException e) {
+            throw e.inFile(file);
+        }
+    }
+
+    /** @return this node's field path; empty for the root of a {@link #file} */
     public String path() {
         return path;
+    }
+
+    /**
+     * @param field a field name
+     * @return the path of that field of this node, e.g. {@code releases[1].requires}
+     */
+    public String path(String field) {
+        return path.isEmpty() ? field : path + "." + field;
+    }
+
+    /** @return whether the node is a list */
+    public boolean isArray() {
+        return node.isArray();
     }
 
     /** @return whether the node is an object */
@@ -121,7 +158,7 @@ public final class SpecNode {
     public SpecNode child(String field) {
         read.add(field);
         JsonNode child = node.get(field);
-        return new SpecNode(child == null ? YAMLMapper.shared().missingNode() : child, path + "." + field);
+        return new SpecNode(child == null ? YAMLMapper.shared().missingNode() : child, path(field));
     }
 
     /**
@@ -312,7 +349,7 @@ public final class SpecNode {
         for (E constant : type.getEnumConstants()) {
             allowed.add(constant.name().toLowerCase(Locale.ROOT));
         }
-        throw new SpecException(path + "." + field, "'" + text + "' is not one of " + allowed);
+        throw new SpecException(path(field), "'" + text + "' is not one of " + allowed);
     }
 
     /**
@@ -355,7 +392,7 @@ public final class SpecNode {
         }
         for (String name : node.propertyNames()) {
             if (!read.contains(name)) {
-                throw new SpecException(path + "." + name, "is not a known field here; known fields are " + read);
+                throw new SpecException(path(name), "is not a known field here; known fields are " + read);
             }
         }
     }

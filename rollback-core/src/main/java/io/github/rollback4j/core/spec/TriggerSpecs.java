@@ -81,7 +81,7 @@ public final class TriggerSpecs {
      * @throws SpecException naming the file, the field path, the value and what is allowed
      */
     public static List<TriggerSpec> load(Path file) {
-        return read(SpecNode.file(file));
+        return SpecNode.load(file, TriggerSpecs::read);
     }
 
     /**

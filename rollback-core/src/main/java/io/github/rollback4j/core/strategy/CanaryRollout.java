@@ -214,7 +214,7 @@ public final class CanaryRollout extends AbstractRollout {
         lastDecision = decision;
         if (decision instanceof ShadowGate.Blocked blocked) {
             return "blocked by the shadow gate: " + blocked.breaches().stream()
-                    .map(b -> b.segment() + (b.timeOfDay() == null ? "" : " at " + b.timeOfDay())
+                    .map(b -> b.where()
                             + String.format(Locale.ROOT, " %.2f %% > %.2f %% over %d compared calls", b.rate() * 100,
                             b.threshold() * 100, b.compared()))
                     .collect(Collectors.joining(", "));

@@ -147,11 +147,19 @@ class GameDayTest {
                 assertThat(markdown).as(file.toString()).doesNotContain("| ERROR |").contains("## Verification after a rollback")
                         .doesNotContain("No verification check");
                 scenario.triggers().forEach(t -> assertThat(markdown).contains("| " + t.name() + " |"));
-                // every incident of a shipped scenario ends verified: the last-known-good is healthy in all of them
+                // every rollback of a shipped scenario ends verified: the last-known-good is healthy in all of them but
+                // the cold standby's, whose refused rollback is escalated at once
                 assertThat(result.incidents()).as(file.toString()).allSatisfy(i -> {
-                    assertThat(i.status()).isEqualTo(IncidentStatus.RESOLVED);
-                    assertThat(i.verification()).isEqualTo(Incident.Verification.State.PASSED);
+                    if (i.rollbackRefused()) {
+                        assertThat(scenario.name()).isEqualTo("cold-standby-refused-rollback");
+                        assertThat(i.status()).isEqualTo(IncidentStatus.ESCALATED);
+                    } else {
+                        assertThat(i.status()).isEqualTo(IncidentStatus.RESOLVED);
+                        assertThat(i.verification()).isEqualTo(Incident.Verification.State.PASSED);
+                    }
                 });
+                assertThat(result.evidence().shadowReport() != null).as(file + ": a shadow report with a shadow")
+                        .isEqualTo(scenario.strategy().shadow() != null);
             }
         }
     }
