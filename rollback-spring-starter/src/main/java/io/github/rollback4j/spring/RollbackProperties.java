@@ -64,6 +64,18 @@ public class RollbackProperties {
     /** Threads of the scheduler the starter owns for health checks, trigger evaluations and rollout ticks (1..64). */
     private int schedulerThreads = 2;
 
+    /** Fleet mode: the routers share their rollouts with the service's other replicas through PostgreSQL. */
+    @org.springframework.boot.context.properties.NestedConfigurationProperty
+    private FleetProperties fleet = new FleetProperties();
+
+    public FleetProperties getFleet() {
+        return fleet;
+    }
+
+    public void setFleet(FleetProperties fleet) {
+        this.fleet = fleet;
+    }
+
     public Defaults getDefaults() {
         return defaults;
     }

@@ -14,6 +14,8 @@ import io.github.rollback4j.core.ReleaseSpec;
 import io.github.rollback4j.core.RouterConfig;
 import io.github.rollback4j.core.TelemetryConfig;
 import io.github.rollback4j.core.guard.TriggerEngine;
+import io.github.rollback4j.core.fleet.Fleet;
+import io.github.rollback4j.core.fleet.FleetMember;
 import io.github.rollback4j.core.incident.FileSystemEvidenceStore;
 import io.github.rollback4j.core.incident.Incidents;
 import io.github.rollback4j.core.incident.LogNotifier;
@@ -72,15 +74,24 @@ final class RouterAssembler {
     private final RollbackProperties properties;
     private final ListableBeanFactory beans;
     private final List<Notifier> extraNotifiers;
+    private final Fleet fleet;
 
     /**
      * @param extraNotifiers notifiers every router's incident manager gets besides those of its properties
      *                       (the Spring event publisher, the context's Notifier beans)
      */
     RouterAssembler(RollbackProperties properties, ListableBeanFactory beans, List<Notifier> extraNotifiers) {
+        this(properties, beans, extraNotifiers, null);
+    }
+
+    /**
+     * @param fleet this replica's fleet (routers share their state and telemetry through it), or {@code null}
+     */
+    RouterAssembler(RollbackProperties properties, ListableBeanFactory beans, List<Notifier> extraNotifiers, Fleet fleet) {
         this.properties = properties;
         this.beans = beans;
         this.extraNotifiers = List.copyOf(extraNotifiers);
+        this.fleet = fleet;
     }
 
     RollbackRouters.Entry build(String name, RollbackProperties.Router rp) {
@@ -133,6 +144,9 @@ final class RouterAssembler {
         }
         ManagedModelRouter<Object, Object> router;
         try {
+            if (fleet != null) {
+                builder.stateStore(fleet.stateStore());
+            }
             router = builder.config(config).telemetry(telemetry).build();
         } catch (IllegalArgumentException e) {
             throw new RollbackPropertyException(p, name, e.getMessage(),
@@ -154,8 +168,24 @@ final class RouterAssembler {
                         specs.get(lkgIndex).model());
             }
             Incidents incidents = incidents(p, rp, d, router, engine);
+            FleetMember member = null;
+            if (fleet != null) {
+                FleetMember.Builder join = fleet.join(router);
+                if (engine != null) {
+                    join.engine(engine);
+                }
+                if (rollouts.single() != null) {
+                    join.rollout(rollouts.single());
+                } else if (rollouts.segmented() != null) {
+                    join.rollout(rollouts.segmented());
+                }
+                if (incidents != null) {
+                    join.incidents(incidents);
+                }
+                member = join.build();
+            }
             return new RollbackRouters.Entry(name, router, orderedCopy(ids),
-                    engine, rollouts.single(), strategy, tick, shadow, shadowCandidate, incidents, rollouts.segmented());
+                    engine, rollouts.single(), strategy, tick, shadow, shadowCandidate, incidents, rollouts.segmented(), member);
         } catch (RuntimeException e) {
             router.close();
             throw e;
@@ -385,7 +415,11 @@ final class RouterAssembler {
         List<TriggerSpec> specs = triggerSpecs(p, p + ".triggers", rp.getTriggers(), rp, d);
         Setting<Duration> interval = setting(p, "evaluation-interval", rp.getEvaluationInterval(), d.getEvaluationInterval());
         checkDuration(interval, Duration.ofMillis(10), Duration.ofHours(1));
-        return TriggerEngine.builder(router).triggers(specs).interval(interval.value()).build();
+        TriggerEngine.Builder engine = TriggerEngine.builder(router).triggers(specs).interval(interval.value());
+        if (fleet != null) {
+            engine.telemetry(fleet.telemetry(router)); // the leader judges every replica's data
+        }
+        return engine.build();
     }
 
     /**

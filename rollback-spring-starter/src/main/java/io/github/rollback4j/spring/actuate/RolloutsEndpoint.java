@@ -24,6 +24,8 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import io.github.rollback4j.core.fleet.FleetStatus;
+import io.github.rollback4j.spi.OperatorRequest;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
@@ -275,8 +277,11 @@ public final class RolloutsEndpoint {
         Cause cause = Cause.operator(operator, reason == null || reason.isBlank()
                 ? operation + " via the rollouts Actuator endpoint" : reason);
         try {
-            String result = segment != null || entry.segmented() != null
-                    ? applySegmented(entry, operation, release, segment, cause) : apply(entry, operation, release, cause);
+            String result = fleetRequest(entry, operation, release, segment, cause);
+            if (result == null) {
+                result = segment != null || entry.segmented() != null
+                        ? applySegmented(entry, operation, release, segment, cause) : apply(entry, operation, release, cause);
+            }
             LOG.info("rollouts endpoint: {} ran '{}' on router '{}': {}", operator, operation, router, result);
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("router", router);
@@ -293,6 +298,60 @@ public final class RolloutsEndpoint {
         } catch (IllegalStateException e) {
             return error(409, router, operation, e.getMessage());
         }
+    }
+
+    /**
+     * Fleet mode: what steers the rollout (approve, pause, resume, promote of the rollout's candidate, a
+     * blue/green flip back) goes to the leader, which runs the rollout; taken here, it is stored for the
+     * leader unless this replica leads. Rollbacks, overrides and explicit promotions are the router's own
+     * and go through the store directly.
+     *
+     * @return what happened, or {@code null} when the operation is not a fleet request
+     */
+    private static String fleetRequest(RollbackRouters.Entry e, String operation, String release, String segment, Cause cause) {
+        if (e.member() == null || (e.rollout() == null && e.segmented() == null)) {
+            return null;
+        }
+        OperatorRequest.Action action = switch (operation) {
+            case "approve" -> OperatorRequest.Action.APPROVE;
+            case "pause" -> OperatorRequest.Action.PAUSE;
+            case "resume" -> OperatorRequest.Action.RESUME;
+            case "promote" -> release == null ? OperatorRequest.Action.PROMOTE : null;
+            case "flip" -> OperatorRequest.Action.ABORT;
+            default -> null;
+        };
+        if (action == null) {
+            return null;
+        }
+        return e.member().request(action, segment == null ? null : Segment.of(segment), cause);
+    }
+
+    /** The fleet as this replica sees it: who leads, every replica's last report and applied generation. */
+    static Map<String, Object> fleetView(FleetStatus fleet) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("replica", fleet.replica());
+        m.put("leader", fleet.leader());
+        m.put("leading", fleet.leading());
+        m.put("generation", fleet.generation());
+        m.put("failSafe", fleet.failSafe());
+        m.put("sinceStoreContactMillis", fleet.sinceStoreContact().toMillis());
+        m.put("lastStoreError", fleet.lastStoreError());
+        m.put("replicas", fleet.replicas().stream().map(r -> {
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("replica", r.replica());
+            v.put("self", r.self());
+            v.put("leader", r.leader());
+            v.put("failSafe", r.failSafe());
+            v.put("appliedGeneration", r.appliedGeneration());
+            v.put("reports", r.reports());
+            v.put("lastReportAgeMillis", r.lastReportAge().toMillis());
+            v.put("stale", r.stale());
+            v.put("publishedAt", Views.text(r.publishedAt()));
+            return v;
+        }).toList());
+        m.put("requests", fleet.requests().stream().map(r -> Map.of("id", r.id(), "action", r.action().label(),
+                "actor", r.cause().actor(), "replica", r.replica(), "at", Views.text(r.at()))).toList());
+        return m;
     }
 
     private static String apply(RollbackRouters.Entry e, String operation, String release, Cause cause) {
@@ -523,6 +582,30 @@ public final class RolloutsEndpoint {
                 perSegment.put(segment.name(), m);
             });
             rolloutOut.put("segments", perSegment);
+        }
+        if (e.member() != null) {
+            FleetStatus fleet = e.member().status();
+            if (!fleet.leading()) {
+                // Only the leader runs the rollout: show the progress it stored, not this replica's idle copy.
+                rolloutOut.put("decidedBy", fleet.leader());
+                fleet.rollouts().forEach((segmentName, p) -> {
+                    if (e.segmented() == null) {
+                        rolloutOut.put("phase", p.phase());
+                        rolloutOut.put("step", p.step());
+                        rolloutOut.put("weightBasisPoints", p.weightBasisPoints());
+                        rolloutOut.put("reason", p.reason());
+                    } else if (rolloutOut.get("segments") instanceof Map<?, ?> perSegment
+                            && perSegment.get(segmentName) instanceof Map<?, ?> m) {
+                        @SuppressWarnings("unchecked")
+                        Map<String, Object> view = (Map<String, Object>) m;
+                        view.put("phase", p.phase());
+                        view.put("step", p.step());
+                        view.put("weightBasisPoints", p.weightBasisPoints());
+                        view.put("reason", p.reason());
+                    }
+                });
+            }
+            out.put("fleet", fleetView(fleet));
         }
         out.put("rollout", rolloutOut);
 
