@@ -354,6 +354,11 @@ public final class FleetMember implements AutoCloseable {
     }
 
     private void publish(long now) {
+        if (telemetry.seq() == 0) {
+            // A restarted process under the same replica id continues its predecessor's sequence numbers.
+            store.reports(name, Map.of(), false).stream().filter(r -> r.replica().equals(me)).findFirst()
+                    .ifPresent(r -> telemetry.continueAfter(r.seq()));
+        }
         boolean leading = leaderValid(now);
         ReplicaReport report = telemetry.report(router.state().generation(), leading, router.failSafe().isPresent(), startedAt);
         store.publish(report);

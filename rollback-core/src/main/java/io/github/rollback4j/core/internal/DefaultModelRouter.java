@@ -1045,7 +1045,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
             record("state-applied", by != null ? by.cause() : Cause.automatic("rollout state reloaded from the store"),
                     "generation " + before.generation() + " -> " + state.generation() + (by == null ? "" : " (" + by.action()
                     + (by.replica().isEmpty() ? "" : " by replica " + by.replica()) + ")")
-                    + (lost.isEmpty() ? "" : "; quarantined " + lost + "; flags off " + disabled));
+                    + (lost.isEmpty() ? "" : "; quarantined " + shown(lost) + "; flags off " + disabled));
         }
         if (!events.hasListeners()) {
             return;
@@ -1088,7 +1088,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
             pendingRollback = null;
             record("rollback-stored", next.change() != null ? next.change().cause() : Cause.automatic("pending rollback"),
                     "the rollback that routed locally while the store was unreachable is stored as generation " + next.generation());
-            LOG.warn("router '{}': the pending rollback of {} is stored now (generation {})", name, pending.rolledBack(),
+            LOG.warn("router '{}': the pending rollback of {} is stored now (generation {})", name, shown(pending.rolledBack()),
                     next.generation());
         }
         // else: another writer got there first; the next reload proposes it again on that state
@@ -1152,10 +1152,9 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
             }
             failSafeReason = reason;
             table = compile(table.state);
-            record("fail-safe-entered", Cause.automatic(reason), "all traffic to the last-known-good " + table.lastKnownGood.id
-                    + " (" + table.lastKnownGood.release.label() + ") until the router rejoins its fleet");
-            LOG.warn("router '{}': fail-safe: serves only its last-known-good {} ({}): {}", name, table.lastKnownGood.id,
-                    table.lastKnownGood.release.label(), reason);
+            record("fail-safe-entered", Cause.automatic(reason), "all traffic to the last-known-good " + shown(table.lastKnownGood.id)
+                    + " until the router rejoins its fleet");
+            LOG.warn("router '{}': fail-safe: serves only its last-known-good {}: {}", name, shown(table.lastKnownGood.id), reason);
             if (events.hasListeners()) {
                 events.publish(new RouterEvent.FailSafeEntered(name, time.now(), table.lastKnownGood.id, reason));
             }

@@ -64,6 +64,8 @@ public final class MergedTelemetry<I, O> implements FleetTelemetry {
         long changedAtNanos;
         ReplicaReport latest;
         List<TelemetrySnapshots.Part> totals = List.of();
+        /** The last totals of earlier incarnations of this replica id (it restarted): their calls happened too. */
+        final List<TelemetrySnapshots.Part> earlierTotals = new ArrayList<>();
         @SuppressWarnings("unchecked")
         final TreeMap<Long, List<TelemetrySnapshots.Part>>[] slots = new TreeMap[]{new TreeMap<>(), new TreeMap<>(), new TreeMap<>()};
         String incompatible;
@@ -139,6 +141,19 @@ public final class MergedTelemetry<I, O> implements FleetTelemetry {
         lastPublishedAt = pendingAt;
     }
 
+    /**
+     * Continues the sequence numbers of an earlier process that published under the same replica id, so
+     * that readers, who ask for sub-windows above the highest sequence number they have seen, see this
+     * process's sub-windows too.
+     *
+     * @param earlier the sequence number of the stored report of this replica id
+     */
+    public void continueAfter(long earlier) {
+        if (seq == 0 && earlier > 0) {
+            seq = earlier;
+        }
+    }
+
     /** @return this replica's report sequence number (reports the store took) */
     public long seq() {
         return seq;
@@ -179,6 +194,12 @@ public final class MergedTelemetry<I, O> implements FleetTelemetry {
                 r.changedAtNanos = nowNanos;
                 return r;
             });
+            if (remote.latest != null && !remote.latest.startedAt().equals(report.startedAt())) {
+                // A new process under the same replica id: its totals start from zero again. Keep what the old
+                // one had counted, so the fleet's totals never go down (sequential tests read their differences).
+                remote.earlierTotals.addAll(remote.totals);
+                remote.totals = List.of();
+            }
             if (report.seq() != remote.seq) {
                 remote.seq = report.seq();
                 remote.changedAtNanos = nowNanos;
@@ -249,7 +270,10 @@ public final class MergedTelemetry<I, O> implements FleetTelemetry {
     public TelemetrySnapshot sinceStart() {
         List<TelemetrySnapshots.Part> parts = new ArrayList<>(TelemetrySnapshots.totalParts(router.slotsInOrder()));
         synchronized (this) {
-            remotes.values().forEach(r -> parts.addAll(r.totals));
+            remotes.values().forEach(r -> {
+                parts.addAll(r.earlierTotals);
+                parts.addAll(r.totals);
+            });
         }
         return TelemetrySnapshots.assemble(router.name(), Instant.ofEpochMilli(hub.startMillis()),
                 Instant.ofEpochMilli(hub.nowMillis()), parts);

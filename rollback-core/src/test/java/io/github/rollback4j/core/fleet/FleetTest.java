@@ -155,6 +155,38 @@ class FleetTest {
     }
 
     @Test
+    void aReplicaRestartedUnderTheSameIdNeverMakesTheFleetTotalsGoDown() {
+        try (FleetSim sim = sim(3, 0.05, 50)) {
+            sim.drive(300, 30, () -> false);
+            FleetSim.Replica leader = sim.leader();
+            FleetSim.Replica old = sim.replicas.stream().filter(r -> r != leader).findFirst().orElseThrow();
+            long oldReports = old.member.telemetry().replicas().get(0).reports();
+            old.kill();
+            sim.second(300);
+            long before = requests(leader, sim);
+            FleetSim.Replica restarted = sim.add(old.id);
+            sim.drive(300, 2, () -> false);
+
+            assertThat(requests(leader, sim)).as("the old process's totals are kept beside the new one's").isGreaterThan(before);
+            assertThat(restarted.member.telemetry().replicas().get(0).reports())
+                    .as("the new process continues the old one's report numbers, so readers take its sub-windows")
+                    .isGreaterThan(oldReports);
+
+            sim.drive(300, 80, () -> false); // the old process's sub-windows leave the 1-minute window
+            Duration minute = Duration.ofMinutes(1);
+            long merged = leader.member.telemetry().snapshot(minute).totals().stream().mapToLong(t -> t.requests()).sum();
+            long live = sim.live().stream().mapToLong(r -> r.router.telemetry().snapshot(minute).totals().stream()
+                    .mapToLong(t -> t.requests()).sum()).sum();
+            assertThat(merged).as("every live replica's window, the restarted process's included (up to its last report)")
+                    .isBetween(live - 600, live);
+        }
+    }
+
+    private static long requests(FleetSim.Replica leader, FleetSim sim) {
+        return leader.member.telemetry().sinceStart().totals().stream().mapToLong(t -> t.requests()).sum();
+    }
+
+    @Test
     void aReplicaWithAStaleFencingTokenIsRefused() {
         try (FleetSim sim = sim(2, 0.05, 50)) {
             sim.drive(100, 5, () -> sim.leader() != null);
