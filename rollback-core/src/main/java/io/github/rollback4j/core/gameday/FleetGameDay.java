@@ -737,7 +737,7 @@ final class FleetGameDay {
 
     private static String describe(Committed c) {
         return new GameDayResult.Decision(c.generation, c.action, c.replica, c.role, String.join("; ", c.details), 0, Map.of(),
-                List.of()).describe();
+                List.of(), Double.NaN).describe();
     }
 
     private static String seconds(Duration d) {
@@ -880,7 +880,9 @@ final class FleetGameDay {
 
     /**
      * After the rollout ended: traffic and rounds go on until every live replica that can reach the store routes by the
-     * last committed change (its next round), so that the timeline shows where the end went; at most three rounds.
+     * last committed change (its next round), so that the timeline shows where the end went, and, with evidence, until
+     * the leader keeps an incident of every rollback (the committing replica records it at its next round, the leader
+     * adopts it at its own); at most three rounds.
      *
      * @return the next second
      */
@@ -888,7 +890,7 @@ final class FleetGameDay {
         long tickSeconds = tick().toSeconds();
         long startAfter = scenario.strategy().startAfter().toSeconds();
         long until = s + 3 * tickSeconds;
-        while (s < until && behind()) {
+        while (s < until && (behind() || missingEvidence())) {
             faults(clock.now());
             second(s);
             if ((s + 1 - startAfter) % tickSeconds == 0) {
@@ -898,6 +900,15 @@ final class FleetGameDay {
             s++;
         }
         return s;
+    }
+
+    private boolean missingEvidence() {
+        if (evidence == null) {
+            return false;
+        }
+        long rollbacks = decisions.values().stream().filter(c -> c.action.contains("rolled-back")).count();
+        long kept = processes.stream().mapToLong(p -> p.incidents.incidents().size()).sum();
+        return kept < rollbacks;
     }
 
     private boolean behind() {
@@ -986,8 +997,16 @@ final class FleetGameDay {
             }
             Map<String, Double> at = new LinkedHashMap<>();
             c.appliedAt.forEach((replica, when) -> at.put(replica, seconds(when)));
+            double propagation = Double.NaN;
+            for (Process p : processes) {
+                Instant when = c.appliedAt.get(p.id);
+                if (when != null && !p.id.equals(c.replica) && !p.startedAt.isAfter(c.at)) {
+                    double d = Duration.between(c.at, when).toMillis() / 1000.0;
+                    propagation = Double.isNaN(propagation) ? d : Math.max(propagation, d);
+                }
+            }
             list.add(new GameDayResult.Decision(c.generation, c.action, c.replica, c.role, String.join("; ", c.details),
-                    seconds(c.at), at, never));
+                    seconds(c.at), at, never, propagation));
         }
         List<GameDayResult.Replica> replicas = new ArrayList<>();
         for (Process p : processes) {

@@ -107,9 +107,11 @@ public record GameDayResult(String scenario, long seed, String outcome, List<Eve
      * @param appliedAt replica id → seconds since the start when it first routed by this generation (or a later one):
      *                  the committing replica at the commit, the others at their next round; in the order they did
      * @param notApplied replicas that ran after the commit but never routed by it (killed first, or cut off to the end)
+     * @param propagationSeconds seconds from the commit until the last of the other replicas running at the commit routed
+     *                           by it; {@code NaN} when none did (no other replica ran then, or none applied it)
      */
     public record Decision(long generation, String action, String replica, String role, String detail, double t,
-                           Map<String, Double> appliedAt, List<String> notApplied) {
+                           Map<String, Double> appliedAt, List<String> notApplied, double propagationSeconds) {
 
         /** Copies the collections. */
         public Decision {
@@ -137,10 +139,6 @@ public record GameDayResult(String scenario, long seed, String outcome, List<Eve
             };
         }
 
-        /** @return seconds from the commit until the last replica routed by it, or {@code NaN} when none but the committer did */
-        public double propagationSeconds() {
-            return appliedAt.values().stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN) - t;
-        }
     }
 
     /**
