@@ -117,6 +117,11 @@ final class PostgresGameDays implements AutoCloseable {
         }
     }
 
+    /** @return the server's JDBC URL (with the credentials it was given) */
+    String jdbcUrl() {
+        return jdbcUrl;
+    }
+
     /** @return e.g. {@code embedded PostgreSQL 15 at 127.0.0.1:54321} */
     String describe() {
         return description;
