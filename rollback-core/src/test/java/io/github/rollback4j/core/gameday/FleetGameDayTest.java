@@ -125,6 +125,29 @@ class FleetGameDayTest {
     }
 
     @Test
+    void everyShippedCanaryAndBlueGreenScenarioReachesItsOutcomeOnThreeReplicas() throws Exception {
+        try (var files = Files.list(SCENARIOS)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+                Scenario scenario = Scenarios.load(file);
+                if (scenario.strategy().shadow() != null) {
+                    continue;
+                }
+                GameDayResult result = GameDay.run(scenario.withReplicas(3));
+
+                assertThat(result.outcome()).as(file.toString()).isEqualTo(scenario.expect());
+                assertThat(result.fleet().rollbacks()).as(file + ": one commit per rollback, applied everywhere")
+                        .allSatisfy(d -> assertThat(d.notApplied()).isEmpty())
+                        .hasSizeLessThanOrEqualTo(1);
+                if (!scenario.strategy().perSegment()) {
+                    assertThat(result.segmentOutcomes()).isEmpty();
+                } else {
+                    assertThat(result.segmentOutcomes()).as(file.toString()).isEqualTo(GameDay.run(scenario).segmentOutcomes());
+                }
+            }
+        }
+    }
+
+    @Test
     void aReplicaCutOffToTheEndNeverAppliesTheRollbackAndTheResultSaysSo() {
         Scenario scenario = Scenarios.fromYaml(yaml(BAD_REPLICA_YAML).replace("  replica:\n    r2:",
                 "  events:\n    - {at: 20s, cutOff: r3, for: 20m}\n  replica:\n    r2:"));
