@@ -318,7 +318,7 @@ final class FleetGameDay {
     }
 
     private Duration tick() {
-        return Duration.ofSeconds(Math.max(1, scenario.tick().toSeconds()));
+        return Scenario.Fleet.round(scenario.tick());
     }
 
     // ------------------------------------------------------------------ the run

@@ -255,7 +255,12 @@ public record Scenario(String name, String description, Instant start, Duration 
          * @return a round-robin fleet of {@code n} with the default lease and fail-safe bound, no faults
          */
         static Fleet of(int n, Duration tick) {
-            return new Fleet(n, ROUND_ROBIN, defaultLeaseTime(tick), defaultFailSafeAfter(tick), Map.of(), List.of());
+            return new Fleet(n, ROUND_ROBIN, defaultLeaseTime(round(tick)), defaultFailSafeAfter(round(tick)), Map.of(), List.of());
+        }
+
+        /** @return how often a replica's round runs for the scenario's tick: whole seconds, at least one (as a game day ticks) */
+        static Duration round(Duration tick) {
+            return Duration.ofSeconds(Math.max(1, tick.toSeconds()));
         }
 
         /** @return the longer of 10 s and three ticks (a leader renews every third of its lease, once per tick) */

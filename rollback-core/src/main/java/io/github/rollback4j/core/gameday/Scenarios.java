@@ -123,6 +123,7 @@ public final class Scenarios {
         if (refusal != null) {
             throw new SpecException(node.path(), refusal);
         }
+        Duration round = Scenario.Fleet.round(tick); // a replica's round: whole seconds, as the game day ticks
         if (!node.has("replicas")) {
             throw new SpecException(node.path("replicas"), "is required: how many replicas share the rollout, 1.."
                     + Scenario.MAX_REPLICAS + " (named r1..rN)");
@@ -135,20 +136,20 @@ public final class Scenarios {
         if (!Scenario.Fleet.LOAD_BALANCERS.contains(balancer)) {
             throw new SpecException(node.path("loadBalancer"), "'" + balancer + "' is not one of " + Scenario.Fleet.LOAD_BALANCERS);
         }
-        Duration lease = node.duration("leaseTime", Scenario.Fleet.defaultLeaseTime(tick));
+        Duration lease = node.duration("leaseTime", Scenario.Fleet.defaultLeaseTime(round));
         if (lease.compareTo(Duration.ofSeconds(1)) < 0 || lease.compareTo(Duration.ofMinutes(10)) > 0) {
             throw new SpecException(node.path("leaseTime"), "must be between 1s and 10m, but was " + lease);
         }
-        if (lease.compareTo(tick.multipliedBy(3)) < 0) {
-            throw new SpecException(node.path("leaseTime"), "must be at least three ticks (" + tick.multipliedBy(3) + "): the"
+        if (lease.compareTo(round.multipliedBy(3)) < 0) {
+            throw new SpecException(node.path("leaseTime"), "must be at least three ticks (" + round.multipliedBy(3) + "): the"
                     + " leader renews its lease at its round, once per tick, and every third of the lease; but was " + lease);
         }
-        Duration failSafe = node.duration("failSafeAfter", Scenario.Fleet.defaultFailSafeAfter(tick));
+        Duration failSafe = node.duration("failSafeAfter", Scenario.Fleet.defaultFailSafeAfter(round));
         if (failSafe.compareTo(Duration.ofMillis(100)) < 0 || failSafe.compareTo(Duration.ofHours(1)) > 0) {
             throw new SpecException(node.path("failSafeAfter"), "must be between 100ms and 1h, but was " + failSafe);
         }
-        if (failSafe.compareTo(tick.multipliedBy(2)) < 0) {
-            throw new SpecException(node.path("failSafeAfter"), "must be at least two ticks (" + tick.multipliedBy(2) + "), a"
+        if (failSafe.compareTo(round.multipliedBy(2)) < 0) {
+            throw new SpecException(node.path("failSafeAfter"), "must be at least two ticks (" + round.multipliedBy(2) + "), a"
                     + " replica's rounds, but was " + failSafe);
         }
         List<String> ids = new ArrayList<>();

@@ -247,6 +247,10 @@ class FleetGameDayTest {
         assertThatThrownBy(() -> Scenarios.fromYaml(yaml(BAD_REPLICA_YAML).replace("tick: 10s", "tick: 2m")))
                 .isInstanceOf(SpecException.class).hasMessageContaining("fleet")
                 .hasMessageContaining("must be at most PT1M, but the scenario's tick is PT2M");
+        Scenario subSecond = Scenarios.fromYaml(yaml(BAD_REPLICA_YAML).replace("tick: 10s", "tick: 500ms"));
+        assertThat(subSecond.fleet().leaseTime()).as("a replica's round is at least a second, as the game day ticks")
+                .isEqualTo(java.time.Duration.ofSeconds(10));
+        assertThat(GameDay.run(subSecond).outcome()).isEqualTo("rolled_back");
         assertThat(LEADER_KILLED.withReplicas(5).fleet()).satisfies(f -> {
             assertThat(f.replicas()).isEqualTo(5);
             assertThat(f.events()).hasSize(3);
