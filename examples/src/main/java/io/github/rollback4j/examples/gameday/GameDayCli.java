@@ -27,7 +27,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The {@code ./gameday} command: {@code gameday SCENARIO [--json FILE] [--seed N] [--repeat N] [--evidence DIR]}.
+ * The {@code ./gameday} command: {@code gameday SCENARIO [--json FILE] [--seed N] [--repeat N] [--evidence DIR]
+ * [--replicas N] [--postgres JDBC_URL]}.
  * It lives in the examples because {@code --evidence} needs {@code rollback-micrometer} (for the alert rules),
  * which {@code rollback-core} cannot depend on.
  *
@@ -44,6 +45,14 @@ import java.util.TreeMap;
  *   runbook in DIR), then writes the Prometheus alert rules of the scenario's triggers to
  *   {@code DIR/alert-rules-<scenario>.yml} (runbook link: the runbook file next to it) and prints what it
  *   wrote (with a shadow also the shadow report, HTML and JSON). Refused with {@code --repeat} above 1: one directory holds one run's evidence.</li>
+ *   <li>{@code --replicas N} runs the scenario on a fleet of N replicas ({@link Scenario#withReplicas}: its
+ *   {@code fleet} section with {@code replicas: N}, or a round-robin fleet without faults when it has none); a
+ *   scenario with a {@code fleet} section runs as a fleet without it. A fleet shares a real PostgreSQL: the
+ *   one at {@code --postgres JDBC_URL}, otherwise an embedded PostgreSQL 15 started for the command in a
+ *   temporary folder on a loopback port and stopped at the end ({@link PostgresGameDays}); each run gets a
+ *   schema of its own, each replica its own store on its own small pool. {@code --json} then has a
+ *   {@code fleet} object: the replicas, and for each committed routing change who decided it and when each
+ *   replica applied it.</li>
  * </ul>
  * A refused scenario file is reported as {@code gameday: FILE: PATH: what is wrong}, the file and the field path
  * apart. Exit status: 0 when the run (every run, with {@code --repeat}) reached the scenario's {@code expect}
@@ -52,7 +61,8 @@ import java.util.TreeMap;
  */
 public final class GameDayCli {
 
-    private static final String USAGE = "usage: gameday SCENARIO [--json FILE] [--seed N] [--repeat N] [--evidence DIR]";
+    private static final String USAGE = "usage: gameday SCENARIO [--json FILE] [--seed N] [--repeat N] [--evidence DIR]"
+            + " [--replicas N] [--postgres JDBC_URL]";
 
     private GameDayCli() {
     }
@@ -70,12 +80,16 @@ public final class GameDayCli {
         Path evidence = null;
         Long seed = null;
         int repeat = 1;
+        Integer replicas = null;
+        String postgres = null;
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--json" -> json = Path.of(value(args, ++i, "--json"));
                     case "--evidence" -> evidence = Path.of(value(args, ++i, "--evidence"));
                     case "--seed" -> seed = Long.parseLong(value(args, ++i, "--seed"));
+                    case "--replicas" -> replicas = Integer.parseInt(value(args, ++i, "--replicas"));
+                    case "--postgres" -> postgres = value(args, ++i, "--postgres");
                     case "--repeat" -> {
                         repeat = Integer.parseInt(value(args, ++i, "--repeat"));
                         if (repeat < 1 || repeat > 100_000) {
@@ -117,12 +131,43 @@ public final class GameDayCli {
                     + (e.path().isEmpty() ? "" : e.path() + ": ") + e.detail());
             return 2;
         }
+        try {
+            if (replicas != null) {
+                scenario = scenario.withReplicas(replicas);
+            }
+            if (postgres != null && scenario.fleet() == null) {
+                throw new IllegalArgumentException("--postgres is the store of a fleet game day: add --replicas N (or a fleet"
+                        + " section to the scenario)");
+            }
+        } catch (IllegalArgumentException e) {
+            err.println("gameday: " + e.getMessage() + "\n" + USAGE);
+            return 2;
+        }
+        if (scenario.fleet() == null) {
+            return run(scenario, seed, repeat, json, evidence, null, out, err);
+        }
+        PostgresGameDays database;
+        try {
+            database = postgres != null ? PostgresGameDays.existing(postgres) : PostgresGameDays.embedded();
+        } catch (RuntimeException e) {
+            err.println("gameday: " + e.getMessage());
+            return 2;
+        }
+        try (database) {
+            err.println("gameday: a fleet of " + scenario.fleet().replicas() + " replicas on " + database.describe());
+            return run(scenario, seed, repeat, json, evidence, database, out, err);
+        }
+    }
+
+    /** The run (or runs, with {@code --repeat}); a fleet's each on a new schema of {@code database}. */
+    private static int run(Scenario scenario, Long seed, int repeat, Path json, Path evidence, PostgresGameDays database,
+                           PrintStream out, PrintStream err) {
         long first = seed != null ? seed : scenario.seed();
         if (repeat == 1) {
             GameDayResult result;
             Path alertRules = null;
             try {
-                result = evidence == null ? GameDay.run(scenario, first) : GameDay.run(scenario, first, evidence);
+                result = runOnce(scenario, first, evidence, database);
                 out.print(result.timeline());
                 if (evidence != null) {
                     alertRules = writeAlertRules(scenario, result.evidence());
@@ -151,7 +196,7 @@ public final class GameDayCli {
         List<GameDayResult> runs = new ArrayList<>();
         boolean all = true;
         for (long s = first; s < first + repeat; s++) {
-            GameDayResult result = GameDay.run(scenario, s);
+            GameDayResult result = runOnce(scenario, s, null, database);
             outcomes.merge(result.outcome(), 1, Integer::sum);
             if (!Double.isNaN(result.detectionSeconds())) {
                 detections.add(result.detectionSeconds());
@@ -176,6 +221,15 @@ public final class GameDayCli {
             out.println("Repeat summary written to " + json);
         }
         return all ? 0 : 1;
+    }
+
+    private static GameDayResult runOnce(Scenario scenario, long seed, Path evidence, PostgresGameDays database) {
+        if (database == null) {
+            return evidence == null ? GameDay.run(scenario, seed) : GameDay.run(scenario, seed, evidence);
+        }
+        try (PostgresGameDays.Run store = database.newRun()) {
+            return GameDay.run(scenario, seed, evidence, store);
+        }
     }
 
     /**
@@ -215,6 +269,17 @@ public final class GameDayCli {
             if (!r.segmentOutcomes().isEmpty()) {
                 ObjectNode segments = run.putObject("segmentOutcomes");
                 r.segmentOutcomes().forEach(segments::put);
+            }
+            if (r.fleet() != null) {
+                ArrayNode rollbacks = run.putArray("rollbacks");
+                for (GameDayResult.Decision d : r.fleet().rollbacks()) {
+                    ObjectNode n = rollbacks.addObject().put("by", d.replica()).put("role", d.role()).put("t", d.t());
+                    if (Double.isNaN(d.propagationSeconds())) {
+                        n.putNull("propagationSeconds");
+                    } else {
+                        n.put("propagationSeconds", d.propagationSeconds());
+                    }
+                }
             }
         }
         writeAtomically(file, mapper.writeValueAsString(root));
@@ -353,6 +418,9 @@ public final class GameDayCli {
                     .put("opened", i.openedAt().toString()).put("ended", i.endedAt() == null ? null : i.endedAt().toString())
                     .put("verification", i.verification().name()).put("bundle", i.bundle().toString());
         }
+        if (result.fleet() != null) {
+            writeFleet(root.putObject("fleet"), result.fleet());
+        }
         if (result.evidence() != null) {
             ObjectNode evidence = root.putObject("evidence");
             evidence.put("directory", result.evidence().directory().toString())
@@ -365,5 +433,41 @@ public final class GameDayCli {
             result.incidents().forEach(i -> bundles.add(i.bundle().toString()));
         }
         writeAtomically(file, mapper.writeValueAsString(root));
+    }
+
+    /**
+     * {@code {"store", "loadBalancer", "replicas": [{"id", "startedAt", "stoppedAt", "generation", "leader", "failSafe"}],
+     * "decisions": [{"generation", "action", "by", "role", "detail", "t", "appliedAt": {replica: t}, "notApplied",
+     * "propagationSeconds"}]}}: times in seconds since the start, {@code stoppedAt} null for a replica that ran to the end,
+     * {@code propagationSeconds} from the commit until the last of the other replicas running then routed by it (null when
+     * none did).
+     */
+    static void writeFleet(ObjectNode fleet, GameDayResult.FleetOutcome outcome) {
+        fleet.put("store", outcome.store()).put("loadBalancer", outcome.loadBalancer());
+        ArrayNode replicas = fleet.putArray("replicas");
+        for (GameDayResult.Replica r : outcome.replicas()) {
+            ObjectNode n = replicas.addObject().put("id", r.id()).put("startedAt", r.startedAt());
+            if (Double.isNaN(r.stoppedAt())) {
+                n.putNull("stoppedAt");
+            } else {
+                n.put("stoppedAt", r.stoppedAt());
+            }
+            n.put("generation", r.generation()).put("leader", r.leader()).put("failSafe", r.failSafe());
+        }
+        ArrayNode decisions = fleet.putArray("decisions");
+        for (GameDayResult.Decision d : outcome.decisions()) {
+            ObjectNode n = decisions.addObject().put("generation", d.generation()).put("action", d.action()).put("by", d.replica())
+                    .put("role", d.role()).put("detail", d.detail()).put("t", d.t());
+            ObjectNode applied = n.putObject("appliedAt");
+            d.appliedAt().forEach(applied::put);
+            ArrayNode never = n.putArray("notApplied");
+            d.notApplied().forEach(never::add);
+            double propagation = d.propagationSeconds();
+            if (Double.isNaN(propagation)) {
+                n.putNull("propagationSeconds");
+            } else {
+                n.put("propagationSeconds", propagation);
+            }
+        }
     }
 }

@@ -83,6 +83,9 @@ import java.util.stream.Collectors;
  * time; as the release's feature pipeline, the serving model writes the input fields the router's
  * input profile reads, so data-quality triggers see what the release emitted.
  *
+ * <p>A scenario with a {@code fleet} section ({@link Scenario#fleet()}) runs N replicas of the router sharing one
+ * rollout through a fleet store (in-memory here; PostgreSQL with {@link #run(Scenario, long, Path, FleetStores)}).
+ *
  * <p>Stateless and thread-safe: each run builds its own router.
  */
 public final class GameDay {
@@ -97,7 +100,7 @@ public final class GameDay {
     /** With evidence, the share of calls sampled into the ring (the router's default). */
     static final double EVIDENCE_SAMPLE_RATE = 0.01;
     /** How long {@link Incidents#flush} may take at the end of a run with evidence. */
-    private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(30);
 
     private GameDay() {
     }
@@ -134,7 +137,8 @@ public final class GameDay {
      * @return the result
      */
     public static GameDayResult run(Scenario scenario, long seed) {
-        return new Run(scenario, seed, null).execute();
+        return scenario.fleet() == null ? new Run(scenario, seed, null).execute()
+                : new FleetGameDay(scenario, seed, null, FleetStores.inMemory()).execute();
     }
 
     /**
@@ -163,7 +167,49 @@ public final class GameDay {
      * @throws java.io.UncheckedIOException when the runbook cannot be written
      */
     public static GameDayResult run(Scenario scenario, long seed, Path evidenceDir) {
-        return new Run(scenario, seed, java.util.Objects.requireNonNull(evidenceDir, "evidenceDir must not be null")).execute();
+        java.util.Objects.requireNonNull(evidenceDir, "evidenceDir must not be null");
+        return scenario.fleet() == null ? new Run(scenario, seed, evidenceDir).execute()
+                : new FleetGameDay(scenario, seed, evidenceDir, FleetStores.inMemory()).execute();
+    }
+
+    /**
+     * Runs a scenario with a {@link Scenario#fleet() fleet} section (see {@link Scenario#withReplicas}) on the given
+     * store: N replicas of the router in this JVM on one virtual clock, each its own process as far as rollback4j
+     * can tell (its own {@code Fleet} membership and store handle from {@link FleetStores#open}, router, trigger
+     * engine on fleet-wide telemetry, rollout and {@code FleetMember}; with evidence its own incident manager, whose
+     * bundles go to {@code evidenceDir/<replica>/}), sharing the rollout through the store:
+     *
+     * <ul>
+     *   <li>each simulated second the scenario's requests go to the live replicas through the fleet's load balancer
+     *   (round-robin, or a seeded random pick), and every live replica probes its releases when a health round is
+     *   due;</li>
+     *   <li>every {@code tick} (from {@code startAfter}) every live replica runs its fleet round
+     *   ({@code FleetMember.tick()}, never {@code start()}): lease, re-read of the state (the poll and publish
+     *   intervals are the tick), publish, and the decision: the leader runs the rollout on fleet-wide data, each
+     *   follower its emergency brake (its SEVERE triggers on its own data);</li>
+     *   <li>the faults ({@code kill}, {@code cutOff}, {@code restart}) happen at their time, before that second's
+     *   traffic.</li>
+     * </ul>
+     * The timeline says who committed each routing change ({@code — generation 7 by r2 (emergency brake)}), when each
+     * replica applied it ({@code applied}), leader elections and takeovers ({@code fleet-leader}), fail-safe and the
+     * faults; {@link GameDayResult#fleet()} has the same per replica. Every store call is made on the calling thread in
+     * replica order, so the result does not depend on a store's notice threads: the same seed gives the same result
+     * on the in-memory store and on PostgreSQL. The outcome is that of the fleet's stored rollout progress.
+     *
+     * @param scenario a scenario with a fleet section
+     * @param seed the random seed
+     * @param evidenceDir where the bundles and the runbook go, or {@code null} for none
+     * @param stores the store of this run (it must hold nothing of the scenario's router yet)
+     * @return the result, with {@link GameDayResult#fleet()}
+     * @throws IllegalArgumentException when the scenario has no fleet section, or the store holds an earlier run's state
+     */
+    public static GameDayResult run(Scenario scenario, long seed, Path evidenceDir, FleetStores stores) {
+        java.util.Objects.requireNonNull(stores, "stores must not be null");
+        if (scenario.fleet() == null) {
+            throw new IllegalArgumentException("game day '" + scenario.name() + "' has no fleet section; add one or run"
+                    + " scenario.withReplicas(n)");
+        }
+        return new FleetGameDay(scenario, seed, evidenceDir, stores).execute();
     }
 
     /**
@@ -650,7 +696,7 @@ public final class GameDay {
             Map<String, String> labels = new LinkedHashMap<>();
             releases.forEach((name, release) -> labels.put(name, release.label()));
             return new GameDayResult(scenario.name(), seed, outcome, List.copyOf(events), routing(router), kept, detection, requests,
-                    segmentOutcomes, outcomes, files, labels, flags.snapshot(), runbook.selfCheck(), refusals);
+                    segmentOutcomes, outcomes, files, labels, flags.snapshot(), runbook.selfCheck(), refusals, null);
         }
 
         /** The shadow report as HTML (led by the releases compared and the gate's decision) and as JSON. */

@@ -105,9 +105,134 @@ public final class Scenarios {
         Scenario.StrategySpec strategy = strategy(root.child("strategy").requireObject(), names, traffic);
         List<TriggerSpec> triggers = root.has("triggers") ? TriggerSpecs.readList(root.list("triggers")) : List.of();
         Scenario.IncidentSpec incident = incident(root.has("incident") ? root.child("incident").requireObject() : null, triggers);
+        Scenario.Fleet fleet = root.has("fleet") ? fleet(root.child("fleet").requireObject(), tick, duration, strategy, releases,
+                traffic) : null;
         root.requireNoOtherFields();
         return new Scenario(name, description, start, duration, tick, seed, traffic, List.copyOf(releases), strategy,
-                triggers, expect, incident, healthChecks);
+                triggers, expect, incident, healthChecks, fleet);
+    }
+
+    /**
+     * The {@code fleet} section: replicas, load balancer, lease and fail-safe bound (each checked against the tick, a
+     * replica's round), per-replica behaviour of releases, and the faults in time order, each naming a replica that is
+     * running then; no fault may leave the fleet without a running replica.
+     */
+    private static Scenario.Fleet fleet(SpecNode node, Duration tick, Duration duration, Scenario.StrategySpec strategy,
+                                        List<SyntheticRelease> releases, Scenario.Traffic traffic) {
+        String refusal = Scenario.Fleet.refusal(strategy, tick);
+        if (refusal != null) {
+            throw new SpecException(node.path(), refusal);
+        }
+        Duration round = Scenario.Fleet.round(tick); // a replica's round: whole seconds, as the game day ticks
+        if (!node.has("replicas")) {
+            throw new SpecException(node.path("replicas"), "is required: how many replicas share the rollout, 1.."
+                    + Scenario.MAX_REPLICAS + " (named r1..rN)");
+        }
+        long replicas = node.integer("replicas", 1);
+        if (replicas < 1 || replicas > Scenario.MAX_REPLICAS) {
+            throw new SpecException(node.path("replicas"), "must be between 1 and " + Scenario.MAX_REPLICAS + ", but was " + replicas);
+        }
+        String balancer = node.string("loadBalancer", Scenario.Fleet.ROUND_ROBIN).trim();
+        if (!Scenario.Fleet.LOAD_BALANCERS.contains(balancer)) {
+            throw new SpecException(node.path("loadBalancer"), "'" + balancer + "' is not one of " + Scenario.Fleet.LOAD_BALANCERS);
+        }
+        Duration lease = node.duration("leaseTime", Scenario.Fleet.defaultLeaseTime(round));
+        if (lease.compareTo(Duration.ofSeconds(1)) < 0 || lease.compareTo(Duration.ofMinutes(10)) > 0) {
+            throw new SpecException(node.path("leaseTime"), "must be between 1s and 10m, but was " + lease);
+        }
+        if (lease.compareTo(round.multipliedBy(3)) < 0) {
+            throw new SpecException(node.path("leaseTime"), "must be at least three ticks (" + round.multipliedBy(3) + "): the"
+                    + " leader renews its lease at its round, once per tick, and every third of the lease; but was " + lease);
+        }
+        Duration failSafe = node.duration("failSafeAfter", Scenario.Fleet.defaultFailSafeAfter(round));
+        if (failSafe.compareTo(Duration.ofMillis(100)) < 0 || failSafe.compareTo(Duration.ofHours(1)) > 0) {
+            throw new SpecException(node.path("failSafeAfter"), "must be between 100ms and 1h, but was " + failSafe);
+        }
+        if (failSafe.compareTo(round.multipliedBy(2)) < 0) {
+            throw new SpecException(node.path("failSafeAfter"), "must be at least two ticks (" + round.multipliedBy(2) + "), a"
+                    + " replica's rounds, but was " + failSafe);
+        }
+        List<String> ids = new ArrayList<>();
+        for (int i = 1; i <= replicas; i++) {
+            ids.add("r" + i);
+        }
+        Map<String, Map<String, SyntheticRelease>> own = new LinkedHashMap<>();
+        if (node.has("replica")) {
+            SpecNode r = node.child("replica").requireObject();
+            for (String replica : r.fieldNames()) {
+                if (!ids.contains(replica)) {
+                    throw new SpecException(r.path(replica), "'" + replica + "' is not a replica of this fleet; replicas are " + ids);
+                }
+                SpecNode one = r.child(replica).requireObject();
+                SpecNode named = one.child("releases").requireObject();
+                Map<String, SyntheticRelease> variants = new LinkedHashMap<>();
+                for (String release : named.fieldNames()) {
+                    SyntheticRelease base = releases.stream().filter(x -> x.name().equals(release)).findFirst()
+                            .orElseThrow(() -> new SpecException(named.path(release), "'" + release + "' is not a release of this"
+                                    + " scenario; releases are " + releases.stream().map(SyntheticRelease::name).toList()));
+                    SpecNode b = named.child(release).requireObject();
+                    SyntheticRelease.Behaviour behaviour = behaviour(b, base.behaviour(), traffic);
+                    List<SyntheticRelease.Change> changes = changes(b, behaviour, traffic, true);
+                    b.requireNoOtherFields();
+                    variants.put(release, new SyntheticRelease(base.name(), base.model(), base.version(), base.features(),
+                            base.requires(), base.flags(), base.lastKnownGood(), base.probe(), behaviour, changes, Map.of()));
+                }
+                named.requireNoOtherFields();
+                one.requireNoOtherFields();
+                own.put(replica, java.util.Collections.unmodifiableMap(variants));
+            }
+            r.requireNoOtherFields();
+        }
+        List<Scenario.FleetEvent> events = new ArrayList<>();
+        if (node.has("events")) {
+            Map<String, Duration> killedAt = new LinkedHashMap<>();
+            Duration last = Duration.ZERO;
+            for (SpecNode e : node.list("events")) {
+                e.requireObject();
+                Duration at = e.duration("at");
+                if (at.isNegative() || at.compareTo(duration) > 0) {
+                    throw new SpecException(e.path("at"), "must be between 0 and the scenario's duration " + duration + ", but was " + at);
+                }
+                if (at.compareTo(last) < 0) {
+                    throw new SpecException(e.path("at"), "fleet events must be in time order, but " + at + " follows " + last);
+                }
+                last = at;
+                List<String> actions = Scenario.FleetEvent.ACTIONS.stream().filter(e::has).toList();
+                if (actions.size() != 1) {
+                    throw new SpecException(e.path(), "must hold exactly one of " + Scenario.FleetEvent.ACTIONS + " with a replica,"
+                            + " e.g. {at: 8m, kill: r1}, but holds " + actions);
+                }
+                String action = actions.get(0);
+                String replica = e.string(action).trim();
+                if (!ids.contains(replica)) {
+                    throw new SpecException(e.path(action), "'" + replica + "' is not a replica of this fleet; replicas are " + ids);
+                }
+                Duration lasting = null;
+                if (action.equals(Scenario.FleetEvent.CUT_OFF)) {
+                    lasting = positive(e, "for", null, duration);
+                } else if (e.has("for")) {
+                    throw new SpecException(e.path("for"), "applies to cutOff only (how long the replica cannot reach the store)");
+                }
+                Duration dead = killedAt.get(replica);
+                if (dead != null && !action.equals(Scenario.FleetEvent.RESTART)) {
+                    throw new SpecException(e.path(action), "replica " + replica + " is not running at " + at + ": it was killed at "
+                            + dead + " (restart it first)");
+                }
+                if (action.equals(Scenario.FleetEvent.KILL)) {
+                    killedAt.put(replica, at);
+                    if (killedAt.size() == replicas) {
+                        throw new SpecException(e.path(action), "would leave no replica running at " + at + "; the load balancer"
+                                + " needs at least one (restart one before)");
+                    }
+                } else if (action.equals(Scenario.FleetEvent.RESTART)) {
+                    killedAt.remove(replica);
+                }
+                e.requireNoOtherFields();
+                events.add(new Scenario.FleetEvent(at, action, replica, lasting));
+            }
+        }
+        node.requireNoOtherFields();
+        return new Scenario.Fleet((int) replicas, balancer, lease, failSafe, own, events);
     }
 
     /**
