@@ -100,6 +100,6 @@ final class KpiEvaluator {
 
     static KpiStats stats(TelemetrySnapshot snapshot, Arm arm, boolean candidate, String kpi) {
         return EvaluationContext.of(snapshot, candidate ? arm.candidate() : arm.baseline(), arm.segment())
-                .map(t -> t.kpi(kpi)).orElse(new KpiStats(kpi, 0, 0, 0));
+                .map(t -> t.kpi(kpi)).orElse(KpiStats.empty(kpi));
     }
 }

@@ -218,25 +218,23 @@ final class KpiContrast {
      * @param name "candidate" or "baseline", for the message
      */
     static void validate(String name, KpiKind kind, KpiStats stats) {
+        // KpiStats' constructor already refuses a negative count, non-finite sums and a sum of squares below
+        // the Cauchy–Schwarz bound; what is left is what a proportion adds.
         Objects.requireNonNull(stats, () -> name + " must not be null");
-        if (stats.count() < 0) {
-            throw new IllegalArgumentException(name + ".count must be >= 0, but was " + stats.count());
-        }
-        if (!Double.isFinite(stats.sum())) {
-            throw new IllegalArgumentException(name + ".sum must be finite, but was " + stats.sum());
-        }
-        if (!(stats.sumOfSquares() >= 0 && stats.sumOfSquares() < Double.POSITIVE_INFINITY)) {
-            throw new IllegalArgumentException(name + ".sumOfSquares must be finite and >= 0, but was "
-                    + stats.sumOfSquares());
-        }
         if (kind == KpiKind.PROPORTION) {
-            double slack = 1e-9 * Math.max(1.0, stats.count());
-            if (!(stats.sum() >= -slack && stats.sum() <= stats.count() + slack)) {
+            double n = stats.count();
+            double sum = stats.sum();
+            double slack = 1e-9 * Math.max(1.0, n);
+            if (!(sum >= -slack && sum <= n + slack)) {
                 throw new IllegalArgumentException(name + ".sum must be between 0 and count (" + stats.count()
-                        + ") for a PROPORTION of 0/1 values, but was " + stats.sum());
+                        + ") for a PROPORTION of 0/1 values, but was " + sum);
             }
-            if (Math.abs(stats.sum() - stats.sumOfSquares()) > slack) {
-                throw new IllegalArgumentException(name + ".sumOfSquares must equal sum (" + stats.sum()
+            if (Math.abs(sum - Math.rint(sum)) > slack) {
+                throw new IllegalArgumentException(name + ".sum must be a whole number of successes for a PROPORTION"
+                        + " of 0/1 values, but was " + sum);
+            }
+            if (Math.abs(sum - stats.sumOfSquares()) > slack) {
+                throw new IllegalArgumentException(name + ".sumOfSquares must equal sum (" + sum
                         + ") for a PROPORTION of 0/1 values, but was " + stats.sumOfSquares());
             }
         }

@@ -109,7 +109,7 @@ class KpiSequentialFixtureTest {
     }
 
     private static KpiStats stats(Map<String, String> row, String arm) {
-        return new KpiStats(KPI, Long.parseLong(row.get(arm + "Count")), Double.parseDouble(row.get(arm + "Sum")),
+        return KpiStats.ofSums(KPI, Long.parseLong(row.get(arm + "Count")), Double.parseDouble(row.get(arm + "Sum")),
                 Double.parseDouble(row.get(arm + "SumOfSquares")));
     }
 

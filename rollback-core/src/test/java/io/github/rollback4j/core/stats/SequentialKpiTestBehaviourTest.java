@@ -12,12 +12,12 @@ class SequentialKpiTestBehaviourTest {
     private static final KpiTestConfig CTR = KpiTestConfig.of(KpiKind.PROPORTION, EffectThreshold.relative(0.0));
 
     private static KpiStats rate(long n, long successes) {
-        return new KpiStats("ctr", n, successes, successes);
+        return KpiStats.ofSums("ctr", n, successes, successes);
     }
 
     /** n observations with the given mean and (unbiased) sample variance. */
     private static KpiStats mean(String kpi, long n, double mean, double variance) {
-        return new KpiStats(kpi, n, n * mean, (n - 1) * variance + n * mean * mean);
+        return KpiStats.ofSums(kpi, n, n * mean, (n - 1) * variance + n * mean * mean);
     }
 
     @Test
@@ -72,17 +72,21 @@ class SequentialKpiTestBehaviourTest {
     @Test
     void inputsAreCheckedNamingTheArmTheFieldAndTheValue() {
         SequentialKpiTest t = new SequentialKpiTest(CTR);
-        assertThatThrownBy(() -> t.look(new KpiStats("ctr", -1, 0, 0), rate(10, 1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("candidate.count").hasMessageContaining("-1");
-        assertThatThrownBy(() -> t.look(rate(10, 1), new KpiStats("ctr", 10, Double.NaN, 1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("baseline.sum").hasMessageContaining("NaN");
-        assertThatThrownBy(() -> t.look(rate(10, 1), new KpiStats("ctr", 10, 1, -1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("baseline.sumOfSquares");
-        assertThatThrownBy(() -> t.look(rate(10, 11), rate(10, 1)))
+        // Impossible statistics are refused where they are built, before any test sees them.
+        assertThatThrownBy(() -> KpiStats.ofSums("ctr", -1, 0, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("KpiStats.count").hasMessageContaining("-1");
+        assertThatThrownBy(() -> KpiStats.ofSums("ctr", 10, Double.NaN, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("KpiStats.shiftedSum").hasMessageContaining("NaN");
+        assertThatThrownBy(() -> KpiStats.ofSums("ctr", 10, 1, -1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("KpiStats.shiftedSumOfSquares");
+        assertThatThrownBy(() -> t.look(KpiStats.ofSums("ctr", 10, 11, 13), rate(10, 1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("candidate.sum must be between 0 and count");
-        assertThatThrownBy(() -> t.look(new KpiStats("ctr", 10, 2, 3), rate(10, 1)))
+        assertThatThrownBy(() -> t.look(KpiStats.ofSums("ctr", 10, 2, 3), rate(10, 1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("candidate.sumOfSquares must equal sum");
-        assertThatThrownBy(() -> t.look(rate(10, 1), new KpiStats("cvr", 10, 1, 1)))
+        assertThatThrownBy(() -> t.look(KpiStats.ofSums("ctr", 10, 2.5, 2.5), rate(10, 1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("candidate.sum must be a whole number")
+                .hasMessageContaining("2.5");
+        assertThatThrownBy(() -> t.look(rate(10, 1), KpiStats.ofSums("cvr", 10, 1, 1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("same KPI").hasMessageContaining("cvr");
         assertThatThrownBy(() -> t.look(null, rate(10, 1))).isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("candidate");

@@ -37,7 +37,7 @@ class SequentialKpiTestProperties {
                 add(b, 20 + 5 * rng.nextGaussian());
             }
             n += 200;
-            KpiTestResult r = test.look(new KpiStats("k", n, c[0], c[1]), new KpiStats("k", n, b[0], b[1]));
+            KpiTestResult r = test.look(KpiStats.ofSums("k", n, c[0], c[1]), KpiStats.ofSums("k", n, b[0], b[1]));
             maxLogLr = Math.max(maxLogLr, r.logLikelihoodRatio());
             assertThat(r.pValue()).isLessThanOrEqualTo(previousP).isEqualTo(Math.min(1, Math.exp(-maxLogLr)));
             assertThat(r.effectBound()).isLessThanOrEqualTo(previousBound);
