@@ -43,9 +43,9 @@ final class DriftEvaluator {
             FieldProfile current = Evaluators.field(snapshot, arm.candidate(), arm, metric.field());
             FieldProfile baseline = fixed == null ? Evaluators.field(snapshot, arm.baseline(), arm, metric.field()) : null;
             Map<String, Long> cur = current == null ? Map.of() : current.categories();
-            long cn = cur.values().stream().mapToLong(Long::longValue).sum();
+            long cn = JensenShannon.total(cur);
             long rn = fixed != null ? fixed.present() : baseline == null ? 0
-                    : baseline.categories().values().stream().mapToLong(Long::longValue).sum();
+                    : JensenShannon.total(baseline.categories());
             evidence.samples(cn, rn);
             if (cn < spec.minSamples() || rn < spec.minSamples()) {
                 return inconclusive(evidence, cn, rn, spec, referenceName);
