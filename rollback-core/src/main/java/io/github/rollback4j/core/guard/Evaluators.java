@@ -172,7 +172,7 @@ final class Evaluators {
                     + r.candidateRequests() + " on the candidate, " + r.baselineRequests() + " on the baseline, "
                     + spec.minSamples() + " needed per arm").build());
         }
-        if (!Duration.between(epoch.start(), ctx.now).minus(spec.window()).isNegative() && !Double.isNaN(r.rateRatio())
+        if (ctx.sinceStartOf(epoch).compareTo(spec.window()) >= 0 && !Double.isNaN(r.rateRatio())
                 && r.rateRatio() > 1 + threshold.value()) {
             return new RawResult(RawResult.State.INCONCLUSIVE, evidence.note("undecided past its window of " + spec.window()
                     + ": the candidate's rate is higher but not significantly").build());
@@ -197,7 +197,7 @@ final class Evaluators {
      */
     private static RawResult burnRate(TriggerSpec spec, Metric.BurnRate metric, Arm arm, EvaluationContext ctx, ArmState state) {
         long[] now = totals(ctx.sinceStart, arm, new Metric.ErrorRate());
-        state.history().add(ctx.now, now[0], now[1]);
+        state.history().add(ctx.nowNanos, ctx.now, now[0], now[1]);
         List<BurnRateRule> rules = new ArrayList<>();
         for (BurnWindow w : metric.windows()) {
             rules.add(new BurnRateRule(w.longWindow(), w.shortWindow(), w.factor()));
@@ -206,9 +206,9 @@ final class Evaluators {
         Map<Duration, WindowCounts> counts = new LinkedHashMap<>();
         Instant oldest = ctx.now;
         for (Duration window : guard.requiredWindows()) {
-            long[] delta = state.history().since(ctx.now.minus(window));
+            long[] delta = state.history().since(ctx.nowNanos - window.toNanos());
             counts.put(window, new WindowCounts(delta[0], delta[1]));
-            oldest = state.history().oldestWithin(ctx.now.minus(window));
+            oldest = state.history().oldestWithin(ctx.nowNanos - window.toNanos(), ctx.now.minus(window));
         }
         BurnRateResult result = guard.evaluate(counts);
         BurnRateResult.RuleResult worst = result.rules().stream()

@@ -90,7 +90,7 @@ final class KpiEvaluator {
                     + " changed: " + r.candidateCount() + " on the candidate, " + r.baselineCount() + " on the baseline, "
                     + spec.minSamples() + " needed per arm").build());
         }
-        boolean pastWindow = !java.time.Duration.between(epoch.start(), ctx.now).minus(spec.window()).isNegative();
+        boolean pastWindow = ctx.sinceStartOf(epoch).compareTo(spec.window()) >= 0;
         if (pastWindow && r.candidateMean() < r.baselineMean()) {
             return new RawResult(RawResult.State.INCONCLUSIVE, evidence.note("undecided past its window of " + spec.window()
                     + ": the candidate is lower, but not significantly beyond the threshold").build());

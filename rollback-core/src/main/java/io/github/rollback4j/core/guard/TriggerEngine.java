@@ -78,6 +78,8 @@ public final class TriggerEngine implements AutoCloseable {
     private final Map<String, ArmState> states = new HashMap<>();
     private final Map<ReleaseId, Epoch> epochs = new HashMap<>();
     private final Map<String, Verdict> latest = new LinkedHashMap<>();
+    /** When each latest verdict's evaluation ran, on the monotonic clock, by the same key. */
+    private final Map<String, Long> latestNanos = new HashMap<>();
     private final ArrayDeque<Verdict> history = new ArrayDeque<>();
     private final List<Verdict> pendingApprovals = new ArrayList<>();
     private final CopyOnWriteArrayList<Consumer<? super Verdict>> listeners = new CopyOnWriteArrayList<>();
@@ -114,13 +116,14 @@ public final class TriggerEngine implements AutoCloseable {
         evaluating.lock();
         try {
             Instant now = time.now();
+            long nowNanos = time.nanoTime();
             RolloutState state = router.state();
             ReleaseId baseline = state.lastKnownGood();
             Map<ReleaseId, Map<String, Integer>> candidates = candidates(state);
             TelemetrySnapshot sinceStart = router.telemetry().sinceStart();
-            updateEpochs(candidates, now, sinceStart);
+            updateEpochs(candidates, now, nowNanos, sinceStart);
             Duration retention = router.telemetry().retention();
-            EvaluationContext ctx = new EvaluationContext(now,
+            EvaluationContext ctx = new EvaluationContext(now, nowNanos,
                     window -> router.telemetry().snapshot(window.compareTo(retention) > 0 ? retention : window),
                     sinceStart, epochs, references);
             List<Verdict> verdicts = new ArrayList<>();
@@ -132,7 +135,7 @@ public final class TriggerEngine implements AutoCloseable {
                 }
             }
             for (Verdict verdict : verdicts) {
-                keep(verdict);
+                keep(verdict, nowNanos);
                 publish(verdict);
             }
             act(verdicts);
@@ -155,12 +158,13 @@ public final class TriggerEngine implements AutoCloseable {
         return candidates;
     }
 
-    private void updateEpochs(Map<ReleaseId, Map<String, Integer>> candidates, Instant now, TelemetrySnapshot sinceStart) {
+    private void updateEpochs(Map<ReleaseId, Map<String, Integer>> candidates, Instant now, long nowNanos,
+                              TelemetrySnapshot sinceStart) {
         epochs.keySet().retainAll(candidates.keySet());
         candidates.forEach((candidate, weights) -> {
             Epoch epoch = epochs.get(candidate);
             if (epoch == null || !epoch.weights().equals(weights)) {
-                epochs.put(candidate, new Epoch(now, Map.copyOf(weights), sinceStart));
+                epochs.put(candidate, new Epoch(now, nowNanos, Map.copyOf(weights), sinceStart));
             }
         });
     }
@@ -196,9 +200,11 @@ public final class TriggerEngine implements AutoCloseable {
         if (raw.state() == RawResult.State.BREACH) {
             if (state.breachingSince == null) {
                 state.breachingSince = ctx.now;
+                state.breachingSinceNanos = ctx.nowNanos;
             }
             evidence = evidence.withBreachingSince(state.breachingSince);
-            Duration held = Duration.between(state.breachingSince, ctx.now);
+            // Sustain ("for 5 minutes") on the monotonic clock: a wall-clock step neither delays nor skips it.
+            Duration held = Duration.ofNanos(ctx.nowNanos - state.breachingSinceNanos);
             if (held.compareTo(trigger.sustain()) >= 0) {
                 level = switch (trigger.severity()) {
                     case SEVERE -> VerdictLevel.SEVERE_BREACH;
@@ -225,9 +231,11 @@ public final class TriggerEngine implements AutoCloseable {
         return trigger + "|" + arm.candidate().value() + "|" + (arm.segment() == null ? "*" : arm.segment().name());
     }
 
-    private void keep(Verdict verdict) {
-        latest.put(verdict.trigger() + "|" + verdict.candidate().value() + "|"
-                + (verdict.segment() == null ? "*" : verdict.segment().name()), verdict);
+    private void keep(Verdict verdict, long nanos) {
+        String key = verdict.trigger() + "|" + verdict.candidate().value() + "|"
+                + (verdict.segment() == null ? "*" : verdict.segment().name());
+        latest.put(key, verdict);
+        latestNanos.put(key, nanos);
         history.addLast(verdict);
         while (history.size() > historyCapacity) {
             history.removeFirst();
@@ -344,6 +352,29 @@ public final class TriggerEngine implements AutoCloseable {
         evaluating.lock();
         try {
             return List.copyOf(latest.values());
+        } finally {
+            evaluating.unlock();
+        }
+    }
+
+    /**
+     * The latest verdicts of evaluations that ran at or after a moment of the monotonic clock, e.g. since a
+     * rollout step began. Measured on {@link TimeSource#nanoTime()}, not on the verdicts' wall-time stamps, so a
+     * step of the wall clock neither hides fresh verdicts nor passes off old ones as fresh.
+     *
+     * @param nanoTime a value of this engine's {@link TimeSource#nanoTime()}
+     * @return the latest verdict per trigger, candidate and segment whose evaluation ran at or after it
+     */
+    public List<Verdict> latestSince(long nanoTime) {
+        evaluating.lock();
+        try {
+            List<Verdict> fresh = new ArrayList<>();
+            latest.forEach((key, verdict) -> {
+                if (latestNanos.get(key) - nanoTime >= 0) {
+                    fresh.add(verdict);
+                }
+            });
+            return fresh;
         } finally {
             evaluating.unlock();
         }

@@ -55,7 +55,8 @@ abstract class AbstractRollout implements Rollout {
     private volatile RouterEvent.SegmentRolledBack lastSegmentRollback;
     private volatile RouterEvent.Promoted lastPromotion;
     private ReleaseId previous;
-    private Instant promotedAt;
+    /** When the candidate was promoted, on the monotonic clock (keepPreviousWarm is measured from it). */
+    private long promotedNanos;
     private boolean previousDone;
     private ScheduledFuture<?> schedule;
 
@@ -125,11 +126,14 @@ abstract class AbstractRollout implements Rollout {
     public final RolloutStatus tick() {
         lock.lock();
         try {
+            // Wall time only stamps the timeline; every duration (bake, deadlines, keep-warm) is measured on the
+            // monotonic clock, so stepping the wall clock neither skips a bake nor delays a deadline.
             Instant now = clock.now();
+            long nanos = clock.nanoTime();
             if (status.phase() == RolloutPhase.PROMOTED) {
-                retirePreviousIfDue(now);
+                retirePreviousIfDue(now, nanos);
             } else if (!status.phase().isTerminal()) {
-                advance(now);
+                advance(now, nanos);
             }
             return status;
         } finally {
@@ -146,13 +150,13 @@ abstract class AbstractRollout implements Rollout {
             if (segmentOnly()) {
                 router.setWeights(segment, java.util.Map.of(candidate, 10_000), cause);
                 hadTraffic = true;
-                markSegmentPromoted(clock.now(), cause, "promoted in segment " + segment + " by " + cause.actor() + ": "
+                markSegmentPromoted(clock.now(), clock.nanoTime(), cause, "promoted in segment " + segment + " by " + cause.actor() + ": "
                         + cause.reason() + "; the router's last-known-good is unchanged");
                 return;
             }
             ReleaseId before = router.lastKnownGood().id();
             router.promote(candidate, cause);
-            markPromoted(clock.now(), before, cause, "promoted by " + cause.actor() + ": " + cause.reason());
+            markPromoted(clock.now(), clock.nanoTime(), before, cause, "promoted by " + cause.actor() + ": " + cause.reason());
         } finally {
             lock.unlock();
         }
@@ -172,7 +176,7 @@ abstract class AbstractRollout implements Rollout {
             }
             pending.forEach(v -> approvedMild.add(v.trigger()));
             Instant now = clock.now();
-            restartClocks(now);
+            restartClocks(clock.nanoTime());
             transition(now, new RolloutStatus(RolloutPhase.PROGRESSING, status.step(), status.weightBasisPoints(),
                     "approved by " + cause.actor() + (pending.isEmpty() ? "" : " despite " + pending.stream()
                             .map(Verdict::trigger).distinct().collect(Collectors.joining(", ")))
@@ -204,7 +208,7 @@ abstract class AbstractRollout implements Rollout {
         try {
             requirePaused("resume");
             Instant now = clock.now();
-            restartClocks(now);
+            restartClocks(clock.nanoTime());
             transition(now, new RolloutStatus(RolloutPhase.PROGRESSING, status.step(), status.weightBasisPoints(),
                     "resumed by " + cause.actor() + ": " + cause.reason()), cause);
         } finally {
@@ -292,11 +296,20 @@ abstract class AbstractRollout implements Rollout {
 
     // ------------------------------------------------------------------ for subclasses (lock held)
 
-    /** One step of the state machine; not called once the rollout is over. */
-    abstract void advance(Instant now);
+    /**
+     * One step of the state machine; not called once the rollout is over.
+     *
+     * @param now wall time, for the timeline
+     * @param nanos the same moment on the monotonic clock, for every duration
+     */
+    abstract void advance(Instant now, long nanos);
 
-    /** Starts the current step's clocks and the progress clock over (approve/resume). */
-    abstract void restartClocks(Instant now);
+    /**
+     * Starts the current step's clocks and the progress clock over (approve/resume).
+     *
+     * @param nanos now, on the monotonic clock
+     */
+    abstract void restartClocks(long nanos);
 
     /**
      * Whether this rollout is one segment's plan that leaves the router's last-known-good alone (see
@@ -368,10 +381,10 @@ abstract class AbstractRollout implements Rollout {
      *
      * @return whether the rollout is now over
      */
-    boolean observeRouter(Instant now) {
+    boolean observeRouter(Instant now, long nanos) {
         if (router.lastKnownGood().id().equals(candidate)) {
             RouterEvent.Promoted p = lastPromotion;
-            markPromoted(now, p == null ? null : p.previous(), p == null ? Cause.automatic("promoted outside the rollout") : p.cause(),
+            markPromoted(now, nanos, p == null ? null : p.previous(), p == null ? Cause.automatic("promoted outside the rollout") : p.cause(),
                     "promoted outside the rollout" + (p == null ? "" : " by " + p.cause().actor() + ": " + p.cause().reason()));
             return true;
         }
@@ -402,9 +415,14 @@ abstract class AbstractRollout implements Rollout {
         return true;
     }
 
-    /** Runs one evaluation (or reads the latest verdicts) and keeps this candidate's non-dry-run verdicts. */
-    List<Verdict> verdicts() {
-        List<Verdict> all = evaluateTriggers ? engine.evaluate() : engine.latest();
+    /**
+     * Runs one evaluation (or reads the latest verdicts of evaluations since {@code sinceNanos}) and keeps this
+     * candidate's non-dry-run verdicts.
+     *
+     * @param sinceNanos when the current step (or bake) began, on the monotonic clock
+     */
+    List<Verdict> verdicts(long sinceNanos) {
+        List<Verdict> all = evaluateTriggers ? engine.evaluate() : engine.latestSince(sinceNanos);
         List<Verdict> mine = new ArrayList<>();
         for (Verdict v : all) {
             if (v.candidate().equals(candidate) && v.severity() != Severity.DRY_RUN && concernsSegment(v)) {
@@ -447,23 +465,30 @@ abstract class AbstractRollout implements Rollout {
     }
 
     /**
-     * @return whether every non-dry-run trigger has a verdict for the candidate since {@code since}
-     *         and all of them are healthy (or approved mild breaches)
+     * The gate of a canary step and of a blue/green bake, the same for both: every non-dry-run trigger has a
+     * verdict for the candidate (from an evaluation since the step began) and each is healthy (or an approved
+     * mild breach). A breach, a breach building up, and an inconclusive verdict all hold the step; the caller
+     * holds until its deadline and then pauses for approval. The one inconclusive verdict that does not hold
+     * is one that cannot be decided at this weight: at full weight ({@code full}) the last-known-good serves
+     * nothing, so a trigger that compares with it and found no baseline samples has nothing to compare with
+     * (the remaining triggers, absolute ones and those with a remembered or earlier baseline, still decide).
+     *
+     * @param verdicts this candidate's verdicts from evaluations since the step began
+     * @param full whether the candidate serves all traffic of its segment
+     * @return whether the step may pass
      */
-    boolean allHealthy(List<Verdict> verdicts, Instant since) {
+    boolean stepHealthy(List<Verdict> verdicts, boolean full) {
         for (TriggerSpec t : engine.triggers()) {
             if (t.severity() == Severity.DRY_RUN) {
                 continue;
             }
             boolean any = false;
             for (Verdict v : verdicts) {
-                if (!v.trigger().equals(t.name()) || v.time().isBefore(since)) {
+                if (!v.trigger().equals(t.name())) {
                     continue;
                 }
                 any = true;
-                boolean ok = v.level() == VerdictLevel.HEALTHY
-                        || (v.level() == VerdictLevel.MILD_BREACH && approvedMild.contains(v.trigger()));
-                if (!ok) {
+                if (!passes(t, v, full)) {
                     return false;
                 }
             }
@@ -474,21 +499,26 @@ abstract class AbstractRollout implements Rollout {
         return true;
     }
 
-    /**
-     * The gate at full weight, where comparative triggers lack a baseline: no breach and no breach
-     * building up (an inconclusive verdict whose evidence has {@code breachingSince}).
-     */
-    boolean noBreach(List<Verdict> verdicts) {
-        for (Verdict v : verdicts) {
-            boolean approved = approvedMild.contains(v.trigger());
-            if (v.level() == VerdictLevel.SEVERE_BREACH || (v.level() == VerdictLevel.MILD_BREACH && !approved)) {
-                return false;
-            }
-            if (v.level() == VerdictLevel.INCONCLUSIVE && v.evidence().breachingSince() != null && !approved) {
-                return false;
-            }
+    private boolean passes(TriggerSpec t, Verdict v, boolean full) {
+        boolean approved = approvedMild.contains(v.trigger());
+        return switch (v.level()) {
+            case HEALTHY -> true;
+            case MILD_BREACH -> approved;
+            case INCONCLUSIVE -> v.evidence().breachingSince() == null && full && comparesWithBaseline(t)
+                    && v.evidence().baselineSamples() == 0;
+            default -> false;
+        };
+    }
+
+    /** Whether the trigger's verdict needs the last-known-good's data (not an absolute threshold, not a burn rate). */
+    static boolean comparesWithBaseline(TriggerSpec t) {
+        if (t.metric() instanceof io.github.rollback4j.trigger.Metric.BurnRate) {
+            return false;
         }
-        return true;
+        if (t.sequential() || t.metric() instanceof io.github.rollback4j.trigger.Metric.Drift) {
+            return true;
+        }
+        return t.threshold() != null && t.threshold().kind().relativeToBaseline();
     }
 
     static String undecided(List<Verdict> verdicts) {
@@ -496,27 +526,27 @@ abstract class AbstractRollout implements Rollout {
         return lines.isEmpty() ? "no verdict yet" : String.join(" | ", lines);
     }
 
-    void markPromoted(Instant now, ReleaseId before, Cause cause, String reason) {
+    void markPromoted(Instant now, long nanos, ReleaseId before, Cause cause, String reason) {
         previous = before != null && !before.equals(candidate) ? before : null;
-        promotedAt = now;
+        promotedNanos = nanos;
         previousDone = previous == null;
         transition(now, new RolloutStatus(RolloutPhase.PROMOTED, status.step(), 10_000, reason), cause);
-        retirePreviousIfDue(now);
+        retirePreviousIfDue(now, nanos);
     }
 
     /**
      * Ends a rollout of one segment that does not promote the router: its segment serves the
      * candidate only; the router's last-known-good stays, so there is nothing to retire.
      */
-    void markSegmentPromoted(Instant now, Cause cause, String reason) {
+    void markSegmentPromoted(Instant now, long nanos, Cause cause, String reason) {
         previous = null;
-        promotedAt = now;
+        promotedNanos = nanos;
         previousDone = true;
         transition(now, new RolloutStatus(RolloutPhase.PROMOTED, status.step(), 10_000, reason), cause);
     }
 
-    private void retirePreviousIfDue(Instant now) {
-        if (previousDone || now.isBefore(promotedAt.plus(keepPreviousWarm))) {
+    private void retirePreviousIfDue(Instant now, long nanos) {
+        if (previousDone || nanos - promotedNanos < keepPreviousWarm.toNanos()) {
             return;
         }
         previousDone = true;

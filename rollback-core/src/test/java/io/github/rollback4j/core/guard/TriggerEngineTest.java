@@ -61,6 +61,29 @@ class TriggerEngineTest {
     }
 
     @Test
+    void sustainIsMeasuredOnTheMonotonicClockWhateverTheWallClockDoes() {
+        try (ManagedModelRouter<String, String> router = router(140, 0.01, 5000)) {
+            TriggerEngine engine = engine(router, p95PlusThirtyPercentForFiveMinutes());
+            Traffic.drive(router, engine, clock, random, 60, 100, 10, DEFAULT, null);
+            assertThat(engine.latest().get(0).evidence().note()).contains("must hold");
+            // forward an hour: the breach has held for seconds, not for an hour
+            clock.stepWallClock(Duration.ofHours(1));
+            engine.evaluate();
+            assertThat(rollbacks).as("a wall-clock step forward does not complete the 5 minutes").isEmpty();
+            assertThat(engine.latest().get(0).level()).isEqualTo(VerdictLevel.INCONCLUSIVE);
+            // back two hours (an hour before the breach began): the 5 minutes still end on time
+            clock.stepWallClock(Duration.ofHours(-2));
+            Traffic.drive(router, engine, clock, random, 230, 100, 10, DEFAULT, null);
+            assertThat(rollbacks).isEmpty();
+            Traffic.drive(router, engine, clock, random, 70, 100, 10, DEFAULT, null);
+            assertThat(rollbacks).as("rolled back after 5 minutes of breach, not an hour later").hasSize(1);
+            Verdict breach = engine.history().stream().filter(v -> v.level() == VerdictLevel.SEVERE_BREACH).findFirst().orElseThrow();
+            assertThat(breach.evidence().breachingSince()).as("timestamps keep the wall clock's view")
+                    .isAfter(breach.time());
+        }
+    }
+
+    @Test
     void latencyBreachRollsBackOnlyAfterHoldingForItsSustainTime() {
         try (ManagedModelRouter<String, String> router = router(140, 0.01, 5000)) {
             TriggerEngine engine = engine(router, p95PlusThirtyPercentForFiveMinutes());
