@@ -117,6 +117,9 @@ public final class ReleaseCheck {
                 case DRY_RUN -> VerdictLevel.DRY_RUN_BREACH;
             };
         };
-        return new Verdict(spec.name(), release, release, segment, level, spec.severity(), now, raw.evidence());
+        // The evaluators speak of "the candidate"; a check judges one release on its own.
+        Evidence evidence = raw.evidence().withNote(raw.evidence().note().replace("of the candidate", "of release " + release)
+                .replace("on the candidate", "on release " + release));
+        return new Verdict(spec.name(), release, release, segment, level, spec.severity(), now, evidence);
     }
 }

@@ -82,6 +82,10 @@ public final class TriggerEngine implements AutoCloseable {
     private final Map<String, Long> latestNanos = new HashMap<>();
     private final ArrayDeque<Verdict> history = new ArrayDeque<>();
     private final List<Verdict> pendingApprovals = new ArrayList<>();
+    /** Triggers short of samples at the latest evaluation, by trigger, candidate and segment. */
+    private final Map<String, SampleShortfall> shortfalls = new LinkedHashMap<>();
+    /** Starved triggers a rollout reported (they cannot reach their samples within the step's bake), same key. */
+    private final Map<String, String> starved = new LinkedHashMap<>();
     private final CopyOnWriteArrayList<Consumer<? super Verdict>> listeners = new CopyOnWriteArrayList<>();
     private ScheduledFuture<?> schedule;
 
@@ -121,6 +125,7 @@ public final class TriggerEngine implements AutoCloseable {
             ReleaseId baseline = state.lastKnownGood();
             Map<ReleaseId, Map<String, Integer>> candidates = candidates(state);
             TelemetrySnapshot sinceStart = router.telemetry().sinceStart();
+            shortfalls.clear();
             updateEpochs(candidates, now, nowNanos, sinceStart);
             Duration retention = router.telemetry().retention();
             EvaluationContext ctx = new EvaluationContext(now, nowNanos,
@@ -165,6 +170,8 @@ public final class TriggerEngine implements AutoCloseable {
             Epoch epoch = epochs.get(candidate);
             if (epoch == null || !epoch.weights().equals(weights)) {
                 epochs.put(candidate, new Epoch(now, nowNanos, Map.copyOf(weights), sinceStart));
+                String prefix = "|" + candidate.value() + "|";
+                starved.keySet().removeIf(k -> k.contains(prefix));
             }
         });
     }
@@ -193,7 +200,7 @@ public final class TriggerEngine implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("trigger '{}' could not be evaluated for {}: {}", trigger.name(), arm.candidate(), e.toString(), e);
             raw = new RawResult(RawResult.State.INCONCLUSIVE, Evidence.builder(trigger.metric().kind(), trigger.threshold())
-                    .note("evaluation failed: " + e).build());
+                    .note(trigger.metric().kind() + " could not be evaluated, so nothing was compared: " + e).build());
         }
         Evidence evidence = raw.evidence();
         VerdictLevel level;
@@ -211,16 +218,94 @@ public final class TriggerEngine implements AutoCloseable {
                     case MILD -> VerdictLevel.MILD_BREACH;
                     case DRY_RUN -> VerdictLevel.DRY_RUN_BREACH;
                 };
+                String sustained = trigger.sustain().isZero() ? "" : ", for " + Texts.duration(held) + " (it must hold "
+                        + Texts.duration(trigger.sustain()) + ")";
+                evidence = evidence.withNote(evidence.note() + sustained + "; " + consequence(trigger.severity()));
             } else {
                 level = VerdictLevel.INCONCLUSIVE;
-                evidence = evidence.withNote(join(evidence.note(), "breaching for " + held.toSeconds() + " s of the "
-                        + trigger.sustain().toSeconds() + " s it must hold"));
+                evidence = evidence.withNote(join(evidence.note(), "breaching for " + Texts.duration(held) + " of the "
+                        + Texts.duration(trigger.sustain()) + " it must hold before it counts"));
             }
         } else {
             state.breachingSince = null;
             level = raw.state() == RawResult.State.OK ? VerdictLevel.HEALTHY : VerdictLevel.INCONCLUSIVE;
         }
-        return new Verdict(trigger.name(), arm.candidate(), arm.baseline(), arm.segment(), level, trigger.severity(), ctx.now, evidence);
+        Verdict verdict = new Verdict(trigger.name(), arm.candidate(), arm.baseline(), arm.segment(), level, trigger.severity(),
+                ctx.now, evidence);
+        noteShortfall(trigger, arm, ctx, raw.shortfall(), verdict);
+        return verdict;
+    }
+
+    /** Keeps the trigger's shortfall with the rate its arm collects samples at, or forgets it when there is none. */
+    private void noteShortfall(TriggerSpec trigger, Arm arm, EvaluationContext ctx, RawResult.Shortfall shortfall, Verdict verdict) {
+        String key = key(trigger.name(), arm);
+        Epoch epoch = ctx.epochs.get(arm.candidate());
+        long elapsedNanos = epoch == null ? 0 : ctx.nowNanos - epoch.startNanos();
+        if (shortfall == null || elapsedNanos <= 0) {
+            shortfalls.remove(key);
+            return;
+        }
+        boolean windowed = shortfall.windowed();
+        long spanNanos = windowed ? Math.min(elapsedNanos, trigger.window().toNanos()) : elapsedNanos;
+        double rate = shortfall.samples() / (spanNanos / 1e9);
+        Duration timeNeeded = null;
+        if (rate > 0 && (!windowed || rate * trigger.window().toNanos() / 1e9 >= shortfall.needed())) {
+            double seconds = shortfall.needed() / rate;
+            timeNeeded = seconds > 1e9 ? null : Duration.ofNanos((long) (seconds * 1e9));
+        }
+        shortfalls.put(key, new SampleShortfall(trigger.name(), arm.candidate(), arm.segment(), shortfall.arm(),
+                shortfall.samples(), shortfall.needed(), rate, Duration.ofNanos(elapsedNanos), timeNeeded,
+                windowed ? trigger.window() : null, verdict.time()));
+    }
+
+    /**
+     * @return the triggers short of samples at the latest evaluation, with the rates their arms collect samples at
+     */
+    public List<SampleShortfall> shortfalls() {
+        evaluating.lock();
+        try {
+            return List.copyOf(shortfalls.values());
+        } finally {
+            evaluating.unlock();
+        }
+    }
+
+    /**
+     * Records that a rollout found a trigger starved: it cannot reach its minimum samples within the step's bake
+     * at the observed rate. Kept until the candidate's weights change; a runbook's self-check reports it.
+     *
+     * @param shortfall the trigger's shortfall
+     * @param finding the finding in words, with the numbers
+     */
+    public void reportStarved(SampleShortfall shortfall, String finding) {
+        Objects.requireNonNull(shortfall, "reportStarved: shortfall must not be null");
+        Objects.requireNonNull(finding, "reportStarved: finding must not be null");
+        evaluating.lock();
+        try {
+            starved.put(shortfall.trigger() + "|" + shortfall.candidate().value() + "|"
+                    + (shortfall.segment() == null ? "*" : shortfall.segment().name()), finding);
+        } finally {
+            evaluating.unlock();
+        }
+    }
+
+    /** @return the starved triggers the rollouts reported for the candidates' current weights, in words */
+    public List<String> starvedTriggers() {
+        evaluating.lock();
+        try {
+            return List.copyOf(starved.values());
+        } finally {
+            evaluating.unlock();
+        }
+    }
+
+    /** Why a sustained breach is the level it is: what its severity does. */
+    private static String consequence(Severity severity) {
+        return switch (severity) {
+            case SEVERE -> "severe: rolls back";
+            case MILD -> "mild: pauses for approval";
+            case DRY_RUN -> "dry run: reported only";
+        };
     }
 
     private static String join(String a, String b) {
@@ -564,7 +649,9 @@ public final class TriggerEngine implements AutoCloseable {
 
         /**
          * @return the engine
-         * @throws IllegalArgumentException when no trigger is given, or two share a name
+         * @throws IllegalArgumentException when no trigger is given, two share a name, an input-quality trigger
+         *         reads what the router does not profile (a field outside its input profile, a schema it does not
+         *         declare, scores it does not extract), or a KPI {@code dropBy} of 0 is tested sequentially
          */
         public TriggerEngine build() {
             if (triggers.isEmpty()) {
@@ -576,7 +663,52 @@ public final class TriggerEngine implements AutoCloseable {
                     throw new IllegalArgumentException("TriggerEngine: trigger name '" + t.name() + "' is used twice; names must be unique");
                 }
             }
+            io.github.rollback4j.core.internal.ProfiledInputs.of(router.telemetry()).ifPresent(this::checkProfiled);
+            for (TriggerSpec t : triggers) {
+                if (t.metric() instanceof io.github.rollback4j.trigger.Metric.Kpi && t.sequential()
+                        && t.threshold().kind() == io.github.rollback4j.trigger.Threshold.Kind.DROP_BY
+                        && t.threshold().value() == 0) {
+                    throw new IllegalArgumentException("TriggerEngine: trigger '" + t.name() + "' tests a KPI dropBy of 0: an"
+                            + " absolute drop has no natural scale, so set dropBy to the smallest drop that matters, in the"
+                            + " KPI's units (e.g. 0.002), or use drop (a fraction of the baseline)");
+                }
+            }
             return new TriggerEngine(this);
+        }
+
+        /**
+         * An input-quality trigger on something the router does not profile would stay inconclusive for ever and hold
+         * every rollout it guards: a configuration error, refused here.
+         */
+        private void checkProfiled(io.github.rollback4j.core.internal.ProfiledInputs profiled) {
+            String fields = profiled.fields().isEmpty()
+                    ? "the router has no input profile; declare one with ModelRouters.builder(..).inputProfile(..)"
+                    : "the router profiles " + profiled.fields();
+            for (TriggerSpec t : triggers) {
+                String field = null;
+                if (t.metric() instanceof io.github.rollback4j.trigger.Metric.InputNullRate nulls) {
+                    field = nulls.field();
+                } else if (t.metric() instanceof io.github.rollback4j.trigger.Metric.Drift drift) {
+                    if (io.github.rollback4j.trigger.Metric.Drift.SCORE.equals(drift.field())) {
+                        if (!profiled.scores()) {
+                            throw new IllegalArgumentException("TriggerEngine: trigger '" + t.name() + "' watches the drift of"
+                                    + " the prediction score, but router '" + router.name() + "' extracts no score; set"
+                                    + " ModelRouters.builder(..).scoreExtractor(..) or remove the trigger");
+                        }
+                        continue;
+                    }
+                    field = drift.field();
+                } else if (t.metric() instanceof io.github.rollback4j.trigger.Metric.SchemaViolationRate && !profiled.schema()) {
+                    throw new IllegalArgumentException("TriggerEngine: trigger '" + t.name() + "' reads the schema violation rate,"
+                            + " but router '" + router.name() + "' declares no input schema (" + fields + "); add rules"
+                            + " (range, allowedCategories, required) to its InputProfile or remove the trigger");
+                }
+                if (field != null && !profiled.fields().contains(field)) {
+                    throw new IllegalArgumentException("TriggerEngine: trigger '" + t.name() + "' reads input field '" + field
+                            + "', which router '" + router.name() + "' does not profile (" + fields + "); add '" + field
+                            + "' to the InputProfile or name one of its fields");
+                }
+            }
         }
     }
 }

@@ -45,6 +45,8 @@ abstract class AbstractRollout implements Rollout {
     final Duration keepPreviousWarm;
     final ReentrantLock lock = new ReentrantLock();
     final Set<String> approvedMild = new HashSet<>();
+    /** Starved triggers already reported, by step start and trigger: each is said once per step. */
+    private final Set<String> starvedReported = new HashSet<>();
     boolean hadTraffic;
 
     private RolloutStatus status = new RolloutStatus(RolloutPhase.PENDING, -1, 0, "created");
@@ -430,6 +432,42 @@ abstract class AbstractRollout implements Rollout {
             }
         }
         return mine;
+    }
+
+    /**
+     * Says when a trigger cannot reach its minimum samples within the step's bake at the rate its arm collects
+     * them: a timeline entry in the same phase (its reason has the numbers), a log line, and a finding for the
+     * runbook's self-check ({@link TriggerEngine#starvedTriggers()}). Judged once the step has run long enough for
+     * the rate to mean something: a tenth of the bake, at least a minute (or the whole bake when shorter).
+     *
+     * @param now wall time, for the timeline
+     * @param stepStartedNanos when the step began, monotonic
+     * @param nanos now, monotonic
+     * @param bake the step's bake
+     * @param step the step in words, e.g. {@code step 0 (100 bp)}
+     */
+    void reportStarvation(Instant now, long stepStartedNanos, long nanos, Duration bake, String step) {
+        Duration elapsed = Duration.ofNanos(nanos - stepStartedNanos);
+        Duration observe = bake.dividedBy(10).compareTo(Duration.ofMinutes(1)) > 0 ? bake.dividedBy(10) : Duration.ofMinutes(1);
+        if (elapsed.compareTo(observe.compareTo(bake) < 0 ? observe : bake) < 0) {
+            return;
+        }
+        java.util.Map<String, Severity> severities = new java.util.HashMap<>();
+        engine.triggers().forEach(t -> severities.put(t.name(), t.severity()));
+        for (io.github.rollback4j.core.guard.SampleShortfall f : engine.shortfalls()) {
+            if (!f.candidate().equals(candidate) || severities.get(f.trigger()) == Severity.DRY_RUN
+                    || !(segment.equals(Segment.DEFAULT) || f.segment() == null || f.segment().equals(segment))
+                    || !f.starvesWithin(bake)) {
+                continue;
+            }
+            if (!starvedReported.add(stepStartedNanos + "|" + f.trigger() + "|" + f.segment())) {
+                continue;
+            }
+            String finding = f.describe(bake, step);
+            engine.reportStarved(f, kind + " of " + candidate + ": " + finding);
+            transition(now, new RolloutStatus(status.phase(), status.step(), status.weightBasisPoints(), finding),
+                    Cause.automatic(finding));
+        }
     }
 
     List<Verdict> pendingMild() {

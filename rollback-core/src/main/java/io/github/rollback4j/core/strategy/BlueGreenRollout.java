@@ -113,6 +113,7 @@ public final class BlueGreenRollout<I, O> extends AbstractRollout {
             return;
         }
         Duration age = Duration.ofNanos(nanos - bakeStartedNanos);
+        reportStarvation(now, bakeStartedNanos, nanos, plan.bake(), "the flip to green " + candidate);
         // The same gate as a canary step at full weight: inconclusive holds until the bake deadline.
         if (age.compareTo(plan.bake()) >= 0 && stepHealthy(verdicts, true)) {
             ReleaseId blue = router.lastKnownGood().id();

@@ -159,6 +159,8 @@ public final class CanaryRollout extends AbstractRollout {
         }
         CanaryStep step = plan.steps().get(status.step());
         Duration age = Duration.ofNanos(nanos - stepStartedNanos);
+        reportStarvation(now, stepStartedNanos, nanos, step.bake(), "step " + status.step() + " (" + step.weightBasisPoints()
+                + " bp)");
         if (age.compareTo(step.bake()) < 0) {
             return;
         }
