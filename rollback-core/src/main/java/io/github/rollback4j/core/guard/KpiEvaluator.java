@@ -48,9 +48,9 @@ final class KpiEvaluator {
      * <ul>
      *   <li>breach: "no drop" is rejected and the estimated drop is at least the threshold;</li>
      *   <li>healthy: the sequence excludes a drop of {@code d} (its lower end lies above {@code −d});</li>
-     *   <li>inconclusive: a significant drop below the threshold that the sequence cannot yet tell from one
-     *   of {@code d}, at any time; or, past the trigger's window (its decision horizon), anything not
-     *   decided; before the window an undecided test with no significant drop is healthy so far.</li>
+     *   <li>inconclusive otherwise: a significant drop below the threshold that the sequence cannot yet tell
+     *   from one of {@code d}, or no significant drop while a drop of {@code d} is not excluded yet. The
+     *   trigger's window (its decision horizon) only words the note: undecided so far, or past the window.</li>
      * </ul>
      */
     static RawResult sequential(TriggerSpec spec, Metric.Kpi metric, Arm arm, EvaluationContext ctx, ArmState state) {
@@ -115,16 +115,15 @@ final class KpiEvaluator {
                     + ", but a drop of " + Texts.effect(margin, relative) + " is not excluded (the drop may be up to "
                     + Texts.effect(lowest, relative) + ")").build());
         }
+        // Undecided: neither a drop of the threshold nor its absence is shown yet. Inconclusive before the window
+        // too: "no significant drop so far" is not evidence of health, and a bake shorter than the window would
+        // otherwise pass a step on it.
         boolean pastWindow = ctx.sinceStartOf(epoch).compareTo(spec.window()) >= 0;
-        if (pastWindow) {
-            return new RawResult(RawResult.State.INCONCLUSIVE, evidence.note(compared + ": undecided past its window of "
-                    + Texts.duration(spec.window()) + ": no significant drop (p " + Texts.number(r.pValue()) + " > "
-                    + Texts.number(spec.significance()) + "), but a drop of " + Texts.effect(margin, relative)
-                    + " is not excluded yet (the drop may be up to " + Texts.effect(lowest, relative) + ")").build());
-        }
-        return new RawResult(RawResult.State.OK, evidence.note(compared + ": no significant drop so far (p "
-                + Texts.number(r.pValue()) + " > " + Texts.number(spec.significance()) + "), within its decision horizon of "
-                + Texts.duration(spec.window())).build());
+        return new RawResult(RawResult.State.INCONCLUSIVE, evidence.note(compared + ": undecided "
+                + (pastWindow ? "past its window of " : "so far, within its window of ") + Texts.duration(spec.window())
+                + ": no significant drop (p " + Texts.number(r.pValue()) + " > " + Texts.number(spec.significance())
+                + "), but a drop of " + Texts.effect(margin, relative) + " is not excluded yet (the drop may be up to "
+                + Texts.effect(lowest, relative) + ")").build());
     }
 
     /**
