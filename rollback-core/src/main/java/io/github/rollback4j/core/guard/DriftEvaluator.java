@@ -87,8 +87,8 @@ final class DriftEvaluator {
     private static RawResult inconclusive(Evidence.Builder evidence, long cn, long rn, TriggerSpec spec, String reference,
                                           String what) {
         boolean candidateShort = cn < spec.minSamples();
-        return RawResult.notEnough(evidence.note(what + " of the candidate against " + reference + " (" + spec.threshold()
-                .describe() + ") over the last " + Texts.duration(spec.window()) + ": not enough sampled values to decide ("
+        return RawResult.notEnough(evidence.note(what + " of the candidate against " + reference + " (" + Texts.threshold(spec.threshold(),
+                Texts.Unit.NUMBER) + ") over the last " + Texts.duration(spec.window()) + ": not enough sampled values to decide ("
                 + cn + " on the candidate, " + rn + " in " + reference + ", " + spec.minSamples() + " needed)").build(),
                 candidateShort ? "candidate" : "baseline", candidateShort ? cn : rn, spec.minSamples(), true);
     }

@@ -100,7 +100,8 @@ final class Evaluators {
         if (candidateShort || (needsBaseline && baselineTail < spec.minSamples())) {
             return RawResult.notEnough(evidence.note(String.format(java.util.Locale.ROOT,
                     "%s of the candidate against %s%s: not enough tail samples to decide (n·(1-q) is %.0f for the candidate"
-                            + " and %.0f for the baseline, %d needed per arm)%s", what, threshold.describe(), over,
+                            + " and %.0f for the baseline, %d needed per arm)%s", what,
+                    Texts.threshold(threshold, Texts.Unit.MILLIS), over,
                     candidateTail, baselineTail, spec.minSamples(), baselineNote)).build(),
                     candidateShort ? "candidate" : "baseline", candidateShort ? candidateTail : baselineTail, spec.minSamples(), true);
         }
@@ -147,8 +148,8 @@ final class Evaluators {
         boolean needsBaseline = threshold.kind().relativeToBaseline();
         if (cn < spec.minSamples() || (needsBaseline && bn < spec.minSamples())) {
             boolean candidateShort = cn < spec.minSamples();
-            return RawResult.notEnough(evidence.note(what + " of the candidate against " + threshold.describe() + over
-                    + ": not enough requests to decide (" + cn + " on the candidate, " + bn + " on the baseline, "
+            return RawResult.notEnough(evidence.note(what + " of the candidate against "
+                    + Texts.threshold(threshold, Texts.Unit.PERCENT) + over + ": not enough requests to decide (" + cn + " on the candidate, " + bn + " on the baseline, "
                     + spec.minSamples() + " needed per arm)" + baselineNote).build(),
                     candidateShort ? "candidate" : "baseline", candidateShort ? cn : bn, spec.minSamples(), true);
         }
@@ -295,8 +296,8 @@ final class Evaluators {
         String over = " over the last " + Texts.duration(spec.window());
         if (cn < spec.minSamples() || (threshold.kind().relativeToBaseline() && bn < spec.minSamples())) {
             boolean candidateShort = cn < spec.minSamples();
-            return RawResult.notEnough(evidence.note(what + " of the candidate against " + threshold.describe() + over
-                    + against + ": not enough sampled inputs to decide (" + cn + " on the candidate, " + bn
+            return RawResult.notEnough(evidence.note(what + " of the candidate against "
+                    + Texts.threshold(threshold, Texts.Unit.PERCENT) + over + against + ": not enough sampled inputs to decide (" + cn + " on the candidate, " + bn
                     + " on the baseline, " + spec.minSamples() + " needed per arm)").build(),
                     candidateShort ? "candidate" : "baseline", candidateShort ? cn : bn, spec.minSamples(), true);
         }
@@ -323,8 +324,8 @@ final class Evaluators {
         String what = "schema violation rate";
         String over = " over the last " + Texts.duration(spec.window());
         if (cn < spec.minSamples()) {
-            return RawResult.notEnough(evidence.note(what + " of the candidate against " + threshold.describe() + over
-                    + ": not enough sampled inputs checked against the input schema to decide (" + cn + ", "
+            return RawResult.notEnough(evidence.note(what + " of the candidate against "
+                    + Texts.threshold(threshold, Texts.Unit.PERCENT) + over + ": not enough sampled inputs checked against the input schema to decide (" + cn + ", "
                     + spec.minSamples() + " needed)").build(), "candidate", cn, spec.minSamples(), true);
         }
         boolean breached = threshold.breached(cv, bv);

@@ -39,7 +39,7 @@ final class Texts {
         if (Double.isInfinite(value)) {
             return value > 0 ? "∞" : "-∞";
         }
-        BigDecimal rounded = new BigDecimal(value).round(DIGITS).stripTrailingZeros();
+        BigDecimal rounded = BigDecimal.valueOf(value).round(DIGITS).stripTrailingZeros();
         return rounded.signum() == 0 ? "0" : rounded.toPlainString();
     }
 
@@ -118,6 +118,23 @@ final class Texts {
                     + base + limitText;
             case DROP_BY -> c + (breached ? " is below the baseline " + base + " by more than "
                     : " is not below the baseline " + base + " by more than ") + change + limitText;
+        };
+    }
+
+    /**
+     * A threshold in words, e.g. {@code the threshold 5 %}, {@code 30 % above the baseline},
+     * {@code the baseline + 20 ms}.
+     */
+    static String threshold(Threshold threshold, Unit unit) {
+        double v = threshold.value();
+        String change = unit == Unit.PERCENT ? points(v) : value(v, unit);
+        return switch (threshold.kind()) {
+            case ABOVE -> "the threshold " + value(v, unit);
+            case BELOW -> "the floor " + value(v, unit);
+            case INCREASE -> percent(v) + " above the baseline";
+            case INCREASE_BY -> "the baseline + " + change;
+            case DROP -> percent(v) + " below the baseline";
+            case DROP_BY -> "the baseline − " + change;
         };
     }
 

@@ -376,4 +376,73 @@ class TriggerEngineTest {
             assertThat(schema.level()).isEqualTo(VerdictLevel.DRY_RUN_BREACH);
         }
     }
+
+    @Test
+    void anInputQualityTriggerOnWhatTheRouterDoesNotProfileIsRefusedWhenTheEngineIsBuilt() {
+        InputProfile<String> profile = InputProfile.<String>builder()
+                .numeric("amount", String::length).categorical("country", in -> "de").build();
+        try (ManagedModelRouter<String, String> profiled = ModelRouters
+                .builder("profiled", ReleaseSpec.<String, String>builder(v1, in -> "v1").sampleInputs(List.of("probe")).build())
+                .timeSource(clock).probeExecutor(Runnable::run).inputProfile(profile).build();
+             ManagedModelRouter<String, String> bare = router(100, 0.01, 0)) {
+            TriggerSpec ageNulls = TriggerSpec.builder("age-nulls").metric(new Metric.InputNullRate("age"))
+                    .threshold(Threshold.Kind.ABOVE, 0.1).build();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine(profiled, ageNulls))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("trigger 'age-nulls'")
+                    .hasMessageContaining("input field 'age'").hasMessageContaining("profiles [amount, country]");
+            TriggerSpec ageDrift = TriggerSpec.builder("age-drift")
+                    .metric(new Metric.Drift("age", Metric.DriftStatistic.PSI)).threshold(Threshold.Kind.ABOVE, 0.25).build();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine(bare, ageDrift))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("trigger 'age-drift'")
+                    .hasMessageContaining("input field 'age'").hasMessageContaining("has no input profile");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine(profiled, TriggerSpec.builder("schema")
+                            .metric(new Metric.SchemaViolationRate()).threshold(Threshold.Kind.ABOVE, 0.1).build()))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("trigger 'schema'")
+                    .hasMessageContaining("declares no input schema");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine(profiled, TriggerSpec.builder("score-drift")
+                            .metric(new Metric.Drift(Metric.Drift.SCORE, Metric.DriftStatistic.PSI))
+                            .threshold(Threshold.Kind.ABOVE, 0.25).build()))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("trigger 'score-drift'")
+                    .hasMessageContaining("extracts no score");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine(bare, TriggerSpec.builder("revenue")
+                            .metric(new Metric.Kpi("revenue", false)).threshold(Threshold.Kind.DROP_BY, 0).build()))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("trigger 'revenue'")
+                    .hasMessageContaining("dropBy of 0");
+            // a field the profile has is accepted
+            assertThat(engine(profiled, TriggerSpec.builder("amount-nulls").metric(new Metric.InputNullRate("amount"))
+                    .threshold(Threshold.Kind.ABOVE, 0.1).build()).triggers()).hasSize(1);
+        }
+    }
+
+    @Test
+    void everyVerdictSaysWhatWasComparedTheThresholdAndWhyItIsThisLevel() {
+        TriggerSpec errors = TriggerSpec.builder("error-rate").metric(new Metric.ErrorRate()).threshold(Threshold.Kind.ABOVE, 0.05)
+                .window(Duration.ofMinutes(1)).build();
+        try (ManagedModelRouter<String, String> router = router(100, 0.0155, 5000)) {
+            TriggerEngine engine = engine(router, errors, p95PlusThirtyPercentForFiveMinutes());
+            Traffic.drive(router, engine, clock, random, 60, 200, 60, DEFAULT, null);
+            Verdict healthy = engine.latest().stream().filter(v -> v.trigger().equals("error-rate")).findFirst().orElseThrow();
+            assertThat(healthy.level()).isEqualTo(VerdictLevel.HEALTHY);
+            assertThat(healthy.summary()).matches("error-rate on " + java.util.regex.Pattern.quote(v2.id().toString())
+                    + ": HEALTHY: error rate of the candidate 1\\.[0-9]+ % is below the threshold 5 % \\(baseline 0?\\.?[0-9.]+ %\\)"
+                    + " over the last 1 min");
+            Verdict latency = engine.latest().stream().filter(v -> v.trigger().equals("p95-latency")).findFirst().orElseThrow();
+            assertThat(latency.summary()).contains("HEALTHY: p95 latency of the candidate ")
+                    .contains(" ms is not more than 30 % above the baseline ").contains("(limit ");
+        }
+        try (ManagedModelRouter<String, String> router = router(100, 0.30, 5000)) {
+            TriggerEngine engine = engine(router, errors);
+            Traffic.drive(router, engine, clock, random, 60, 200, 60, DEFAULT, null);
+            Verdict breach = engine.history().stream().filter(v -> v.level() == VerdictLevel.SEVERE_BREACH).findFirst().orElseThrow();
+            assertThat(breach.summary()).contains(": SEVERE_BREACH: error rate of the candidate ")
+                    .contains("% is above the threshold 5 % (baseline ").contains("; severe: rolls back");
+        }
+        try (ManagedModelRouter<String, String> router = router(100, 0.01, 5000)) {
+            TriggerEngine engine = engine(router, errors);
+            Traffic.drive(router, engine, clock, random, 1, 10, 1, DEFAULT, null);
+            Verdict inconclusive = engine.latest().get(0);
+            assertThat(inconclusive.summary()).contains(": INCONCLUSIVE: error rate of the candidate against the threshold 5 %"
+                    + " over the last 1 min: not enough requests to decide (");
+        }
+    }
 }
