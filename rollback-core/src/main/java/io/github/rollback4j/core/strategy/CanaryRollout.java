@@ -38,9 +38,14 @@ import java.util.stream.Collectors;
  *   nor advances (nor promotes); it proceeds by itself at the first tick the gate is open.</li>
  *   <li>{@link RolloutPhase#PROGRESSING}: every tick evaluates the triggers. The rollout advances to
  *   the next step when the step's bake time has passed and every trigger's verdict for the candidate
- *   (dry-run triggers aside) is healthy, with enough data, since the step began. At a 100 % step the
- *   baseline serves nothing, so comparative triggers cannot be decided: that step passes when no
- *   trigger is breached or breaching. After the last step the candidate is promoted
+ *   (dry-run triggers aside) is healthy, with enough data, since the step began; a breach building up
+ *   or an inconclusive verdict holds the step until its deadline, then it pauses for approval (blue/green
+ *   uses the same gate). At a 100 % step the baseline serves nothing: a comparative trigger that found no
+ *   baseline samples cannot be decided there and does not hold the step, while triggers with an
+ *   absolute threshold or a remembered or earlier baseline still decide. A trigger that cannot reach its
+ *   minimum samples within the step's bake at the observed rate is reported once per step (a timeline
+ *   entry in the same phase, {@link TriggerEngine#starvedTriggers()}). Bake and deadlines are measured
+ *   on the clock's nano-time. After the last step the candidate is promoted
  *   ({@link ModelRouter#promote}) and becomes the new last-known-good.</li>
  *   <li>A severe breach: the engine rolls the router back itself; the rollout notices and ends
  *   {@link RolloutPhase#ROLLED_BACK}, with the trigger's cause in its timeline.</li>
