@@ -86,6 +86,20 @@ class StarvedStepTest {
     }
 
     @Test
+    void aWindowTooShortForItsTailQuantileIsSaid() {
+        // p99 with 20 tail samples per arm needs 2,000 calls in the 1-minute window; 5 % of 100 requests/s is 300
+        TriggerEngine engine = sim.engine(TriggerSpec.builder("p99-latency").metric(new Metric.Latency(0.99))
+                .threshold(Threshold.Kind.INCREASE, 0.3).window(Duration.ofMinutes(1)).minSamples(20).build());
+        CanaryRollout rollout = CanaryRollout.builder(sim.router, sim.v2.id(), engine,
+                CanaryPlan.builder().step(500, Duration.ofMinutes(5)).step(10_000, Duration.ofMinutes(5)).build())
+                .clock(sim.clock).build();
+        sim.drive(rollout, 100, 5, 3 * 60, s -> false);
+        assertThat(starved(rollout)).singleElement().satisfies(t -> assertThat(t.reason())
+                .contains("trigger 'p99-latency' cannot reach its minimum samples within the bake of 5 min of step 0 (500 bp)")
+                .contains("samples/s on the candidate").contains("20 needed").contains("its window of 1 min holds about"));
+    }
+
+    @Test
     void aStepWithEnoughTrafficSaysNothingAndTheFindingGoesWithTheStep() {
         TriggerEngine engine = sim.engine(Sim.errorRate(Severity.SEVERE, 20));
         CanaryRollout rollout = CanaryRollout.builder(sim.router, sim.v2.id(), engine,
