@@ -12,6 +12,7 @@ import io.github.rollback4j.core.ReleaseSpec;
 import io.github.rollback4j.core.TelemetryConfig;
 import io.github.rollback4j.core.VirtualTimeSource;
 import io.github.rollback4j.trigger.BurnWindow;
+import io.github.rollback4j.trigger.Evidence;
 import io.github.rollback4j.trigger.Metric;
 import io.github.rollback4j.trigger.Severity;
 import io.github.rollback4j.trigger.Threshold;
@@ -336,6 +337,30 @@ class TriggerEngineTest {
             Traffic.drive(router, engine, clock, random, 600, 50, 10, DEFAULT, null);
             assertThat(rollbacks).hasSize(1);
             assertThat(rollbacks.get(0).cause().trigger()).isEqualTo("budget");
+        }
+    }
+
+    @Test
+    void burnRateWindowsAreMeasuredOnTheMonotonicClockWhateverTheWallClockDoes() {
+        // 25 requests/s on the candidate: its 5-minute short window holds about 7,500 requests and its 1-hour long
+        // window everything since the start (30 minutes, about 45,000), however the wall clock is stepped
+        try (ManagedModelRouter<String, String> router = router(100, 0.005, 5000)) {
+            TriggerEngine engine = engine(router, TriggerSpec.builder("budget").metric(new Metric.BurnRate(0.999,
+                    List.of(new BurnWindow(Duration.ofHours(1), Duration.ofMinutes(5), 14.4)))).minSamples(1000).build());
+            Traffic.drive(router, engine, clock, random, 30 * 60, 50, 10, DEFAULT, null);
+            Evidence before = engine.latest().get(0).evidence();
+            assertThat(before.candidateSamples()).isBetween(7_000L, 8_000L);
+            for (Duration step : List.of(Duration.ofHours(1), Duration.ofHours(-2))) {
+                clock.stepWallClock(step);
+                Traffic.drive(router, engine, clock, random, 10, 50, 10, DEFAULT, null);
+                Verdict verdict = engine.latest().get(0);
+                assertThat(verdict.level()).as("step %s", step).isEqualTo(VerdictLevel.HEALTHY);
+                assertThat(verdict.evidence().candidateSamples()).as("short window after a wall-clock step of %s", step)
+                        .isBetween(7_000L, 8_000L);
+                assertThat(verdict.evidence().baselineSamples()).as("long window after a wall-clock step of %s", step)
+                        .isBetween(before.baselineSamples(), before.baselineSamples() + 1_000L);
+            }
+            assertThat(rollbacks).isEmpty();
         }
     }
 
