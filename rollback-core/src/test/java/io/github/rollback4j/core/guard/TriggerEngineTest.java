@@ -263,6 +263,46 @@ class TriggerEngineTest {
         }
     }
 
+    /** Reports conversions at exact rates (a success every so many decisions per arm): no sampling noise. */
+    private Traffic.KpiReporter exactConversions(ManagedModelRouter<String, String> router, int v1PerThousand,
+                                                 int v2PerThousand) {
+        long[] served = new long[2];
+        return (ctx, decision) -> {
+            int arm = decision.release().equals(v1.id()) ? 0 : 1;
+            long i = served[arm]++;
+            int perThousand = arm == 0 ? v1PerThousand : v2PerThousand;
+            router.telemetry().reportKpi("conversion", decision, (i % 1000) < perThousand ? 1 : 0);
+        };
+    }
+
+    @Test
+    void aKpiPastItsWindowIsHealthyWhenTheConfidenceSequenceExcludesADropOfTheThresholdEvenBelowTheBaseline() {
+        // 49.5 % against 50 %: below the baseline but far from significant, and 45,000 observations per arm exclude a
+        // drop of 5 %. The old rule judged the sign alone past the window (inconclusive), so such a step never passed.
+        TriggerSpec drop = TriggerSpec.builder("conversion-drop").metric(new Metric.Kpi("conversion", true))
+                .threshold(Threshold.Kind.DROP, 0.05).significance(0.05).window(Duration.ofMinutes(1)).build();
+        try (ManagedModelRouter<String, String> router = router(100, 0.01, 5000)) {
+            TriggerEngine engine = engine(router, drop);
+            Traffic.drive(router, engine, clock, random, 300, 300, 10, DEFAULT, exactConversions(router, 500, 495));
+            Verdict v = engine.latest().get(0);
+            assertThat(v.evidence().candidateValue()).isLessThan(v.evidence().baselineValue());
+            assertThat(v.evidence().pValue()).isGreaterThan(0.05);
+            assertThat(v.level()).as(v.summary()).isEqualTo(VerdictLevel.HEALTHY);
+            assertThat(v.evidence().note()).contains("the confidence sequence excludes a drop of 5 %");
+        }
+        // 48 % against 50 %: a highly significant drop of 4 %, under the threshold but not yet told apart from 5 %
+        try (ManagedModelRouter<String, String> router = router(100, 0.01, 5000)) {
+            TriggerEngine engine = engine(router, drop);
+            Traffic.drive(router, engine, clock, random, 300, 300, 10, DEFAULT, exactConversions(router, 500, 480));
+            Verdict v = engine.latest().get(0);
+            assertThat(v.evidence().pValue()).isLessThan(1e-4);
+            assertThat(v.level()).as(v.summary()).isEqualTo(VerdictLevel.INCONCLUSIVE);
+            assertThat(v.evidence().note()).contains("a significant drop of ").contains(" %, below the threshold 5 %, but a drop"
+                    + " of 5 % is not excluded");
+            assertThat(rollbacks).isEmpty();
+        }
+    }
+
     @Test
     void aWeightChangeRestartsTheSequentialTest() {
         try (ManagedModelRouter<String, String> router = router(100, 0.01, 5000)) {
