@@ -72,7 +72,7 @@ class KpiSequentialFixtureTest {
                 FixedHorizonResult t = FixedHorizonKpiTests.welchTTest(config.threshold(), candidate, baseline);
                 close(where, "welchT", t.statistic(), row, 1e-10);
                 close(where, "welchDf", t.degreesOfFreedom(), row, 1e-10);
-                close(where, "welchPValue", t.pValue(), row, 1e-8);
+                close(where, "welchPValue", t.pValue(), row, 1e-9);
             }
         }
         assertThat(looks).isEqualTo(table.rows.size());

@@ -46,7 +46,7 @@ class SequentialErrorTestTest {
                 assertClose(r.candidateShare(), row.num("share"), 1e-15, 0, row + " share");
                 assertClose(r.nullProbability(), row.num("p0"), 1e-14, 0, row + " p0");
                 assertClose(r.logEValue(), row.num("logE"), 1e-9, 1e-9, row + " logE");
-                assertClose(r.pValue(), row.num("pValue"), 1e-8, 1e-300, row + " pValue");
+                assertClose(r.pValue(), row.num("pValue"), 1e-9, 1e-300, row + " pValue");
                 assertThat(r.rejected()).as(row.toString()).isEqualTo(row.bool("rejected"));
             }
         }
