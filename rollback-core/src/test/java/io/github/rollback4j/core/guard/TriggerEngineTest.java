@@ -225,6 +225,9 @@ class TriggerEngineTest {
             assertThat(breach.evidence().pValue()).isLessThanOrEqualTo(0.05);
             assertThat(breach.evidence().eValue()).isGreaterThanOrEqualTo(20);
             assertThat(breach.evidence().candidateValue()).isGreaterThan(breach.evidence().baselineValue());
+            assertThat(breach.summary()).contains(": SEVERE_BREACH: error rate of the candidate ")
+                    .contains(" against the baseline ").contains(" since the weights last changed (")
+                    .contains(" is significantly above 1× the baseline's (p ").contains(" ≤ 0.05); severe: rolls back");
         }
     }
 
@@ -377,6 +380,10 @@ class TriggerEngineTest {
             Traffic.drive(router, engine, clock, random, 600, 50, 10, DEFAULT, null);
             assertThat(rollbacks).hasSize(1);
             assertThat(rollbacks.get(0).cause().trigger()).isEqualTo("budget");
+            Verdict breach = engine.history().stream().filter(v -> v.level() == VerdictLevel.SEVERE_BREACH).findFirst().orElseThrow();
+            assertThat(breach.summary()).contains(": SEVERE_BREACH: error budget burn rate of the candidate against the SLO 0.999: ")
+                    .contains(" over 5 min and ").contains(" over 1 h, against the factor 14.4: both windows burn faster than"
+                            + " the factor; severe: rolls back");
         }
     }
 
@@ -439,6 +446,10 @@ class TriggerEngineTest {
             assertThat(nulls.evidence().candidateValue()).isBetween(0.25, 0.35);
             Verdict schema = verdicts.stream().filter(v -> v.trigger().equals("schema")).findFirst().orElseThrow();
             assertThat(schema.level()).isEqualTo(VerdictLevel.DRY_RUN_BREACH);
+            assertThat(nulls.summary()).contains(": DRY_RUN_BREACH: null rate of input 'amount' of the candidate ")
+                    .contains(" % is above the threshold 20 % (baseline ").contains("; dry run: reported only");
+            assertThat(schema.summary()).contains(": DRY_RUN_BREACH: schema violation rate of the candidate ")
+                    .contains(" % is above the threshold 20 %").contains("; dry run: reported only");
         }
     }
 
