@@ -100,6 +100,22 @@ class StarvedStepTest {
     }
 
     @Test
+    void aBlueGreenBakeThatCanNeverDecideIsSaidTooAndPausesAtItsDeadline() {
+        // 20 requests/s all on green after the flip: about 1,200 in the 1-minute window, 5,000 needed
+        TriggerEngine engine = sim.engine(Sim.errorRate(Severity.SEVERE, 5_000));
+        BlueGreenRollout<String, String> rollout = BlueGreenRollout.builder(sim.router, sim.v2.id(), engine,
+                BlueGreenPlan.builder().bake(Duration.ofMinutes(10)).bakeDeadline(Duration.ofMinutes(20)).build())
+                .clock(sim.clock).build();
+        sim.drive(rollout, 20, 5, 30 * 60, Sim.phase(RolloutPhase.PAUSED));
+        assertThat(starved(rollout)).singleElement().satisfies(t -> assertThat(t.reason())
+                .contains("trigger 'error-rate' cannot reach its minimum samples within the bake of 10 min of the flip to green "
+                        + sim.v2.id()).contains("5000 needed").contains("its window of 1 min holds about"));
+        assertThat(rollout.status().phase()).as("inconclusive holds until the bake deadline, then pauses")
+                .isEqualTo(RolloutPhase.PAUSED);
+        assertThat(rollout.status().reason()).contains("not healthy by its bake deadline").contains("not enough requests");
+    }
+
+    @Test
     void aStepWithEnoughTrafficSaysNothingAndTheFindingGoesWithTheStep() {
         TriggerEngine engine = sim.engine(Sim.errorRate(Severity.SEVERE, 20));
         CanaryRollout rollout = CanaryRollout.builder(sim.router, sim.v2.id(), engine,
