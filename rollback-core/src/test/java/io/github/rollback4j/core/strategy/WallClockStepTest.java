@@ -80,6 +80,33 @@ class WallClockStepTest {
     }
 
     @Test
+    void aStepDeadlineIsMeasuredOnTheMonotonicClockBothWays() {
+        Duration deadline = Duration.ofMinutes(20);
+        for (Duration step : List.of(HOUR, HOUR.negated())) {
+            Sim s = new Sim();
+            try {
+                // 5,000 requests per arm never fit a 1-minute window at 50 requests/s: the step can only time out
+                TriggerEngine engine = s.engine(Sim.errorRate(Severity.SEVERE, 5_000));
+                CanaryRollout rollout = CanaryRollout.builder(s.router, s.v2.id(), engine, CanaryPlan.builder()
+                        .step(5000, Duration.ofMinutes(5), deadline).step(10_000, BAKE).build()).clock(s.clock).build();
+                s.drive(rollout, 50, 5, 60, st -> st.step() == 0);
+                long stepStarted = s.clock.nanoTime();
+                s.drive(rollout, 50, 5, 60, st -> false);
+                s.clock.stepWallClock(step);
+                s.drive(rollout, 50, 5, 10, st -> false);
+                assertThat(rollout.status().phase()).as("step %s", step).isEqualTo(RolloutPhase.PROGRESSING);
+                s.drive(rollout, 50, 5, 40 * 60, Sim.phase(RolloutPhase.PAUSED));
+                assertThat(rollout.status().phase()).as("step %s", step).isEqualTo(RolloutPhase.PAUSED);
+                assertThat(rollout.status().reason()).contains("not healthy by its deadline");
+                assertThat(Duration.ofNanos(s.clock.nanoTime() - stepStarted).toSeconds()).as("step %s", step)
+                        .isBetween(deadline.toSeconds(), deadline.toSeconds() + 10);
+            } finally {
+                s.router.close();
+            }
+        }
+    }
+
+    @Test
     void keepPreviousWarmIsNotCutShortByAWallClockStepForward() {
         CanaryRollout rollout = canary(engine(), true);
         sim.drive(rollout, 50, 5, 2 * 60 * 60, Sim.phase(RolloutPhase.PROMOTED));
