@@ -63,13 +63,22 @@ public record RolloutProgress(String kind, ReleaseId candidate, String segment, 
 
     /**
      * @param other progress to compare with
-     * @return whether both describe the same point of the rollout (everything but {@code updatedAt})
+     * @return whether both describe the same point of the rollout: everything but {@code updatedAt} equal, the
+     *         instants within a second of each other
      */
     public boolean samePointAs(RolloutProgress other) {
         return other != null && kind.equals(other.kind) && candidate.equals(other.candidate) && segment.equals(other.segment)
                 && phase.equals(other.phase) && step == other.step && weightBasisPoints == other.weightBasisPoints
-                && reason.equals(other.reason) && createdAt.equals(other.createdAt)
-                && Objects.equals(stepStartedAt, other.stepStartedAt) && Objects.equals(progressStartedAt, other.progressStartedAt)
+                && reason.equals(other.reason) && close(createdAt, other.createdAt)
+                && close(stepStartedAt, other.stepStartedAt) && close(progressStartedAt, other.progressStartedAt)
                 && hadTraffic == other.hadTraffic && approvedMild.equals(other.approvedMild);
+    }
+
+    /** Instants derived from a monotonic clock at different moments differ by rounding: within a second is the same. */
+    private static boolean close(Instant a, Instant b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        return Math.abs(a.toEpochMilli() - b.toEpochMilli()) <= 1_000;
     }
 }

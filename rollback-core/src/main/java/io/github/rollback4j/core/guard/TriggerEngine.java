@@ -82,8 +82,14 @@ public final class TriggerEngine implements AutoCloseable {
     private final Map<String, ArmState> states = new HashMap<>();
     private final Map<ReleaseId, Epoch> epochs = new HashMap<>();
     private final Map<String, Verdict> latest = new LinkedHashMap<>();
+    /** When each latest verdict's evaluation ran, on the monotonic clock, by the same key. */
+    private final Map<String, Long> latestNanos = new HashMap<>();
     private final ArrayDeque<Verdict> history = new ArrayDeque<>();
     private final List<Verdict> pendingApprovals = new ArrayList<>();
+    /** Triggers short of samples at the latest evaluation, by trigger, candidate and segment. */
+    private final Map<String, SampleShortfall> shortfalls = new LinkedHashMap<>();
+    /** Starved triggers a rollout reported (they cannot reach their samples within the step's bake), same key. */
+    private final Map<String, String> starved = new LinkedHashMap<>();
     private final CopyOnWriteArrayList<Consumer<? super Verdict>> listeners = new CopyOnWriteArrayList<>();
     private ScheduledFuture<?> schedule;
 
@@ -124,13 +130,15 @@ public final class TriggerEngine implements AutoCloseable {
         evaluating.lock();
         try {
             Instant now = time.now();
+            long nowNanos = time.nanoTime();
             RolloutState state = router.state();
             ReleaseId baseline = state.lastKnownGood();
             Map<ReleaseId, Map<String, Integer>> candidates = candidates(state);
             TelemetrySnapshot sinceStart = telemetry.sinceStart();
-            updateEpochs(candidates, now, sinceStart);
+            shortfalls.clear();
+            updateEpochs(candidates, now, nowNanos, sinceStart);
             Duration retention = telemetry.retention();
-            EvaluationContext ctx = new EvaluationContext(now,
+            EvaluationContext ctx = new EvaluationContext(now, nowNanos,
                     window -> telemetry.snapshot(window.compareTo(retention) > 0 ? retention : window),
                     sinceStart, epochs, references);
             List<Verdict> verdicts = new ArrayList<>();
@@ -144,7 +152,7 @@ public final class TriggerEngine implements AutoCloseable {
                 }
             }
             for (Verdict verdict : verdicts) {
-                keep(verdict);
+                keep(verdict, nowNanos);
                 publish(verdict);
             }
             act(verdicts);
@@ -167,12 +175,15 @@ public final class TriggerEngine implements AutoCloseable {
         return candidates;
     }
 
-    private void updateEpochs(Map<ReleaseId, Map<String, Integer>> candidates, Instant now, TelemetrySnapshot sinceStart) {
+    private void updateEpochs(Map<ReleaseId, Map<String, Integer>> candidates, Instant now, long nowNanos,
+                              TelemetrySnapshot sinceStart) {
         epochs.keySet().retainAll(candidates.keySet());
         candidates.forEach((candidate, weights) -> {
             Epoch epoch = epochs.get(candidate);
             if (epoch == null || !epoch.weights().equals(weights)) {
-                epochs.put(candidate, new Epoch(now, Map.copyOf(weights), sinceStart));
+                epochs.put(candidate, new Epoch(now, nowNanos, Map.copyOf(weights), sinceStart));
+                String prefix = "|" + candidate.value() + "|";
+                starved.keySet().removeIf(k -> k.contains(prefix));
             }
         });
     }
@@ -202,32 +213,112 @@ public final class TriggerEngine implements AutoCloseable {
             LOG.error("trigger '{}' could not be evaluated for {}: {}", trigger.name(), router.releaseNameAndId(arm.candidate()),
                     e.toString(), e);
             raw = new RawResult(RawResult.State.INCONCLUSIVE, Evidence.builder(trigger.metric().kind(), trigger.threshold())
-                    .note("evaluation failed: " + e).build());
+                    .note(trigger.metric().kind() + " could not be evaluated, so nothing was compared: " + e).build());
         }
         Evidence evidence = raw.evidence();
         VerdictLevel level;
         if (raw.state() == RawResult.State.BREACH) {
             if (state.breachingSince == null) {
                 state.breachingSince = ctx.now;
+                state.breachingSinceNanos = ctx.nowNanos;
             }
             evidence = evidence.withBreachingSince(state.breachingSince);
-            Duration held = Duration.between(state.breachingSince, ctx.now);
+            // Sustain ("for 5 minutes") on the monotonic clock: a wall-clock step neither delays nor skips it.
+            Duration held = Duration.ofNanos(ctx.nowNanos - state.breachingSinceNanos);
             if (held.compareTo(trigger.sustain()) >= 0) {
                 level = switch (trigger.severity()) {
                     case SEVERE -> VerdictLevel.SEVERE_BREACH;
                     case MILD -> VerdictLevel.MILD_BREACH;
                     case DRY_RUN -> VerdictLevel.DRY_RUN_BREACH;
                 };
+                String sustained = trigger.sustain().isZero() ? "" : ", for " + Texts.duration(held) + " (it must hold "
+                        + Texts.duration(trigger.sustain()) + ")";
+                evidence = evidence.withNote(evidence.note() + sustained + "; " + consequence(trigger.severity()));
             } else {
                 level = VerdictLevel.INCONCLUSIVE;
-                evidence = evidence.withNote(join(evidence.note(), "breaching for " + held.toSeconds() + " s of the "
-                        + trigger.sustain().toSeconds() + " s it must hold"));
+                evidence = evidence.withNote(join(evidence.note(), "breaching for " + Texts.duration(held) + " of the "
+                        + Texts.duration(trigger.sustain()) + " it must hold before it counts"));
             }
         } else {
             state.breachingSince = null;
             level = raw.state() == RawResult.State.OK ? VerdictLevel.HEALTHY : VerdictLevel.INCONCLUSIVE;
         }
-        return new Verdict(trigger.name(), arm.candidate(), arm.baseline(), arm.segment(), level, trigger.severity(), ctx.now, evidence);
+        Verdict verdict = new Verdict(trigger.name(), arm.candidate(), arm.baseline(), arm.segment(), level, trigger.severity(),
+                ctx.now, evidence);
+        noteShortfall(trigger, arm, ctx, raw.shortfall(), verdict);
+        return verdict;
+    }
+
+    /** Keeps the trigger's shortfall with the rate its arm collects samples at, or forgets it when there is none. */
+    private void noteShortfall(TriggerSpec trigger, Arm arm, EvaluationContext ctx, RawResult.Shortfall shortfall, Verdict verdict) {
+        String key = key(trigger.name(), arm);
+        Epoch epoch = ctx.epochs.get(arm.candidate());
+        long elapsedNanos = epoch == null ? 0 : ctx.nowNanos - epoch.startNanos();
+        if (shortfall == null || elapsedNanos <= 0) {
+            shortfalls.remove(key);
+            return;
+        }
+        boolean windowed = shortfall.windowed();
+        long spanNanos = windowed ? Math.min(elapsedNanos, trigger.window().toNanos()) : elapsedNanos;
+        double rate = shortfall.samples() / (spanNanos / 1e9);
+        Duration timeNeeded = null;
+        if (rate > 0 && (!windowed || rate * trigger.window().toNanos() / 1e9 >= shortfall.needed())) {
+            double seconds = shortfall.needed() / rate;
+            timeNeeded = seconds > 1e9 ? null : Duration.ofNanos((long) (seconds * 1e9));
+        }
+        shortfalls.put(key, new SampleShortfall(trigger.name(), arm.candidate(), arm.segment(), shortfall.arm(),
+                shortfall.samples(), shortfall.needed(), rate, Duration.ofNanos(elapsedNanos), timeNeeded,
+                windowed ? trigger.window() : null, verdict.time()));
+    }
+
+    /**
+     * @return the triggers short of samples at the latest evaluation, with the rates their arms collect samples at
+     */
+    public List<SampleShortfall> shortfalls() {
+        evaluating.lock();
+        try {
+            return List.copyOf(shortfalls.values());
+        } finally {
+            evaluating.unlock();
+        }
+    }
+
+    /**
+     * Records that a rollout found a trigger starved: it cannot reach its minimum samples within the step's bake
+     * at the observed rate. Kept until the candidate's weights change; a runbook's self-check reports it.
+     *
+     * @param shortfall the trigger's shortfall
+     * @param finding the finding in words, with the numbers
+     */
+    public void reportStarved(SampleShortfall shortfall, String finding) {
+        Objects.requireNonNull(shortfall, "reportStarved: shortfall must not be null");
+        Objects.requireNonNull(finding, "reportStarved: finding must not be null");
+        evaluating.lock();
+        try {
+            starved.put(shortfall.trigger() + "|" + shortfall.candidate().value() + "|"
+                    + (shortfall.segment() == null ? "*" : shortfall.segment().name()), finding);
+        } finally {
+            evaluating.unlock();
+        }
+    }
+
+    /** @return the starved triggers the rollouts reported for the candidates' current weights, in words */
+    public List<String> starvedTriggers() {
+        evaluating.lock();
+        try {
+            return List.copyOf(starved.values());
+        } finally {
+            evaluating.unlock();
+        }
+    }
+
+    /** Why a sustained breach is the level it is: what its severity does. */
+    private static String consequence(Severity severity) {
+        return switch (severity) {
+            case SEVERE -> "severe: rolls back";
+            case MILD -> "mild: pauses for approval";
+            case DRY_RUN -> "dry run: reported only";
+        };
     }
 
     /** A fleet's verdict says whose data it read: how many replicas, which are stale and how old. */
@@ -244,9 +335,11 @@ public final class TriggerEngine implements AutoCloseable {
         return trigger + "|" + arm.candidate().value() + "|" + (arm.segment() == null ? "*" : arm.segment().name());
     }
 
-    private void keep(Verdict verdict) {
-        latest.put(verdict.trigger() + "|" + verdict.candidate().value() + "|"
-                + (verdict.segment() == null ? "*" : verdict.segment().name()), verdict);
+    private void keep(Verdict verdict, long nanos) {
+        String key = verdict.trigger() + "|" + verdict.candidate().value() + "|"
+                + (verdict.segment() == null ? "*" : verdict.segment().name());
+        latest.put(key, verdict);
+        latestNanos.put(key, nanos);
         history.addLast(verdict);
         while (history.size() > historyCapacity) {
             history.removeFirst();
@@ -369,6 +462,29 @@ public final class TriggerEngine implements AutoCloseable {
         evaluating.lock();
         try {
             return List.copyOf(latest.values());
+        } finally {
+            evaluating.unlock();
+        }
+    }
+
+    /**
+     * The latest verdicts of evaluations that ran at or after a moment of the monotonic clock, e.g. since a
+     * rollout step began. Measured on {@link TimeSource#nanoTime()}, not on the verdicts' wall-time stamps, so a
+     * step of the wall clock neither hides fresh verdicts nor passes off old ones as fresh.
+     *
+     * @param nanoTime a value of this engine's {@link TimeSource#nanoTime()}
+     * @return the latest verdict per trigger, candidate and segment whose evaluation ran at or after it
+     */
+    public List<Verdict> latestSince(long nanoTime) {
+        evaluating.lock();
+        try {
+            List<Verdict> fresh = new ArrayList<>();
+            latest.forEach((key, verdict) -> {
+                if (latestNanos.get(key) - nanoTime >= 0) {
+                    fresh.add(verdict);
+                }
+            });
+            return fresh;
         } finally {
             evaluating.unlock();
         }
@@ -573,7 +689,9 @@ public final class TriggerEngine implements AutoCloseable {
 
         /**
          * @return the engine
-         * @throws IllegalArgumentException when no trigger is given, or two share a name
+         * @throws IllegalArgumentException when no trigger is given, two share a name, an input-quality trigger
+         *         reads what the router does not profile (a field outside its input profile, a schema it does not
+         *         declare, scores it does not extract), or a KPI {@code dropBy} of 0 is tested sequentially
          */
         public TriggerEngine build() {
             if (triggers.isEmpty()) {
@@ -585,7 +703,52 @@ public final class TriggerEngine implements AutoCloseable {
                     throw new IllegalArgumentException("TriggerEngine: trigger name '" + t.name() + "' is used twice; names must be unique");
                 }
             }
+            io.github.rollback4j.core.internal.ProfiledInputs.of(router.telemetry()).ifPresent(this::checkProfiled);
+            for (TriggerSpec t : triggers) {
+                if (t.metric() instanceof io.github.rollback4j.trigger.Metric.Kpi && t.sequential()
+                        && t.threshold().kind() == io.github.rollback4j.trigger.Threshold.Kind.DROP_BY
+                        && t.threshold().value() == 0) {
+                    throw new IllegalArgumentException("TriggerEngine: trigger '" + t.name() + "' tests a KPI dropBy of 0: an"
+                            + " absolute drop has no natural scale, so set dropBy to the smallest drop that matters, in the"
+                            + " KPI's units (e.g. 0.002), or use drop (a fraction of the baseline)");
+                }
+            }
             return new TriggerEngine(this);
+        }
+
+        /**
+         * An input-quality trigger on something the router does not profile would stay inconclusive for ever and hold
+         * every rollout it guards: a configuration error, refused here.
+         */
+        private void checkProfiled(io.github.rollback4j.core.internal.ProfiledInputs profiled) {
+            String fields = profiled.fields().isEmpty()
+                    ? "the router has no input profile; declare one with ModelRouters.builder(..).inputProfile(..)"
+                    : "the router profiles " + profiled.fields();
+            for (TriggerSpec t : triggers) {
+                String field = null;
+                if (t.metric() instanceof io.github.rollback4j.trigger.Metric.InputNullRate nulls) {
+                    field = nulls.field();
+                } else if (t.metric() instanceof io.github.rollback4j.trigger.Metric.Drift drift) {
+                    if (io.github.rollback4j.trigger.Metric.Drift.SCORE.equals(drift.field())) {
+                        if (!profiled.scores()) {
+                            throw new IllegalArgumentException("TriggerEngine: trigger '" + t.name() + "' watches the drift of"
+                                    + " the prediction score, but router '" + router.name() + "' extracts no score; set"
+                                    + " ModelRouters.builder(..).scoreExtractor(..) or remove the trigger");
+                        }
+                        continue;
+                    }
+                    field = drift.field();
+                } else if (t.metric() instanceof io.github.rollback4j.trigger.Metric.SchemaViolationRate && !profiled.schema()) {
+                    throw new IllegalArgumentException("TriggerEngine: trigger '" + t.name() + "' reads the schema violation rate,"
+                            + " but router '" + router.name() + "' declares no input schema (" + fields + "); add rules"
+                            + " (range, allowedCategories, required) to its InputProfile or remove the trigger");
+                }
+                if (field != null && !profiled.fields().contains(field)) {
+                    throw new IllegalArgumentException("TriggerEngine: trigger '" + t.name() + "' reads input field '" + field
+                            + "', which router '" + router.name() + "' does not profile (" + fields + "); add '" + field
+                            + "' to the InputProfile or name one of its fields");
+                }
+            }
         }
     }
 }

@@ -320,6 +320,7 @@ public final class Incidents implements AutoCloseable {
             String id = uniqueId("inc-" + ID_TIME.format(at) + "-" + router.name() + "-g" + generation);
             Tracked t = new Tracked(id, at, segment, lkg, new LinkedHashSet<>(rolledBack), cause);
             t.deadline = at.plus(timeout);
+            t.openedNanos = time.nanoTime();
             t.afterComplete = samplesAfter == 0;
             t.verification = checks.isEmpty() ? Incident.Verification.State.NOT_CONFIGURED : Incident.Verification.State.RUNNING;
             checks.forEach(c -> t.checks.add(ReleaseCheck.of(c)));
@@ -519,11 +520,12 @@ public final class Incidents implements AutoCloseable {
         lock.lock();
         try {
             Instant now = time.now();
+            long nanos = time.nanoTime();
             List<Incident> changed = new ArrayList<>();
             for (Tracked t : incidents.values()) {
                 boolean dirty = collectAfter(t);
                 if (t.status == IncidentStatus.OPEN && t.verification == Incident.Verification.State.RUNNING) {
-                    dirty |= verify(t, now);
+                    dirty |= verify(t, now, nanos);
                 }
                 if (dirty) {
                     t.audit = auditSince(t.lkg, t.openedAt);
@@ -570,13 +572,15 @@ public final class Incidents implements AutoCloseable {
         return added > 0;
     }
 
-    private boolean verify(Tracked t, Instant now) {
+    private boolean verify(Tracked t, Instant now, long nanos) {
+        // Durations since the rollback on the monotonic clock: a wall-clock step neither escalates early nor late.
         Duration subWindow = telemetry.subWindow();
+        Duration elapsed = Duration.ofNanos(nanos - t.openedNanos);
         List<Verdict> latest = new ArrayList<>();
         boolean allPassed = true;
         for (ReleaseCheck check : t.checks) {
-            Verdict v = check.evaluate(telemetry, t.lkg, t.segment, now);
-            boolean counted = !now.isBefore(t.openedAt.plus(check.spec().window()).plus(subWindow));
+            Verdict v = check.evaluate(telemetry, t.lkg, t.segment, now, nanos);
+            boolean counted = elapsed.compareTo(check.spec().window().plus(subWindow)) >= 0;
             if (!counted) {
                 v = new Verdict(v.trigger(), v.candidate(), v.baseline(), v.segment(), VerdictLevel.INCONCLUSIVE, v.severity(), now,
                         v.evidence().withNote("its window still reaches back before the rollback; it counts from "
@@ -599,7 +603,7 @@ public final class Incidents implements AutoCloseable {
             t.pendingTitle = "[" + router.name() + "] incident resolved: the SLOs recovered on " + label(t.lkg);
             return true;
         }
-        if (!now.isBefore(t.deadline)) {
+        if (elapsed.compareTo(timeout) >= 0) {
             t.verification = Incident.Verification.State.FAILED;
             t.status = IncidentStatus.ESCALATED;
             t.endedAt = now;
@@ -830,7 +834,10 @@ public final class Incidents implements AutoCloseable {
         Verdict trigger;
         IncidentStatus status = IncidentStatus.OPEN;
         Incident.Verification.State verification;
+        /** The verification deadline as a wall time, shown in the incident; the check itself uses the nanos below. */
         Instant deadline;
+        /** When the incident opened, on the monotonic clock: the verification timeout and windows count from it. */
+        long openedNanos;
         Instant endedAt;
         long lastSequenceSeen = -1;
         int afterCount;

@@ -73,6 +73,13 @@ final class TelemetryHub<I, O> implements RouterTelemetry {
         return anchorMillis;
     }
 
+    /** @return the profiled input fields, whether they have a schema, and whether scores are extracted */
+    ProfiledInputs profiledInputs() {
+        List<String> fields = inputProfile == null ? List.of()
+                : inputProfile.fields().stream().map(InputProfile.Field::name).toList();
+        return new ProfiledInputs(fields, inputProfile != null && inputProfile.hasSchema(), scoreExtractor != null);
+    }
+
     /** Wall time, in epoch millis, of a nano-time reading (see the class comment). */
     long millis(long nanoTime) {
         return anchorMillis + Math.floorDiv(nanoTime - anchorNanos, 1_000_000L);

@@ -69,8 +69,10 @@ public final class Runbook {
     private final String channel;
     private final List<String> notifiers;
     private final String actuatorBasePath;
+    private final List<TriggerEngine> engines;
 
     private Runbook(Builder b) {
+        this.engines = List.copyOf(b.engines);
         this.router = b.router;
         this.triggers = List.copyOf(b.triggers);
         this.verificationChecks = List.copyOf(b.verificationChecks);
@@ -92,6 +94,11 @@ public final class Runbook {
     /** @return the router */
     public ModelRouter<?, ?> router() {
         return router;
+    }
+
+    /** @return the trigger engines given to the builder (their starved triggers are self-check findings) */
+    List<TriggerEngine> engines() {
+        return engines;
     }
 
     /** @return the triggers, in declaration order (rendered sorted by name) */
@@ -339,6 +346,7 @@ public final class Runbook {
         private String channel;
         private final List<String> notifiers = new ArrayList<>();
         private String actuatorBasePath = DEFAULT_ACTUATOR_BASE_PATH;
+        private final List<TriggerEngine> engines = new ArrayList<>();
 
         private Builder(ModelRouter<?, ?> router) {
             this.router = Objects.requireNonNull(router, "Runbook.builder(router): router must not be null");
@@ -355,11 +363,13 @@ public final class Runbook {
         }
 
         /**
-         * @param engine the trigger engine guarding the rollout; its triggers are added
+         * @param engine the trigger engine guarding the rollout; its triggers are added, and the self-check
+         *               reports the triggers its rollouts found starved (read when the self-check runs)
          * @return this builder
          */
         public Builder engine(TriggerEngine engine) {
             Objects.requireNonNull(engine, "Runbook.engine must not be null");
+            engines.add(engine);
             return triggers(engine.triggers());
         }
 

@@ -40,9 +40,20 @@ final class SelfCheck {
         check.lastKnownGood();
         check.pairing();
         check.verification();
+        check.starved();
         List<Finding> sorted = new ArrayList<>(check.findings);
         sorted.sort(Comparator.comparing(Finding::severity).thenComparing(Finding::code).thenComparing(Finding::message));
         return List.copyOf(sorted);
+    }
+
+    /** What the engines' rollouts found starved at their current steps, with the numbers. */
+    private void starved() {
+        for (io.github.rollback4j.core.guard.TriggerEngine engine : runbook.engines()) {
+            for (String finding : engine.starvedTriggers()) {
+                warning(Code.TRIGGER_STARVED, "Starved trigger: " + finding + ". Raise the step's weight or bake, lengthen"
+                        + " the trigger's window, or lower its minSamples; until then the step waits for its deadline.");
+            }
+        }
     }
 
     private void error(Code code, String message) {

@@ -13,7 +13,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -76,7 +75,9 @@ public final class SegmentedRollout implements AutoCloseable {
     private final Map<Segment, CanaryRollout> rollouts;
     private final Duration keepPreviousWarm;
     private final ReentrantLock lock = new ReentrantLock();
-    private Instant promotedAt;
+    /** When the router promoted the candidate, on the monotonic clock ({@code keepPreviousWarm} is measured from it). */
+    private long promotedNanos;
+    private boolean promoted;
     private ReleaseId previous;
     private boolean previousDone;
     private ScheduledFuture<?> schedule;
@@ -146,7 +147,7 @@ public final class SegmentedRollout implements AutoCloseable {
         lock.lock();
         try {
             boolean allOver = rollouts.values().stream().allMatch(r -> r.status().phase().isTerminal());
-            return allOver && (phase() != RolloutPhase.PROMOTED || promotedAt != null);
+            return allOver && (phase() != RolloutPhase.PROMOTED || promoted);
         } finally {
             lock.unlock();
         }
@@ -156,7 +157,7 @@ public final class SegmentedRollout implements AutoCloseable {
     public boolean routerPromoted() {
         lock.lock();
         try {
-            return promotedAt != null;
+            return promoted;
         } finally {
             lock.unlock();
         }
@@ -188,11 +189,11 @@ public final class SegmentedRollout implements AutoCloseable {
                 engine.evaluate();
             }
             rollouts.values().forEach(CanaryRollout::tick);
-            Instant now = clock.now();
-            if (promotedAt == null && phase() == RolloutPhase.PROMOTED) {
+            long now = clock.nanoTime();
+            if (!promoted && phase() == RolloutPhase.PROMOTED) {
                 promoteRouter(now);
             }
-            if (promotedAt != null && !previousDone && !now.isBefore(promotedAt.plus(keepPreviousWarm))) {
+            if (promoted && !previousDone && now - promotedNanos >= keepPreviousWarm.toNanos()) {
                 retirePrevious();
             }
             return phase();
@@ -201,17 +202,19 @@ public final class SegmentedRollout implements AutoCloseable {
         }
     }
 
-    private void promoteRouter(Instant now) {
+    private void promoteRouter(long now) {
         ReleaseId before = router.lastKnownGood().id();
         if (before.equals(candidate)) {
-            promotedAt = now;
+            promoted = true;
+            promotedNanos = now;
             previousDone = true;
             return;
         }
         try {
             router.promote(candidate, Cause.automatic("every segment's canary of " + router.releaseNameAndId(candidate) + " passed its plan: "
                     + rollouts.keySet()));
-            promotedAt = now;
+            promoted = true;
+            promotedNanos = now;
             previous = before;
         } catch (RuntimeException e) {
             LOG.warn("segmented rollout of {} on router '{}': every segment passed, but the promotion was refused: {}", router.releaseNameAndId(candidate),
@@ -292,13 +295,14 @@ public final class SegmentedRollout implements AutoCloseable {
         Objects.requireNonNull(cause, "promote: cause must not be null");
         lock.lock();
         try {
-            if (promotedAt != null) {
+            if (promoted) {
                 throw new IllegalStateException("promote: " + router.releaseNameAndId(candidate) + " is already the last-known-good of router '"
                         + router.name() + "'");
             }
             ReleaseId before = router.lastKnownGood().id();
             router.promote(candidate, cause);
-            promotedAt = clock.now();
+            promoted = true;
+            promotedNanos = clock.nanoTime();
             previous = before;
             previousDone = before.equals(candidate);
             rollouts.values().forEach(CanaryRollout::tick);
@@ -321,8 +325,8 @@ public final class SegmentedRollout implements AutoCloseable {
         onSegment(segment, cause, r -> r.promote(cause));
         lock.lock();
         try {
-            if (promotedAt == null && phase() == RolloutPhase.PROMOTED) {
-                promoteRouter(clock.now());
+            if (!promoted && phase() == RolloutPhase.PROMOTED) {
+                promoteRouter(clock.nanoTime());
             }
         } finally {
             lock.unlock();
@@ -503,7 +507,7 @@ public final class SegmentedRollout implements AutoCloseable {
         }
         schedule = Ticks.every(scheduler, interval, () -> {
             tick();
-            if (isOver() && (promotedAt == null || previousRetired())) {
+            if (isOver() && (!promoted || previousRetired())) {
                 stopSchedule();
             }
         }, LOG, () -> "segmented rollout of " + router.releaseNameAndId(candidate) + " on router '" + router.name() + "': tick");

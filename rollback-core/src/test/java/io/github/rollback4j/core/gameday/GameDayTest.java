@@ -134,6 +134,40 @@ class GameDayTest {
     }
 
     @Test
+    void aStepThatCanNeverCollectItsMinimumSamplesIsSaidOnTheTimelineWithTheNumbers() {
+        // 1 % of 20 requests/s: about 12 candidate calls in the 1-minute window, 500 needed. The game day used to
+        // end "running" with nothing said; now its timeline says why the step cannot pass.
+        Scenario scenario = Scenarios.fromYaml("""
+                name: starved-canary
+                duration: 15m
+                tick: 10s
+                seed: 11
+                traffic: {rate: 20, users: 100000}
+                releases:
+                  - {name: v1, version: 1.3.2, lastKnownGood: true}
+                  - {name: v2, version: 2.0.0}
+                strategy:
+                  canary:
+                    candidate: v2
+                    steps: [{weight: 1%, bake: 10m}, {weight: 100%, bake: 10m}]
+                triggers:
+                  - {name: error-rate, metric: error_rate, above: 5%, window: 1m, minSamples: 500}
+                """);
+
+        GameDayResult result = GameDay.run(scenario, scenario.seed());
+
+        assertThat(result.outcome()).isEqualTo("running");
+        List<GameDayResult.Event> starved = result.events().stream()
+                .filter(e -> e.detail().contains("cannot reach its minimum samples")).toList();
+        assertThat(starved).as(result.timeline()).singleElement().satisfies(e -> {
+            assertThat(e.type()).isEqualTo("rollout");
+            assertThat(e.detail()).contains("trigger 'error-rate' cannot reach its minimum samples within the bake of 10 min"
+                    + " of step 0 (100 bp)", "samples/s on the candidate", "500 needed", "so it never decides");
+            assertThat(e.t()).isLessThan(120.0);
+        });
+    }
+
+    @Test
     void everyShippedScenarioRendersARunbookWithoutSelfCheckErrors(@TempDir Path evidence) throws Exception {
         try (var files = Files.list(SCENARIOS)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {

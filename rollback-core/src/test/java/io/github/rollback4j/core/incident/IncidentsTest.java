@@ -216,6 +216,31 @@ class IncidentsTest {
     }
 
     @Test
+    void theVerificationDeadlineIsMeasuredOnTheMonotonicClock() throws Exception {
+        ManagedModelRouter<Map<String, Object>, Double> router = router(0.03, 0.25);
+        TriggerEngine engine = engine(router);
+        try (WebhookServer hook = new WebhookServer(n -> 200); Incidents incidents = incidents(router, engine, hook).build()) {
+            int seconds = 0;
+            while (router.state().quarantined().isEmpty() && seconds++ < 300) {
+                second(router, engine, incidents);
+            }
+            String id = incidents.open().get(0).id();
+            long opened = clock.nanoTime();
+            clock.stepWallClock(Duration.ofHours(1));
+            second(router, engine, incidents);
+            assertThat(incidents.incident(id).orElseThrow().status()).as("an hour on the wall clock is not the 10 minutes")
+                    .isEqualTo(IncidentStatus.OPEN);
+            clock.stepWallClock(Duration.ofHours(-2));
+            for (int s = 0; s < 700 && incidents.incident(id).orElseThrow().status() == IncidentStatus.OPEN; s++) {
+                second(router, engine, incidents);
+            }
+            assertThat(incidents.incident(id).orElseThrow().status()).isEqualTo(IncidentStatus.ESCALATED);
+            assertThat(Duration.ofNanos(clock.nanoTime() - opened)).as("escalated 10 minutes after the rollback, not 70")
+                    .isBetween(Duration.ofMinutes(10), Duration.ofMinutes(10).plusSeconds(2));
+        }
+    }
+
+    @Test
     void whenTheLastKnownGoodIsAlsoBadTheIncidentEscalatesAtTheDeadline() throws Exception {
         ManagedModelRouter<Map<String, Object>, Double> router = router(0.03, 0.25);
         TriggerEngine engine = engine(router);

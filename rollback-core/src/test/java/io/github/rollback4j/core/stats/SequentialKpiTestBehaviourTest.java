@@ -94,6 +94,45 @@ class SequentialKpiTestBehaviourTest {
     }
 
     @Test
+    void anAbsoluteTestOfALargeMeanWithASmallSpreadIsTheTestOfTheSameDataAroundZero() {
+        // An absolute threshold compares differences: adding 1e8 (or 1e9) to every value changes nothing. With plain
+        // sums it did (the variance cancelled: p 0.30 instead of 0.39 at 1e8, NaN at 1e9); KpiStats' shifted sums keep it.
+        java.util.Random rng = new java.util.Random(3);
+        int n = 2_000;
+        double[] c = new double[n];
+        double[] b = new double[n];
+        for (int i = 0; i < n; i++) {
+            c[i] = -0.02 + rng.nextGaussian();
+            b[i] = rng.nextGaussian();
+        }
+        KpiTestConfig config = KpiTestConfig.builder(KpiKind.MEAN, EffectThreshold.absolute(0.0)).plannedEffect(0.1).build();
+        KpiTestResult aroundZero = SequentialKpiTest.evaluate(config, KpiStats.of("ms", c), KpiStats.of("ms", b));
+        for (double offset : new double[] {1e8, 1e9}) {
+            double[] cs = c.clone();
+            double[] bs = b.clone();
+            double[] plain = new double[4];
+            for (int i = 0; i < n; i++) {
+                cs[i] += offset;
+                bs[i] += offset;
+                plain[0] += cs[i];
+                plain[1] += cs[i] * cs[i];
+                plain[2] += bs[i];
+                plain[3] += bs[i] * bs[i];
+            }
+            KpiTestResult shifted = SequentialKpiTest.evaluate(config, KpiStats.of("ms", cs), KpiStats.of("ms", bs));
+            assertThat(shifted.standardError()).as("offset %s", offset).isCloseTo(aroundZero.standardError(),
+                    org.assertj.core.api.Assertions.within(aroundZero.standardError() * 1e-9));
+            assertThat(shifted.pValue()).as("offset %s", offset).isCloseTo(aroundZero.pValue(),
+                    org.assertj.core.api.Assertions.within(1e-6));
+            assertThat(shifted.effectLowerBound()).isCloseTo(aroundZero.effectLowerBound(),
+                    org.assertj.core.api.Assertions.within(1e-6));
+            // the plain sums of the same values: their variance is gone, whatever the representation after them
+            double plainVariance = (plain[1] - plain[0] * plain[0] / n) / (n - 1);
+            assertThat(Math.abs(plainVariance - 1.0)).as("plain sums at offset %s", offset).isGreaterThan(0.1);
+        }
+    }
+
+    @Test
     void lookSeesCumulativeStatisticsAndRestartForgetsThem() {
         SequentialKpiTest t = new SequentialKpiTest(CTR);
         t.look(rate(1_000, 50), rate(1_000, 50));

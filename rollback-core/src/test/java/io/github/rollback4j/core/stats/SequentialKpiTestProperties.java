@@ -31,6 +31,8 @@ class SequentialKpiTestProperties {
         double previousP = 1;
         double previousBound = Double.POSITIVE_INFINITY;
         double maxLogLr = 0;
+        double previousLower = Double.NEGATIVE_INFINITY;
+        double maxLogLrAbove = 0;
         for (int i = 0; i < looks; i++) {
             for (int k = 0; k < 200; k++) {
                 add(c, 20 * (1 + effect) + 5 * rng.nextGaussian());
@@ -44,8 +46,22 @@ class SequentialKpiTestProperties {
             if (r.evaluated()) {
                 assertThat(r.rejected()).isEqualTo(r.effectBound() <= -delta + 1e-12 * Math.max(1, delta));
             }
+            // the lower end: never falls, stays below the upper end, and (absolute threshold on a mean, where the
+            // mirrored ratio is monotone in the null value) excludes a drop of delta exactly when the mirrored test
+            // of "a drop of at least delta" has rejected at some look
+            assertThat(r.effectLowerBound()).isGreaterThanOrEqualTo(previousLower).isLessThanOrEqualTo(r.effectBound());
+            if (r.evaluated()) {
+                double se = r.standardError();
+                double tau = r.mixtureScale();
+                maxLogLrAbove = Math.max(maxLogLrAbove,
+                        NormalMixture.logLikelihoodRatio(-(r.estimatedEffect() + delta), se * se, tau * tau));
+            }
+            if (Math.abs(maxLogLrAbove - Math.log(1 / config.alpha())) > 1e-9) {
+                assertThat(r.excludesDrop(delta)).isEqualTo(maxLogLrAbove >= Math.log(1 / config.alpha()));
+            }
             previousP = r.pValue();
             previousBound = r.effectBound();
+            previousLower = r.effectLowerBound();
         }
     }
 
