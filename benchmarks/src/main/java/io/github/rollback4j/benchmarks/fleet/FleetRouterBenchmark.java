@@ -42,7 +42,7 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>{@code standalone}: a router with telemetry on (two releases at 95/5, sticky keys), no fleet;</li>
  *   <li>{@code fleetMember}: the same router built on a fleet's state store and joined to it, its member
- *   ticking every 100 ms in the background (lease, state re-read, telemetry published to and read from the
+ *   ticking every second (the default publish interval) in the background (lease, state re-read, telemetry published to and read from the
  *   in-memory fleet store): the request path must cost the same and allocate nothing more;</li>
  *   <li>{@code publishRound}: eight calls and one member round with a report (lease, re-read, the changed
  *   sub-windows of two releases in four segments and the totals encoded, handed to the in-memory store
@@ -102,7 +102,7 @@ public class FleetRouterBenchmark {
         canary(standalone);
 
         scheduler = Executors.newSingleThreadScheduledExecutor();
-        fleet = Fleet.builder(new InMemoryRolloutStateStore()).replicaId("bench").publishInterval(Duration.ofMillis(100)).build();
+        fleet = Fleet.builder(new InMemoryRolloutStateStore()).replicaId("bench").build();
         fleetRouter = router("fleet").stateStore(fleet.stateStore()).build();
         FleetMember member = fleet.join(fleetRouter).engine(engine(fleetRouter, fleet)).build();
         member.tick();
