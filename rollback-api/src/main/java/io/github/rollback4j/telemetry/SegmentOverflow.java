@@ -11,7 +11,7 @@ import io.github.rollback4j.ReleaseId;
  * <p>Immutable and thread-safe.
  *
  * @param release the release
- * @param trackedSegments segments with telemetry of their own, {@code default} included
+ * @param trackedSegments segments other than {@code default} with telemetry of their own, at most the cap
  * @param foldedSegments distinct segments over the cap, counted under {@code default}
  * @param foldedCalls calls of those segments, counted under {@code default}, since the release was registered
  */

@@ -45,7 +45,7 @@ final class ReleaseSlot<I, O> {
      */
     @SuppressWarnings("unchecked")
     volatile CallStats<I, O>[] statsBySegment = new CallStats[0];
-    /** Segments with stats of their own; guarded by this slot's monitor. */
+    /** Segments other than default with stats of their own; guarded by this slot's monitor. */
     int trackedSegments;
     /** Segments over the cap, folded into {@code default}; written under this slot's monitor. */
     volatile int foldedSegments;

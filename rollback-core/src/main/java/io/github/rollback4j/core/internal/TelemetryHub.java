@@ -92,8 +92,8 @@ final class TelemetryHub<I, O> implements RouterTelemetry {
     /**
      * The slow path of {@link ReleaseSlot#stats}: the first call of a release in a segment. Past
      * {@link TelemetryConfig#maxSegments()} a segment shares the {@code default} segment's stats, so
-     * a release never holds more than {@code maxSegments + 1} of them however many segments calls
-     * name; each folded segment is counted ({@link #segmentOverflow()}) and the first one is logged.
+     * a release never holds more than {@code maxSegments + 1} of them (default's own included) however
+     * many segments calls name; each folded segment is counted ({@link #segmentOverflow()}) and the first one is logged.
      */
     CallStats<I, O> createStats(ReleaseSlot<I, O> slot, Segment segment) {
         synchronized (slot) {
@@ -103,7 +103,8 @@ final class TelemetryHub<I, O> implements RouterTelemetry {
                 return known;
             }
             CallStats<I, O> stats;
-            if (slot.trackedSegments >= config.maxSegments() && !segment.equals(Segment.DEFAULT)) {
+            boolean isDefault = segment.equals(Segment.DEFAULT);
+            if (!isDefault && slot.trackedSegments >= config.maxSegments()) {
                 // Over the cap: counted under default from now on, without the slow path.
                 stats = createStats(slot, Segment.DEFAULT);
                 slot.foldedSegments++;
@@ -116,7 +117,9 @@ final class TelemetryHub<I, O> implements RouterTelemetry {
             } else {
                 stats = new CallStats<>(slot.id, segment, config, scoreExtractor, inputProfile);
                 stats.observer = observerFor(slot.id, segment);
-                slot.trackedSegments++;
+                if (!isDefault) {
+                    slot.trackedSegments++;
+                }
             }
             // Re-read: creating the default's stats above may have replaced the array.
             CallStats<I, O>[] current = slot.statsBySegment;
