@@ -91,6 +91,37 @@ class TelemetrySegmentCapTest {
     }
 
     @Test
+    void callsInSegmentsOverTheCapAllocateNothing() throws Exception {
+        List<Segment> tenants = tenants("alloc-tenant-", 64);
+        try (ManagedModelRouter<String, String> router = router("cap-alloc", smallWindows(4))) {
+            RequestContext[] contexts = tenants.stream().map(t -> RequestContext.of("u", t)).toArray(RequestContext[]::new);
+            Runnable calls = () -> {
+                for (int i = 0; i < 10_000; i++) {
+                    try {
+                        router.invoke("x", contexts[i & 63]);
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                }
+            };
+            for (int warm = 0; warm < 20; warm++) {
+                calls.run();
+            }
+            com.sun.management.ThreadMXBean threads =
+                    (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+            long tid = Thread.currentThread().getId();
+            long least = Long.MAX_VALUE;
+            for (int run = 0; run < 5; run++) {
+                long before = threads.getThreadAllocatedBytes(tid);
+                calls.run();
+                least = Math.min(least, threads.getThreadAllocatedBytes(tid) - before);
+            }
+            assertThat(router.telemetry().segmentOverflow().get(0).foldedSegments()).isEqualTo(60);
+            assertThat(least).as("bytes allocated by 10,000 calls, most in segments over the cap").isLessThan(1_024);
+        }
+    }
+
+    @Test
     void tenantsSeenFirstByManyThreadsAtOnceAreAllCountedWithinTheCap() throws Exception {
         int threads = 4;
         int perThread = TestScale.rounds(1_500);
