@@ -71,7 +71,7 @@ public final class Scenarios {
         Scenario.Traffic traffic = traffic(root.child("traffic").requireObject());
         List<SyntheticRelease> releases = new ArrayList<>();
         for (SpecNode node : root.list("releases")) {
-            releases.add(release(node));
+            releases.add(release(node, traffic.segments().keySet()));
         }
         long lkgs = releases.stream().filter(SyntheticRelease::lastKnownGood).count();
         if (lkgs != 1) {
@@ -191,7 +191,7 @@ public final class Scenarios {
                 if (!(share > 0 && share <= 1)) {
                     throw new SpecException(s.path() + "." + segment, "must be a share between 0 (exclusive) and 1, but was " + share);
                 }
-                io.github.rollback4j.Segment.of(segment);
+                segment(s, segment);
                 segments.put(segment, share);
                 sum += share;
             }
@@ -206,14 +206,15 @@ public final class Scenarios {
         if (node.has("diurnal")) {
             SpecNode d = node.child("diurnal").requireObject();
             amplitude = d.number("amplitude", 0);
-            peak = (int) d.integer("peakHour", 14);
+            long peakHour = d.integer("peakHour", 14);
             d.requireNoOtherFields();
             if (!(amplitude >= 0 && amplitude <= 1)) {
                 throw new SpecException(d.path() + ".amplitude", "must be between 0 and 1, but was " + amplitude);
             }
-            if (peak < 0 || peak > 23) {
-                throw new SpecException(d.path() + ".peakHour", "must be between 0 and 23, but was " + peak);
+            if (peakHour < 0 || peakHour > 23) {
+                throw new SpecException(d.path() + ".peakHour", "must be between 0 and 23, but was " + peakHour);
             }
+            peak = (int) peakHour;
         }
         long users = node.integer("users", 100_000);
         if (users < 1 || users > 100_000_000) {
@@ -224,7 +225,7 @@ public final class Scenarios {
         return new Scenario.Traffic(rate, Map.copyOf(segments), amplitude, peak, (int) users, kpi);
     }
 
-    private static SyntheticRelease release(SpecNode node) {
+    private static SyntheticRelease release(SpecNode node, Set<String> trafficSegments) {
         node.requireObject();
         String name = node.string("name");
         String model = node.string("model", "model");
@@ -244,13 +245,14 @@ public final class Scenarios {
         }
         boolean lkg = node.bool("lastKnownGood", false);
         SyntheticRelease.Behaviour base = behaviour(node, new SyntheticRelease.Behaviour(Duration.ofMillis(100), 0.25, 0.0, 0.0, 0.0,
-                Map.of()));
+                Map.of()), trafficSegments);
         Map<String, SyntheticRelease.Behaviour> bySegment = new LinkedHashMap<>();
         if (node.has("bySegment")) {
             SpecNode segments = node.child("bySegment").requireObject();
             for (String segment : segments.fieldNames()) {
+                knownSegment(segments, segment, trafficSegments);
                 SpecNode own = segments.child(segment).requireObject();
-                bySegment.put(segment, behaviour(own, base));
+                bySegment.put(segment, behaviour(own, base, trafficSegments));
                 own.requireNoOtherFields();
             }
         }
@@ -265,7 +267,7 @@ public final class Scenarios {
                     throw new SpecException(change.path() + ".at", "changes must be in time order, but " + at + " follows " + last);
                 }
                 last = at;
-                previous = behaviour(change, previous);
+                previous = behaviour(change, previous, trafficSegments);
                 change.requireNoOtherFields();
                 changes.add(new SyntheticRelease.Change(at, previous));
             }
@@ -276,7 +278,8 @@ public final class Scenarios {
     }
 
     /** Reads the behaviour keys present on {@code node}, keeping {@code previous} for the absent ones. */
-    private static SyntheticRelease.Behaviour behaviour(SpecNode node, SyntheticRelease.Behaviour previous) {
+    private static SyntheticRelease.Behaviour behaviour(SpecNode node, SyntheticRelease.Behaviour previous,
+                                                        Set<String> trafficSegments) {
         Duration median = previous.medianLatency();
         double sigma = previous.latencySigma();
         if (node.has("latency")) {
@@ -298,12 +301,13 @@ public final class Scenarios {
             Map<String, int[]> bySegment = new LinkedHashMap<>();
             SpecNode segments = d.child("segments").requireObject();
             for (String segment : segments.fieldNames()) {
+                knownSegment(segments, segment, trafficSegments);
                 List<SpecNode> hours = segments.list(segment);
                 if (hours.size() != 2) {
                     throw new SpecException(segments.path() + "." + segment, "must be [fromHour, toHour], e.g. [22, 6]");
                 }
-                int from = (int) hours.get(0).asNumber();
-                int to = (int) hours.get(1).asNumber();
+                int from = hour(hours.get(0));
+                int to = hour(hours.get(1));
                 if (from < 0 || from > 23 || to < 0 || to > 24) {
                     throw new SpecException(segments.path() + "." + segment, "hours must be within 0..24, but were [" + from + ", "
                             + to + "]");
@@ -435,6 +439,29 @@ public final class Scenarios {
             s.requireNoOtherFields();
         }
         return new Scenario.Shadow(share, threshold, tolerance, minCompared, duration);
+    }
+
+    /** A segment name as {@link io.github.rollback4j.Segment#of} takes it, refused with the path otherwise. */
+    private static void segment(SpecNode parent, String name) {
+        parent.child(name).validated(() -> io.github.rollback4j.Segment.of(name));
+    }
+
+    /** Refuses a segment that {@code traffic.segments} does not declare: no call would ever be in it. */
+    private static void knownSegment(SpecNode parent, String name, Set<String> trafficSegments) {
+        if (!trafficSegments.contains(name)) {
+            throw new SpecException(parent.path() + "." + name, "'" + name + "' is not a segment of traffic.segments, so no"
+                    + " call is ever in it" + io.github.rollback4j.core.spec.Suggestions.didYouMean(name, trafficSegments)
+                    + "; segments are " + new java.util.TreeSet<>(trafficSegments));
+        }
+    }
+
+    /** An hour of the day, a whole number 0..24. */
+    private static int hour(SpecNode node) {
+        double value = node.asNumber();
+        if (value != Math.rint(value) || value < 0 || value > 24) {
+            throw new SpecException(node.path(), "must be a whole hour within 0..24, but was " + value);
+        }
+        return (int) value;
     }
 
     private static double fraction(SpecNode node, String field, double fallback) {
