@@ -57,9 +57,11 @@ public final class ReferenceProfiles {
             try {
                 profiles.add(MAPPER.treeToValue(element.tree(), ReferenceProfile.class));
             } catch (JacksonException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof IllegalArgumentException || cause instanceof ArithmeticException) {
-                    throw new SpecException(element.path(), cause.getMessage(), e); // the constructor's check names the component
+                for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+                    if (cause instanceof IllegalArgumentException) {
+                        // The constructor's own check, which names the component.
+                        throw new SpecException(element.path(), cause.getMessage(), e);
+                    }
                 }
                 throw new SpecException(element.path() + fieldPath(e), e.getOriginalMessage(), e);
             }

@@ -173,8 +173,9 @@ public final class SpecNode {
 
     /**
      * One streaming pass over the tokens before any tree is built: refuses nesting deeper than
-     * {@link #MAX_DEPTH}, a key given twice in one mapping, and YAML anchors and aliases, each with
-     * the field path where it occurs. Jackson's own duplicate detection names no path and is not
+     * {@link #MAX_DEPTH}, a key given twice in one mapping, YAML aliases and the anchors Jackson
+     * reports (those on mappings and lists), and YAML's non-finite numbers, each with the field path
+     * where it occurs. Jackson's own duplicate detection names no path and is not
      * applied to trees read from YAML, which is why this is done here.
      */
     private static void scan(String text, String source, ObjectMapper mapper) {
@@ -201,6 +202,13 @@ public final class SpecNode {
                         open.push(token == JsonToken.START_OBJECT ? new HashSet<>() : LIST);
                     }
                     case END_OBJECT, END_ARRAY -> open.pop();
+                    case VALUE_NUMBER_FLOAT -> {
+                        // YAML's .nan and .inf: Jackson would fail on them later, without the path.
+                        if (!DECIMAL.matcher(parser.getString().trim()).matches()) {
+                            throw new SpecException(pathOf(source, parser.streamReadContext()), "'" + parser.getString()
+                                    + "' is not a finite number; write a decimal number such as 0.05");
+                        }
+                    }
                     case PROPERTY_NAME -> {
                         if (!open.peek().add(parser.currentName())) {
                             throw new SpecException(pathOf(source, parser.streamReadContext()), "is given twice in the same mapping;"
@@ -453,7 +461,8 @@ public final class SpecNode {
             try {
                 duration = Duration.parse(text);
             } catch (DateTimeParseException e) {
-                boolean overflow = e.getCause() instanceof ArithmeticException;
+                // The JDK reports an amount past long's range as a NumberFormatException, a total past it as an ArithmeticException.
+                boolean overflow = e.getCause() instanceof ArithmeticException || e.getCause() instanceof NumberFormatException;
                 throw new SpecException(path, overflow ? tooLong(text)
                         : "'" + text + "' is not a duration; write e.g. 500ms, 30s, 5m, 1h, 2d or PT5M");
             }
