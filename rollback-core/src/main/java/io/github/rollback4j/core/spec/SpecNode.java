@@ -59,6 +59,7 @@ public final class SpecNode {
     private static final Pattern DECIMAL = Pattern.compile("[-+]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d{1,3})?");
     /** The open-object marker of {@link #scan}: lists have no keys to check. */
     private static final Set<String> LIST = Set.of();
+    private static final int QUOTED_LENGTH = 80;
 
     private final JsonNode node;
     private final String path;
@@ -351,7 +352,8 @@ public final class SpecNode {
             throw new SpecException(path, "is required: a number");
         }
         if (node.isNumber()) {
-            double value = node.doubleValue();
+            // Through Number: a BigInteger past double's range becomes Infinity instead of Jackson's own exception.
+            double value = node.numberValue().doubleValue();
             if (!Double.isFinite(value)) {
                 throw new SpecException(path, "must be a finite number, but was " + describe(node));
             }
@@ -362,12 +364,12 @@ public final class SpecNode {
             boolean percent = text.endsWith("%");
             String digits = percent ? text.substring(0, text.length() - 1).trim() : text;
             if (!DECIMAL.matcher(digits).matches()) {
-                throw new SpecException(path, "'" + text + "' is not a number; write a decimal number such as 0.05 or 5%"
+                throw new SpecException(path, quote(text) + " is not a number; write a decimal number such as 0.05 or 5%"
                         + " (NaN, Infinity and hexadecimal are not taken)");
             }
             double value = Double.parseDouble(digits) / (percent ? 100.0 : 1.0);
             if (!Double.isFinite(value)) {
-                throw new SpecException(path, "'" + text + "' is too large for a number");
+                throw new SpecException(path, quote(text) + " is too large for a number");
             }
             return value;
         }
@@ -438,7 +440,7 @@ public final class SpecNode {
         if (node.isMissingNode() || node.isNull()) {
             throw new SpecException(path, "is required: a duration such as 30s, 5m, 1h or PT5M");
         }
-        if (node.isNumber() && node.doubleValue() == 0) {
+        if (node.isNumber() && node.numberValue().doubleValue() == 0) {
             return Duration.ZERO;
         }
         String text = node.isString() ? node.asString().trim() : node.toString();
@@ -464,7 +466,7 @@ public final class SpecNode {
                 // The JDK reports an amount past long's range as a NumberFormatException, a total past it as an ArithmeticException.
                 boolean overflow = e.getCause() instanceof ArithmeticException || e.getCause() instanceof NumberFormatException;
                 throw new SpecException(path, overflow ? tooLong(text)
-                        : "'" + text + "' is not a duration; write e.g. 500ms, 30s, 5m, 1h, 2d or PT5M");
+                        : quote(text) + " is not a duration; write e.g. 500ms, 30s, 5m, 1h, 2d or PT5M");
             }
             if (duration.compareTo(MAX_DURATION) > 0 || duration.compareTo(MAX_DURATION.negated()) < 0) {
                 throw new SpecException(path, tooLong(text));
@@ -474,7 +476,7 @@ public final class SpecNode {
     }
 
     private static String tooLong(String text) {
-        return "'" + text + "' is longer than " + MAX_DURATION.toDays() + "d, the longest duration a specification may hold";
+        return quote(text) + " is longer than " + MAX_DURATION.toDays() + "d, the longest duration a specification may hold";
     }
 
     /**
@@ -495,7 +497,7 @@ public final class SpecNode {
         for (E constant : type.getEnumConstants()) {
             allowed.add(constant.name().toLowerCase(Locale.ROOT));
         }
-        throw new SpecException(path + "." + field, "'" + text + "' is not one of " + allowed);
+        throw new SpecException(path + "." + field, quote(text) + " is not one of " + allowed);
     }
 
     /**
@@ -573,6 +575,11 @@ public final class SpecNode {
         if (node.isArray()) {
             return "a list";
         }
-        return "'" + node.asString() + "'";
+        return quote(node.asString());
+    }
+
+    /** A value as an error message shows it: quoted, cut after {@value #QUOTED_LENGTH} characters so a huge value stays readable. */
+    static String quote(String text) {
+        return "'" + (text.length() <= QUOTED_LENGTH ? text : text.substring(0, QUOTED_LENGTH) + "…(" + text.length() + " characters)") + "'";
     }
 }

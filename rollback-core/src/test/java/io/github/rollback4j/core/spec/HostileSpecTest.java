@@ -92,6 +92,17 @@ class HostileSpecTest {
     }
 
     @Test
+    void anIntegerPastTheRangeOfADoubleIsRefusedWithItsPathInNumberAndDurationFields() {
+        String huge = "9".repeat(400);
+        SpecException number = refusedTrigger(TRIGGER.replace("above: 5%", "above: " + huge));
+        assertThat(number.path()).isEqualTo("<yaml>.triggers[0].above");
+        assertThat(number).hasMessageContaining("finite number").hasMessageContaining("(400 characters)");
+
+        SpecException duration = refusedTrigger(TRIGGER.replace("window: 1m", "window: " + huge));
+        assertThat(duration.path()).isEqualTo("<yaml>.triggers[0].window");
+    }
+
+    @Test
     void aSegmentNameWithASpaceIsRefusedWithItsPath() {
         SpecException e = refusedScenario(SCENARIO.formatted("").replace("{eu-west: 0.5, us-east: 0.5}", "{\"eu west\": 0.5, us-east: 0.5}"));
         assertThat(e.path()).isEqualTo("<scenario>.traffic.segments.eu west");
