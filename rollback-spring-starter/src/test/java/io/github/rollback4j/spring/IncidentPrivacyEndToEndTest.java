@@ -150,4 +150,40 @@ class IncidentPrivacyEndToEndTest {
             server.stop(0);
         }
     }
+
+    @Test
+    void aFailedDeliveryIsLoggedWithTheWebhookAndSlackUrlsMasked(CapturedOutput output) throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            exchange.sendResponseHeaders(500, -1);
+            exchange.close();
+        });
+        server.start();
+        String base = "http://127.0.0.1:" + server.getAddress().getPort();
+        try {
+            new ApplicationContextRunner().withConfiguration(TestModels.ALL).withUserConfiguration(TestModels.class)
+                    .withPropertyValues(TestModels.scorer("rollback4j.routers.scorer.incident.notifiers.webhook.url=" + base
+                                    + "/hooks/T0/WEBHOOKSECRET", "rollback4j.routers.scorer.incident.notifiers.webhook.max-attempts=1",
+                            "rollback4j.routers.scorer.incident.notifiers.slack.url=http://ops:hunter2@127.0.0.1:"
+                                    + server.getAddress().getPort() + "/services/T0/B0/SLACKSECRET"))
+                    .run(context -> {
+                        RollbackRouters.Entry scorer = context.getBean(RollbackRouters.class).entry("scorer");
+                        await().atMost(Duration.ofSeconds(10)).until(() -> scorer.rollout().status().phase() == RolloutPhase.PROGRESSING);
+                        scorer.router().rollbackToLastKnownGood(io.github.rollback4j.Cause.operator("ana", "bad canary"));
+                        await().atMost(Duration.ofSeconds(20)).until(() -> failedDeliveries(output.getAll()) >= 2);
+                        String runbook = context.getBean(RolloutsEndpoint.class).document("scorer", "runbook").getBody();
+                        for (String place : List.of(output.getAll(), String.join(", ", scorer.incidents().notifierDescriptions()), runbook)) {
+                            assertThat(place).contains(base + "/****").doesNotContain("WEBHOOKSECRET").doesNotContain("SLACKSECRET")
+                                    .doesNotContain("hunter2").doesNotContain("/hooks/T0").doesNotContain("/services/T0");
+                        }
+                    });
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    /** How many notifiers logged a failed delivery. */
+    private static long failedDeliveries(String log) {
+        return log.lines().filter(l -> l.contains("failed to deliver")).count();
+    }
 }
