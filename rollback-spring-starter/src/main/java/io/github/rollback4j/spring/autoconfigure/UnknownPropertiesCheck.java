@@ -19,6 +19,7 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 import java.beans.PropertyDescriptor;
+import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -35,18 +36,20 @@ import java.util.stream.Collectors;
  * silently leaving the default. The failure names the key, where it was written, the closest known
  * key and the keys allowed there.
  *
- * <p>The known keys are read off the properties classes by reflection, the way Spring's JavaBean
- * binder sees them: every readable bean property; a class of the root class's package (or below)
- * is a nested group, a {@code Map} takes any key and a {@code List} any index before its value's
- * own keys, and everything else (strings, numbers, durations, enums, maps of such values) is a value
- * with nothing below it. A property added to the classes is known without a list to maintain.
- * Names are compared in Spring's relaxed form ({@code evidence-dir}, {@code evidenceDir} and
- * {@code EVIDENCE_DIR} alike). Every enumerable property source is read, environment variables
- * included (where {@code _} may also stand for a dash, as Spring's binder allows).
+ * <p>The known keys are read off the properties classes by reflection, the way Spring's binder sees
+ * them: every bean property with a getter or a setter, or a record's components; a class of the root
+ * class's package (or below) is a nested group, a {@code Map} takes any key and a {@code List} any
+ * index before its value's own keys, and everything else (strings, numbers, durations, enums, maps of
+ * such values) is a value with nothing below it. A property added to the classes is known without a
+ * list to maintain. Names are compared in Spring's relaxed form ({@code evidence-dir},
+ * {@code evidenceDir} and {@code EVIDENCE_DIR} alike). Every enumerable property source is read,
+ * environment variables included (where {@code _} may also stand for a dash, as Spring's binder
+ * allows).
  *
  * <p>Runs as a {@link BeanFactoryPostProcessor}: after the property sources are final and before any
- * bean (a router among them) is created. Spring Boot's own binder ignores unknown keys (its
- * {@code ignoreUnknownFields} concerns only fields it fails to bind), which is why this check exists.
+ * bean (a router among them) is created. Written here because Spring's binder ignores unknown keys by
+ * default, and {@code @ConfigurationProperties(ignoreUnknownFields = false)} would refuse them without
+ * naming the closest known key.
  */
 final class UnknownPropertiesCheck implements BeanFactoryPostProcessor, EnvironmentAware {
 
@@ -254,15 +257,29 @@ final class UnknownPropertiesCheck implements BeanFactoryPostProcessor, Environm
             }
             Node.Group group = new Node.Group(new LinkedHashMap<>(), new LinkedHashMap<>());
             groups.put(raw, group); // before the properties, so a class that nests itself ends
+            if (raw.isRecord()) { // bound through its constructor: the components are the keys
+                for (RecordComponent component : raw.getRecordComponents()) {
+                    add(group, component.getName(), ResolvableType.forMethodReturnType(component.getAccessor(), raw));
+                }
+                return group;
+            }
             for (PropertyDescriptor property : BeanUtils.getPropertyDescriptors(raw)) {
-                if (property.getReadMethod() == null || property.getName().equals("class")) {
+                if (property.getName().equals("class")) {
                     continue;
                 }
-                String uniform = property.getName().toLowerCase(Locale.ROOT);
-                group.children().put(uniform, node(ResolvableType.forMethodReturnType(property.getReadMethod(), raw)));
-                group.names().put(uniform, dashed(property.getName()));
+                if (property.getReadMethod() != null) {
+                    add(group, property.getName(), ResolvableType.forMethodReturnType(property.getReadMethod(), raw));
+                } else if (property.getWriteMethod() != null) {
+                    add(group, property.getName(), ResolvableType.forMethodParameter(property.getWriteMethod(), 0, raw));
+                }
             }
             return group;
+        }
+
+        private void add(Node.Group group, String name, ResolvableType type) {
+            String uniform = name.toLowerCase(Locale.ROOT);
+            group.children().put(uniform, node(type));
+            group.names().put(uniform, dashed(name));
         }
 
         private static String dashed(String camel) {

@@ -145,6 +145,7 @@ class UnknownPropertiesCheckTest {
         private List<Item> list = new ArrayList<>();
         private Map<String, Double> weights = new LinkedHashMap<>();
         private Item nested = new Item();
+        private List<Window> windows = new ArrayList<>();
 
         public Duration getTimeout() {
             return timeout;
@@ -169,6 +170,22 @@ class UnknownPropertiesCheckTest {
         public Item getNested() {
             return nested;
         }
+
+        public List<Window> getWindows() {
+            return windows;
+        }
+
+        public void setWindows(List<Window> windows) {
+            this.windows = windows;
+        }
+
+        /** A write-only property: bound through its setter alone. */
+        public void setLabel(String label) {
+        }
+    }
+
+    /** Bound through its constructor: the components are the keys. */
+    public record Window(Duration longWindow, String factor) {
     }
 
     public static class Item {
@@ -197,7 +214,11 @@ class UnknownPropertiesCheckTest {
         UnknownPropertiesCheck demo = new UnknownPropertiesCheck("demo", DemoProperties.class);
         assertThatCode(() -> demo.check(environment(Map.of("demo.timeout", "1s", "demo.items.first.base-config", "a",
                 "demo.items.first.child.child.baseConfig", "b", "demo.list[3].base-config", "c", "demo.weights.eu.west", "1",
-                "demo.nested.base-config", "d"), Map.of()))).doesNotThrowAnyException();
+                "demo.nested.base-config", "d", "demo.windows[0].long-window", "1h", "demo.label", "l"), Map.of())))
+                .doesNotThrowAnyException();
+        assertThat(catchThrowableOfType(RollbackPropertyException.class,
+                () -> demo.check(environment(Map.of("demo.windows[0].factr", "2"), Map.of()))).fix())
+                .contains("Did you mean demo.windows[0].factor?");
         RollbackPropertyException e = catchThrowableOfType(RollbackPropertyException.class,
                 () -> demo.check(environment(Map.of("demo.items.first.base-conifg", "a"), Map.of())));
         assertThat(e.property()).isEqualTo("demo.items.first.base-conifg");
