@@ -62,11 +62,11 @@ import java.util.function.Supplier;
  * </ul>
  *
  * Answers 404 for an unknown router (naming only the router asked for), 400 for a bad argument (a
- * {@code reason} over 1000 characters among them; control characters
- * such as CR and LF are removed from a reason before it is audited), 401/403 when a write is refused (a
- * refusal is audited as {@code write-refused}, at most once a second per router, and a caller who may not
- * write gets 401/403 for an unknown router too), 409 when the router or rollout refuses the operation in its
- * current state.
+ * {@code reason} over 1000 characters among them; control characters such as CR and LF are removed
+ * from a reason before it is audited), 401/403 when a write is refused (a refusal is audited as
+ * {@code write-refused}, at most once a second per router, and a caller who may not write gets 401/403
+ * for an unknown router too), 409 when the router or rollout refuses the operation in its current
+ * state.
  *
  * <p>Thread-safe.
  */
@@ -251,8 +251,8 @@ public final class RolloutsEndpoint {
      * @param router the router's name
      * @param operation one of {@link #OPERATIONS}
      * @param release the release (name or id) for {@code override-quarantine}, and optionally {@code promote}/{@code approve}
-     * @param reason why, for the audit log, at most 1000 characters (control
-     *               characters are removed); default names the endpoint
+     * @param reason why, for the audit log, at most 1000 characters (control characters are removed);
+     *               default names the endpoint
      * @param segment the segment to act on, or {@code null} for the whole router
      * @param securityContext the caller
      * @return the operation's result and the router's state after it
