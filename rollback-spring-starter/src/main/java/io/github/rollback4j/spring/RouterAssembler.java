@@ -19,7 +19,9 @@ import io.github.rollback4j.core.fleet.FleetMember;
 import io.github.rollback4j.core.incident.FileSystemEvidenceStore;
 import io.github.rollback4j.core.incident.Incidents;
 import io.github.rollback4j.core.incident.LogNotifier;
+import io.github.rollback4j.core.incident.MaskedUrls;
 import io.github.rollback4j.core.incident.Notifier;
+import io.github.rollback4j.core.incident.Redactor;
 import io.github.rollback4j.core.incident.SlackNotifier;
 import io.github.rollback4j.core.incident.WebhookNotifier;
 import io.github.rollback4j.core.shadow.ShadowComparator;
@@ -565,6 +567,11 @@ final class RouterAssembler {
             return null;
         }
         Incidents.Builder b = Incidents.builder(router);
+        // The application's Redactor bean (one, or the @Primary of several) masks samples and model messages.
+        Redactor redactor = beans.getBeanProvider(Redactor.class).getIfAvailable();
+        if (redactor != null) {
+            b.redactor(redactor);
+        }
         // Also checked here: a router without triggers or strategy reads evaluation-interval only for its incidents.
         Setting<Duration> interval = setting(p, "evaluation-interval", rp.getEvaluationInterval(), d.getEvaluationInterval());
         checkDuration(interval, Duration.ofMillis(10), Duration.ofHours(1));
@@ -677,10 +684,12 @@ final class RouterAssembler {
         try {
             uri = new URI(url.value().strip());
         } catch (URISyntaxException e) {
-            throw new RollbackPropertyException(url.path(), url.value(), "is not a URL: " + e.getMessage(), fix, e);
+            // Neither the value nor the parser's message (which quotes it) is shown: a webhook URL's path is its secret.
+            throw new RollbackPropertyException(url.path(), MaskedUrls.MASK, "is not a URL (" + e.getReason()
+                    + " at index " + e.getIndex() + ")", fix, null);
         }
         if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https")) || uri.getHost() == null) {
-            throw new RollbackPropertyException(url.path(), url.value(), "is not an http or https URL with a host", fix);
+            throw new RollbackPropertyException(url.path(), MaskedUrls.of(uri), "is not an http or https URL with a host", fix);
         }
         return uri;
     }

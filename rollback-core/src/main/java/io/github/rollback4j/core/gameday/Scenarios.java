@@ -340,7 +340,7 @@ public final class Scenarios {
         if (node.has("diurnal")) {
             SpecNode d = node.child("diurnal").requireObject();
             amplitude = d.number("amplitude", 0);
-            peak = (int) d.integer("peakHour", 14);
+            long peakHour = d.integer("peakHour", 14);
             d.requireNoOtherFields();
             if (!(amplitude >= 0 && amplitude <= 1)) {
                 throw new SpecException(d.path("amplitude"), "must be between 0 and 1, but was " + amplitude);
@@ -348,6 +348,7 @@ public final class Scenarios {
             if (peak < 0 || peak > 23) {
                 throw new SpecException(d.path("peakHour"), "must be between 0 and 23, but was " + peak);
             }
+            peak = (int) peakHour;
         }
         long users = node.integer("users", 100_000);
         if (users < 1 || users > 100_000_000) {
@@ -610,6 +611,7 @@ public final class Scenarios {
         if (node.has("bySegment")) {
             SpecNode segments = node.child("bySegment").requireObject();
             for (String segment : segments.fieldNames()) {
+                knownSegment(segments, segment, traffic.segments().keySet());
                 SpecNode own = segments.child(segment).requireObject();
                 SyntheticRelease.Behaviour behaviour = behaviour(own, base, traffic);
                 bySegment.put(segment, new SyntheticRelease.SegmentBehaviour(behaviour, changes(own, behaviour, traffic, false)));
@@ -772,12 +774,13 @@ public final class Scenarios {
         if (d.has("segments")) {
             SpecNode segments = d.child("segments").requireObject();
             for (String segment : segments.fieldNames()) {
+                knownSegment(segments, segment, traffic.segments().keySet());
                 List<SpecNode> hours = segments.list(segment);
                 if (hours.size() != 2) {
                     throw new SpecException(segments.path(segment), "must be [fromHour, toHour], e.g. [22, 6]; [0, 24] for all day");
                 }
-                int from = (int) hours.get(0).asNumber();
-                int to = (int) hours.get(1).asNumber();
+                int from = hour(hours.get(0));
+                int to = hour(hours.get(1));
                 if (from < 0 || from > 23 || to < 0 || to > 24) {
                     throw new SpecException(segments.path(segment), "hours must be within 0..24, but were [" + from + ", " + to + "]");
                 }
@@ -962,6 +965,29 @@ public final class Scenarios {
             s.requireNoOtherFields();
         }
         return new Scenario.Shadow(share, threshold, tolerance, minCompared, duration, noiseRate, attribute);
+    }
+
+    /** A segment name as {@link io.github.rollback4j.Segment#of} takes it, refused with the path otherwise. */
+    private static void segment(SpecNode parent, String name) {
+        parent.child(name).validated(() -> io.github.rollback4j.Segment.of(name));
+    }
+
+    /** Refuses a segment that {@code traffic.segments} does not declare: no call would ever be in it. */
+    private static void knownSegment(SpecNode parent, String name, Set<String> trafficSegments) {
+        if (!trafficSegments.contains(name)) {
+            throw new SpecException(parent.path(name), "'" + name + "' is not a segment of traffic.segments, so no"
+                    + " call is ever in it" + io.github.rollback4j.core.spec.Suggestions.didYouMean(name, trafficSegments)
+                    + "; segments are " + new java.util.TreeSet<>(trafficSegments));
+        }
+    }
+
+    /** An hour of the day, a whole number 0..24. */
+    private static int hour(SpecNode node) {
+        double value = node.asNumber();
+        if (value != Math.rint(value) || value < 0 || value > 24) {
+            throw new SpecException(node.path(), "must be a whole hour within 0..24, but was " + value);
+        }
+        return (int) value;
     }
 
     private static double fraction(SpecNode node, String field, double fallback) {

@@ -145,7 +145,7 @@ final class Bundles {
             node.put("latencyMs", s.latencyNanos() / 1_000_000.0);
             node.set("input", tree(s.input()));
             node.set("output", tree(s.output()));
-            node.put("error", s.error() == null ? null : s.error().getClass().getName() + ": " + s.error().getMessage());
+            node.put("error", s.error() == null ? null : s.error().toString()); // a RedactedError: type and redacted message
         }
         return array;
     }

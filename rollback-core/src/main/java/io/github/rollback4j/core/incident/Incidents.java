@@ -73,7 +73,9 @@ import java.util.stream.Collectors;
  *   the failing checks' evidence. Without checks, an operator resolves it ({@link #resolve}).</li>
  * </ol>
  * Every change rewrites the bundle ({@value EvidenceStore#BUNDLE_JSON} and {@value EvidenceStore#SUMMARY_MD})
- * atomically in the {@link EvidenceStore}. Samples pass the {@link Redactor} before they are kept.
+ * atomically in the {@link EvidenceStore}. Samples pass the {@link Redactor} before they are kept, and
+ * so do the messages of the exceptions models threw in them ({@link Redactor#redactMessage}; a kept
+ * sample's error is a {@link RedactedError}).
  *
  * <p>Failure isolation: notifiers run each on a daemon thread of their own, so a slow or failing
  * notifier never delays a rollback or another notifier; failures are logged and counted. A store or
@@ -282,11 +284,16 @@ public final class Incidents implements AutoCloseable {
 
     /**
      * @return the notifiers, described for people ({@code toString()} of the built-ins, e.g.
-     *         {@code WebhookNotifier{https://hooks.example/...}}; {@code custom notifier} for lambdas)
+     *         {@code WebhookNotifier{https://hooks.example/****}}, with every URL masked by {@link MaskedUrls};
+     *         {@code custom notifier} for lambdas)
      */
     public List<String> notifierDescriptions() {
-        return notifiers.stream().map(n -> n.getClass().isSynthetic() || n.getClass().isAnonymousClass()
-                ? "custom notifier" : n.toString()).toList();
+        return notifiers.stream().map(Incidents::describe).toList();
+    }
+
+    /** A notifier for people and logs; URLs in a custom notifier's {@code toString()} are masked too. */
+    private static String describe(Notifier n) {
+        return n.getClass().isSynthetic() || n.getClass().isAnonymousClass() ? "custom notifier" : MaskedUrls.in(n.toString());
     }
 
     /** @return the evidence store, or {@code null} when bundles are kept in memory only */
@@ -500,12 +507,25 @@ public final class Incidents implements AutoCloseable {
             if (kept == null) {
                 t.dropped++;
             } else {
-                into.add(kept);
+                into.add(withRedactedError(kept));
             }
         } catch (RuntimeException e) {
             t.dropped++;
-            LOG.warn("router '{}': the redactor failed on sample #{}; the sample is dropped", router.name(), sample.sequence(), e);
+            // Neither the message nor the stack trace: a redactor's exception may quote the sample it failed on.
+            LOG.warn("router '{}': the redactor failed on sample #{} with {}; the sample is dropped", router.name(),
+                    sample.sequence(), e.getClass().getName());
         }
+    }
+
+    /** The sample with its model exception replaced by a {@link RedactedError}: a message may quote the input. */
+    private CallSample<?, ?> withRedactedError(CallSample<?, ?> s) {
+        if (s.error() == null || s.error() instanceof RedactedError) {
+            return s;
+        }
+        String message = s.error().getMessage();
+        RedactedError error = new RedactedError(s.error().getClass().getName(), message == null ? null : redactor.redactMessage(message));
+        return new CallSample<>(s.sequence(), s.time(), s.release(), s.segment(), s.stickinessKey(), s.input(), s.output(), error,
+                s.latencyNanos(), s.outcome());
     }
 
     // ------------------------------------------------------------------ evaluate
@@ -725,7 +745,7 @@ public final class Incidents implements AutoCloseable {
                 notifierThreads.get(i).execute(() -> deliver(notifier, notice));
             } catch (RejectedExecutionException e) {
                 LOG.warn("router '{}': notice {} of incident {} not sent to {}: the incident manager is closed",
-                        router.name(), kind, incident.id(), notifier);
+                        router.name(), kind, incident.id(), describe(notifier));
             }
         }
     }
@@ -735,8 +755,9 @@ public final class Incidents implements AutoCloseable {
             notifier.send(notice);
         } catch (Exception | LinkageError | AssertionError e) {
             notificationFailures.incrementAndGet();
-            LOG.warn("router '{}': notifier {} failed to deliver {} of incident {}: {}", router.name(), notifier, notice.kind(),
-                    notice.incidentId(), e.toString());
+            // Masked: an HTTP client's message may name the URL, whose path or user info is the webhook's secret.
+            LOG.warn("router '{}': notifier {} failed to deliver {} of incident {}: {}", router.name(), describe(notifier),
+                    notice.kind(), notice.incidentId(), MaskedUrls.in(e.toString()));
         }
     }
 
@@ -907,7 +928,11 @@ public final class Incidents implements AutoCloseable {
             return this;
         }
 
-        /** @param sampleRedactor applied to every sample before it is kept or written; default {@link Redactor#identity()} @return this builder */
+        /**
+         * @param sampleRedactor applied to every sample, and to the message of the exception a model threw in it, before
+         *                       it is kept or written; default {@link Redactor#identity()}
+         * @return this builder
+         */
         public Builder redactor(Redactor sampleRedactor) {
             this.redactor = Objects.requireNonNull(sampleRedactor, "Incidents.redactor must not be null");
             return this;

@@ -1,6 +1,7 @@
 package io.github.rollback4j.core.internal;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.timelimiter.TimeLimiter;
 import io.github.rollback4j.AuditEntry;
 import io.github.rollback4j.Cause;
 import io.github.rollback4j.Decision;
@@ -46,19 +47,25 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
@@ -83,6 +90,10 @@ import java.util.function.UnaryOperator;
 public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> {
 
     private static final Logger LOG = LoggerFactory.getLogger(DefaultModelRouter.class);
+    /** How long an idle probe thread is kept. */
+    private static final Duration PROBE_THREAD_KEEP_ALIVE = Duration.ofSeconds(30);
+    /** How long an idle call thread (of releases with a call timeout) is kept. */
+    private static final Duration CALL_THREAD_KEEP_ALIVE = Duration.ofSeconds(60);
 
     private final String name;
     private final RouterConfig config;
@@ -107,6 +118,10 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
     /** The sample ring; {@code null} when sampling is off. */
     private final CallSampleRing<I, O> samples;
     private ScheduledFuture<?> healthSchedule;
+    /** The call executor of releases with a call timeout; created with the first such release, guarded by {@code this}. */
+    private ThreadPoolExecutor callPool;
+    /** Set by {@link #close()}: no health round runs or publishes after it. */
+    private volatile boolean closed;
     /** The shadow binding compiled into every table; guarded by {@link #control}. */
     private RoutingTable.Shadow<I, O> shadow;
     /** Why the router is in fail-safe, or {@code null}; written under {@link #control}. */
@@ -139,11 +154,13 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
             this.probeExecutor = probeExecutor;
             this.ownedProbeExecutor = null;
         } else {
-            this.ownedProbeExecutor = Executors.newCachedThreadPool(runnable -> {
-                Thread thread = new Thread(runnable, "rollback4j-probe-" + name);
-                thread.setDaemon(true);
-                return thread;
-            });
+            // Bounded, with no queue: a probe that finds every thread taken is not run (and is no verdict),
+            // so hanging models can hold at most probeThreads threads.
+            ThreadPoolExecutor pool = new ThreadPoolExecutor(config.probeThreads(), config.probeThreads(),
+                    PROBE_THREAD_KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS, new SynchronousQueue<>(),
+                    daemonThreads("rollback4j-probe-" + name));
+            pool.allowCoreThreadTimeOut(true);
+            this.ownedProbeExecutor = pool;
             this.probeExecutor = ownedProbeExecutor;
         }
         register(lastKnownGood);
@@ -182,6 +199,26 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         enableFlagsOfServingReleases(table.state);
     }
 
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /** The call executor of releases with a call timeout, created on first use. */
+    private synchronized ExecutorService callExecutor() {
+        if (callPool == null) {
+            callPool = new ThreadPoolExecutor(config.callThreads(), config.callThreads(), CALL_THREAD_KEEP_ALIVE.toMillis(),
+                    TimeUnit.MILLISECONDS, config.callQueueCapacity() == 0 ? new SynchronousQueue<>()
+                    : new ArrayBlockingQueue<>(config.callQueueCapacity()), daemonThreads("rollback4j-call-" + name));
+            callPool.allowCoreThreadTimeOut(true);
+        }
+        return callPool;
+    }
+
     private void register(ReleaseSpec<I, O> spec) {
         ReleaseId id = spec.release().id();
         String releaseName = spec.release().name();
@@ -193,7 +230,8 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
                         + " them with ReleaseSpec.builder(..).name(\"...\") or Release.builder(..).name(\"...\"), e.g. 'v2'");
             }
         }
-        if (slots.putIfAbsent(id, new ReleaseSlot<>(name, spec, telemetryOn)) != null) {
+        ExecutorService calls = spec.callTimeout() != null ? callExecutor() : null;
+        if (slots.putIfAbsent(id, new ReleaseSlot<>(name, spec, telemetryOn, calls)) != null) {
             throw new IllegalArgumentException("router '" + name + "': release " + spec.release()
                     + " is registered twice; each release (same model, feature and config digests) may be added once");
         }
@@ -296,7 +334,13 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
      */
     private O serve(RoutingTable<I, O> current, ReleaseSlot<I, O> slot, I input, RequestContext request, boolean[] fellBack)
             throws Exception {
-        CallStats<I, O> stats = telemetryOn ? slot.stats(request.segment(), telemetry) : null;
+        CallStats<I, O> stats = null;
+        if (telemetryOn) {
+            stats = slot.stats(request.segment(), telemetry);
+            if (stats.segment != request.segment()) {
+                slot.overflowCalls.increment(); // the segment is over TelemetryConfig.maxSegments: counted under default
+            }
+        }
         if (slot.breaker != null && slot != current.lastKnownGood) {
             return callGuarded(slot, current.lastKnownGood, input, stats, fellBack, request);
         }
@@ -336,7 +380,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         CallSampleRing<I, O> ring = samples != null && samples.sample() ? samples : null;
         if (stats == null && ring == null) {
             try {
-                return slot.model.predict(input);
+                return predict(slot, input);
             } catch (Exception e) {
                 throw slot.attribution.attach(e);
             }
@@ -344,7 +388,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         long start = time.nanoTime();
         O output;
         try {
-            output = slot.model.predict(input);
+            output = predict(slot, input);
         } catch (Exception e) {
             long end = time.nanoTime();
             Outcome outcome = outcomeOf(e);
@@ -365,7 +409,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
     /** The last-known-good serving a failed call; its own exception says it came from the LKG. */
     private O fallback(ReleaseSlot<I, O> lkg, I input) throws Exception {
         try {
-            return lkg.model.predict(input);
+            return predict(lkg, input);
         } catch (Exception e) {
             throw lkg.attribution.attach(e);
         }
@@ -420,7 +464,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         }
         O output;
         try {
-            output = slot.model.predict(input);
+            output = predict(slot, input);
         } catch (Exception e) {
             long end = time.nanoTime();
             breaker.onError(end - start, TimeUnit.NANOSECONDS, e);
@@ -448,6 +492,50 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         }
         keepSample(samples, end, slot, request, input, output, null, end - start, Outcome.SUCCESS);
         return output;
+    }
+
+    /**
+     * Calls the release's model: on the caller's thread when it has no call timeout (one field read,
+     * nothing allocated), otherwise on the call executor, limited by its {@link TimeLimiter}.
+     */
+    private O predict(ReleaseSlot<I, O> slot, I input) throws Exception {
+        TimeLimiter limiter = slot.timeLimiter;
+        return limiter == null ? slot.model.predict(input) : predictTimed(slot, limiter, input);
+    }
+
+    /**
+     * A call with the release's call timeout. Thread model: the caller submits the call to the
+     * router's bounded call executor and waits for it at most the timeout; then the call is
+     * cancelled (its thread interrupted) and the caller gets a {@link TimeoutException}. Allocates a
+     * task and a future per call; see docs/routing.md for the measured cost.
+     */
+    private O predictTimed(ReleaseSlot<I, O> slot, TimeLimiter limiter, I input) throws Exception {
+        if (closed) {
+            return slot.model.predict(input); // the call executor is shut down; calls of a closed router run in place
+        }
+        Future<O> future;
+        try {
+            future = slot.callExecutor.submit(() -> slot.model.predict(input));
+        } catch (RejectedExecutionException e) {
+            if (closed) {
+                return slot.model.predict(input);
+            }
+            throw new TimeoutException("router '" + name + "': release " + slot.id + " (" + slot.release.label()
+                    + ") call not started: all " + config.callThreads() + " call threads are busy and "
+                    + config.callQueueCapacity() + " calls wait (RouterConfig.callThreads, callQueueCapacity)");
+        }
+        try {
+            return limiter.executeFutureSupplier(() -> future);
+        } catch (TimeoutException e) {
+            TimeoutException timeout = new TimeoutException("router '" + name + "': release " + slot.id + " ("
+                    + slot.release.label() + ") did not answer within its call timeout of "
+                    + slot.spec.callTimeout().toMillis() + " ms; the call was interrupted");
+            timeout.initCause(e);
+            throw timeout;
+        } catch (InterruptedException e) {
+            future.cancel(true); // the caller gave up: so does the call
+            throw e;
+        }
     }
 
     private static Outcome outcomeOf(Exception e) {
@@ -493,8 +581,9 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         ReleaseId lkg = table.state.lastKnownGood();
         releases.add(slots.get(lkg).release);
         for (ReleaseId id : order) {
-            if (!id.equals(lkg)) {
-                releases.add(slots.get(id).release);
+            ReleaseSlot<I, O> slot = slots.get(id);
+            if (slot != null && !id.equals(lkg)) { // null: retired while this list was read
+                releases.add(slot.release);
             }
         }
         return Collections.unmodifiableList(releases);
@@ -618,10 +707,11 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         Objects.requireNonNull(segment, "setWeights: segment must not be null");
         Objects.requireNonNull(basisPoints, "setWeights: basisPoints must not be null");
         Objects.requireNonNull(cause, "setWeights: cause must not be null");
-        Map<ReleaseId, Integer> target = validateWeights(segment, basisPoints);
         control.lock();
         try {
             requireNotFailSafe("setWeights(" + segment + ")");
+            // Validated under the lock: a release looked up before it could be retired in between.
+            Map<ReleaseId, Integer> target = validateWeights(segment, basisPoints);
             RolloutState base = table.state;
             for (ReleaseId id : target.keySet()) {
                 if (base.quarantined().contains(id)) {
@@ -680,10 +770,10 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
     @Override
     public void promote(ReleaseId release, Cause cause) {
         Objects.requireNonNull(cause, "promote: cause must not be null");
-        ReleaseSlot<I, O> slot = slot(release, "promote");
         control.lock();
         try {
             requireNotFailSafe("promote(" + release + ")");
+            ReleaseSlot<I, O> slot = slot(release, "promote");
             RolloutState base = table.state;
             if (base.quarantined().contains(release)) {
                 throw new IllegalStateException("promote: release " + shown(release) + " is quarantined since it was rolled back;"
@@ -737,7 +827,13 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
             // The swap: from here on no new call reaches a rolled-back release.
             table = compile(next);
             Persisted stored = persistRollback(base, next, rollback, rolledBack);
-            Set<String> disabled = disableFlags(rolledBack, lkg);
+            // Past the swap nothing may stop the audit entry and the event (which opens the incident).
+            Set<String> disabled = Set.of();
+            try {
+                disabled = disableFlags(rolledBack, lkg);
+            } catch (RuntimeException e) {
+                LOG.error("router '{}': rolled back, but turning feature flags off failed", name, e);
+            }
             if (stored.byAnother()) {
                 appliedRemoteRollback(base, stored.state(), disabled);
                 return;
@@ -805,6 +901,13 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
                 }
                 expected = latest.get();
                 candidate = reapply.apply(expected);
+                try {
+                    checkKnown(candidate);
+                } catch (IllegalStateException e) {
+                    // Another writer stored a state naming a release this router does not have: keep the local rollback.
+                    LOG.error("router '{}': {}", name, e.getMessage());
+                    break;
+                }
                 if (candidate.sameRoutingAs(expected)) {
                     pendingRollback = null;
                     table = compile(expected);
@@ -870,7 +973,13 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
             // The swap: from here on no new call of this segment reaches the releases it lost.
             table = compile(next);
             Persisted stored = persistRollback(base, next, rollback, lost);
-            Set<String> disabled = disableFlags(orphaned, lkg);
+            // Past the swap nothing may stop the audit entry and the event (which opens the incident).
+            Set<String> disabled = Set.of();
+            try {
+                disabled = disableFlags(orphaned, lkg);
+            } catch (RuntimeException e) {
+                LOG.error("router '{}': segment {} rolled back, but turning feature flags off failed", name, segment, e);
+            }
             if (stored.byAnother()) {
                 appliedRemoteRollback(base, stored.state(), disabled);
                 return;
@@ -908,7 +1017,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
     @Override
     public void overrideQuarantine(ReleaseId release, Cause cause) {
         Objects.requireNonNull(cause, "overrideQuarantine: cause must not be null");
-        slot(release, "overrideQuarantine");
+        Objects.requireNonNull(release, "overrideQuarantine: release must not be null");
         if (Cause.AUTOMATIC.equals(cause.actor())) {
             throw new IllegalArgumentException("overrideQuarantine(" + shown(release) + "): the actor must be an operator, not '"
                     + Cause.AUTOMATIC + "'; a quarantine is only lifted by a person, on the record");
@@ -916,6 +1025,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         control.lock();
         try {
             requireNotFailSafe("overrideQuarantine(" + release + ")");
+            slot(release, "overrideQuarantine");
             RolloutState base = table.state;
             if (!base.quarantined().contains(release)) {
                 throw new IllegalArgumentException("overrideQuarantine(" + shown(release) + "): the release is not quarantined;"
@@ -937,9 +1047,9 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
     @Override
     public void retire(ReleaseId release, Cause cause) {
         Objects.requireNonNull(cause, "retire: cause must not be null");
-        slot(release, "retire");
         control.lock();
         try {
+            slot(release, "retire");
             RolloutState state = table.state;
             if (release.equals(state.lastKnownGood())) {
                 throw new IllegalStateException("retire(" + shown(release) + "): the release is the last-known-good; promote"
@@ -973,9 +1083,9 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
     public void startShadow(ReleaseId candidate, ShadowRunner<I, O> runner, Cause cause) {
         Objects.requireNonNull(runner, "startShadow: runner must not be null");
         Objects.requireNonNull(cause, "startShadow: cause must not be null");
-        ReleaseSlot<I, O> slot = slot(candidate, "startShadow");
         control.lock();
         try {
+            ReleaseSlot<I, O> slot = slot(candidate, "startShadow");
             if (candidate.equals(table.state.lastKnownGood())) {
                 throw new IllegalArgumentException("startShadow(" + shown(candidate) + "): the release is the last-known-good, which"
                         + " serves the calls that are mirrored; shadow a candidate release instead");
@@ -1100,6 +1210,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
      */
     private RolloutState commit(RolloutState base, UnaryOperator<RolloutState> change) {
         RolloutState next = change.apply(base);
+        checkKnown(next); // never store a state this router could not compile
         if (!store.compareAndSet(base.generation(), next)) {
             RolloutState latest = store.load(name).orElse(base);
             checkKnown(latest);
@@ -1263,7 +1374,11 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
     private Set<String> disableFlags(Set<ReleaseId> rolledBack, ReleaseSlot<I, O> lkg) {
         Set<String> disabled = new LinkedHashSet<>();
         for (ReleaseId id : rolledBack) {
-            for (String flag : slots.get(id).release.featureFlags()) {
+            ReleaseSlot<I, O> slot = slots.get(id);
+            if (slot == null) {
+                continue; // not registered here (another replica's release): it has no flags this router knows
+            }
+            for (String flag : slot.release.featureFlags()) {
                 if (!lkg.release.featureFlags().contains(flag) && disabled.add(flag)) {
                     try {
                         flags.set(flag, false);
@@ -1291,21 +1406,37 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
 
     @Override
     public void warmUp(ReleaseId release) {
-        ReleaseSlot<I, O> slot = slot(release, "warmUp");
+        warmUp(slot(release, "warmUp"));
+    }
+
+    private void warmUp(ReleaseSlot<I, O> slot) {
+        ReleaseId release = slot.id;
         probing.lock();
         try {
+            if (closed) {
+                LOG.debug("router '{}': closed; release {} is not warmed", name, release);
+                return;
+            }
             long start = time.nanoTime();
+            ReleaseState before = slot.state;
             updateHealth(slot, ReleaseState.WARMING, null);
             ReleaseSpec<I, O> spec = slot.spec;
             List<I> samples = spec.sampleInputs();
             String failure = null;
-            for (int call = 0; call < spec.warmupCalls() && failure == null; call++) {
-                failure = callOnce(slot, samples.get(call % samples.size()), call % samples.size(), false);
-            }
-            if (failure == null) {
-                failure = probe(slot);
-            } else {
-                failure = "warm-up failed: " + failure;
+            try {
+                for (int call = 0; call < spec.warmupCalls() && failure == null; call++) {
+                    failure = callOnce(slot, samples.get(call % samples.size()), call % samples.size(), false);
+                }
+                if (failure == null) {
+                    failure = probe(slot);
+                } else {
+                    failure = "warm-up failed: " + failure;
+                }
+            } catch (ProbeNotRun e) {
+                // No verdict on the release: it stays as it was before the warm-up began.
+                updateHealth(slot, before == ReleaseState.WARMING ? ReleaseState.COLD : before, slot.lastFailure);
+                LOG.warn("router '{}': warm-up of {} not run: {}", name, release, e.getMessage());
+                return;
             }
             if (failure == null) {
                 updateHealth(slot, ReleaseState.READY, null);
@@ -1326,16 +1457,28 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         probing.lock();
         try {
             for (ReleaseId id : order) {
+                if (closed) {
+                    return; // a round racing close() publishes nothing: its probes were cut short, not failed
+                }
                 ReleaseSlot<I, O> slot = slots.get(id);
+                if (slot == null) {
+                    continue; // retired since the round began
+                }
                 if (slot.state == ReleaseState.COLD) {
-                    warmUp(id);
+                    warmUp(slot);
                     continue;
                 }
-                String failure = probe(slot);
+                String failure;
+                try {
+                    failure = probe(slot);
+                } catch (ProbeNotRun e) {
+                    LOG.warn("router '{}': health probe of {} not run, its health is unchanged: {}", name, id, e.getMessage());
+                    continue;
+                }
                 if (failure == null) {
                     boolean recovered = slot.state != ReleaseState.READY;
                     updateHealth(slot, ReleaseState.READY, null);
-                    if (recovered) {
+                    if (recovered && slots.get(id) == slot) { // not retired while probed
                         record("release-recovered", Cause.automatic("health probe passed again"),
                                 shown(id) + " may serve its buckets again");
                         LOG.info("router '{}': release {} passed its health probe again and may serve", name, shown(id));
@@ -1365,7 +1508,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
                 boolean wasServing = slot.state == ReleaseState.READY;
                 slot.state = next;
                 table = compile(table.state);
-                if (wasServing) {
+                if (wasServing && slots.get(slot.id) == slot) {
                     // Its buckets now go to the last-known-good: a routing change, so it is audited.
                     record("release-unhealthy", Cause.automatic("health probe failed " + failures + " time(s): " + failure),
                             shown(slot.id) + " is out of traffic; its buckets are served by the last-known-good");
@@ -1402,8 +1545,12 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         }
     }
 
-    /** Runs every sample input once; returns why the probe failed, or {@code null}. */
-    private String probe(ReleaseSlot<I, O> slot) {
+    /**
+     * Runs every sample input once; returns why the probe failed, or {@code null}.
+     *
+     * @throws ProbeNotRun when a call could not be run at all (router closed, no probe thread free)
+     */
+    private String probe(ReleaseSlot<I, O> slot) throws ProbeNotRun {
         List<I> samples = slot.spec.sampleInputs();
         for (int i = 0; i < samples.size(); i++) {
             String failure = callOnce(slot, samples.get(i), i, true);
@@ -1414,31 +1561,58 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         return null;
     }
 
-    /** One call with the probe timeout (enforced on the probe executor, and measured on the router's clock). */
-    private String callOnce(ReleaseSlot<I, O> slot, I input, int sampleIndex, boolean check) {
+    /**
+     * One call with the probe timeout, enforced on the probe executor (the call's thread is
+     * interrupted when the time is up) and measured on the router's clock. A release whose earlier
+     * timed-out call has not returned fails at once instead of taking another thread.
+     */
+    private String callOnce(ReleaseSlot<I, O> slot, I input, int sampleIndex, boolean check) throws ProbeNotRun {
         long timeoutNanos = slot.spec.probeTimeout().toNanos();
+        ProbeCall<?> stuck = slot.stuckProbe;
+        if (stuck != null) {
+            if (!stuck.returned()) {
+                return "a probe call that timed out earlier is still running though it was interrupted (the model ignores"
+                        + " interrupts); no further probe thread is given to this release until it returns";
+            }
+            slot.stuckProbe = null;
+        }
+        if (closed) {
+            throw new ProbeNotRun("the router is closed");
+        }
+        ProbeCall<O> call = new ProbeCall<>(slot.model, input);
+        FutureTask<O> task = new FutureTask<>(call);
         long start = time.nanoTime();
         O output;
         try {
-            CompletableFuture<O> call = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return slot.model.predict(input);
-                } catch (Exception e) {
-                    throw new CompletionException(e);
-                }
-            }, probeExecutor);
-            output = call.get(timeoutNanos, TimeUnit.NANOSECONDS);
+            probeExecutor.execute(task);
+            output = task.get(timeoutNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            throw new ProbeNotRun(closed ? "the router is closed" : "no probe thread free (all "
+                    + config.probeThreads() + " are taken by probes of hanging models; RouterConfig.probeThreads)");
         } catch (TimeoutException e) {
-            return "sample input #" + sampleIndex + " timed out after " + slot.spec.probeTimeout().toMillis() + " ms";
+            task.cancel(true);
+            if (!call.returned()) {
+                slot.stuckProbe = call;
+            }
+            if (closed) {
+                throw new ProbeNotRun("the router was closed during the probe");
+            }
+            return "sample input #" + sampleIndex + " timed out after " + slot.spec.probeTimeout().toMillis()
+                    + " ms; the call was interrupted";
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause() instanceof CompletionException && e.getCause().getCause() != null
-                    ? e.getCause().getCause() : e.getCause();
-            return "sample input #" + sampleIndex + " threw " + cause;
+            if (closed) {
+                throw new ProbeNotRun("the router was closed during the probe"); // close() interrupted the call
+            }
+            return "sample input #" + sampleIndex + " threw " + e.getCause();
+        } catch (CancellationException e) {
+            throw new ProbeNotRun("the probe call was cancelled");
         } catch (InterruptedException e) {
+            task.cancel(true);
             Thread.currentThread().interrupt();
-            return "interrupted while probing";
-        } catch (RuntimeException e) {
-            return "sample input #" + sampleIndex + " could not be run: " + e;
+            throw new ProbeNotRun("interrupted while probing" + (closed ? " (the router was closed)" : ""));
+        }
+        if (closed) {
+            throw new ProbeNotRun("the router was closed during the probe");
         }
         long took = time.nanoTime() - start;
         if (took > timeoutNanos) {
@@ -1457,6 +1631,15 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
             }
         }
         return null;
+    }
+
+    /** A probe call that could not be run at all: no verdict on the release's health. */
+    private static final class ProbeNotRun extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        ProbeNotRun(String message) {
+            super(message, null, false, false);
+        }
     }
 
     @Override
@@ -1479,14 +1662,21 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
 
     @Override
     public void close() {
+        closed = true;
+        ThreadPoolExecutor calls;
         synchronized (this) {
             if (healthSchedule != null) {
                 healthSchedule.cancel(false);
                 healthSchedule = null;
             }
+            calls = callPool;
         }
         if (ownedProbeExecutor != null) {
             ownedProbeExecutor.shutdownNow();
+        }
+        if (calls != null) {
+            // Timed calls still running are interrupted; later calls of releases with a call timeout run in place.
+            calls.shutdownNow();
         }
     }
 

@@ -8,6 +8,7 @@ import io.github.rollback4j.ReleaseId;
 import io.github.rollback4j.Segment;
 import io.github.rollback4j.core.guard.TriggerEngine;
 import io.github.rollback4j.core.incident.Incidents;
+import io.github.rollback4j.core.incident.MaskedUrls;
 import io.github.rollback4j.trigger.TriggerSpec;
 
 import java.time.Duration;
@@ -434,12 +435,14 @@ public final class Runbook {
         }
 
         /**
-         * @param names the incident notifiers, e.g. {@code log}, {@code webhook}, {@code chat} (added to those given)
+         * @param names the incident notifiers, e.g. {@code log}, {@code webhook}, {@code chat} (added to those given);
+         *              URLs in them are shown masked ({@link MaskedUrls})
          * @return this builder
          */
         public Builder notifiers(List<String> names) {
             Objects.requireNonNull(names, "Runbook.notifiers must not be null (use List.of())");
-            names.forEach(n -> notifiers.add(requireText("notifiers[]", n)));
+            // A runbook is served and shared widely; a webhook URL's path is its secret.
+            names.forEach(n -> notifiers.add(MaskedUrls.in(requireText("notifiers[]", n))));
             return this;
         }
 

@@ -63,8 +63,12 @@ import java.util.function.Supplier;
  *   operator it names goes into the router's audit log.</li>
  * </ul>
  *
- * Answers 404 for an unknown router, 400 for a bad argument, 401/403 when a write is refused, 409
- * when the router or rollout refuses the operation in its current state.
+ * Answers 404 for an unknown router (naming only the router asked for), 400 for a bad argument (a
+ * {@code reason} over 1000 characters among them; control characters such as CR and LF are removed
+ * from a reason before it is audited), 401/403 when a write is refused (a refusal is audited as
+ * {@code write-refused}, at most once a second per router, and a caller who may not write gets 401/403
+ * for an unknown router too), 409 when the router or rollout refuses the operation in its current
+ * state.
  *
  * <p>Thread-safe.
  */
@@ -100,6 +104,7 @@ public final class RolloutsEndpoint {
     private final ObjectProvider<AlertRulesExporter> alertRules;
     private final Supplier<String> basePath;
     private final int auditEntries;
+    private final RefusalAudit refusals;
 
     /**
      * @param routers the routers
@@ -121,6 +126,7 @@ public final class RolloutsEndpoint {
         this.alertRules = alertRules;
         this.basePath = basePath;
         this.auditEntries = auditEntries;
+        this.refusals = new RefusalAudit(System::nanoTime);
     }
 
     /** @return every router in one line each */
@@ -163,7 +169,7 @@ public final class RolloutsEndpoint {
     public WebEndpointResponse<Map<String, Object>> router(@Selector String router) {
         Optional<RollbackRouters.Entry> found = routers.find(router);
         if (found.isEmpty()) {
-            return error(WebEndpointResponse.STATUS_NOT_FOUND, router, null, "no router named '" + router + "'; routers are " + routers.names());
+            return error(WebEndpointResponse.STATUS_NOT_FOUND, OperatorText.echo(router), null, unknownRouter(router));
         }
         return new WebEndpointResponse<>(describe(found.get()));
     }
@@ -182,8 +188,7 @@ public final class RolloutsEndpoint {
     public WebEndpointResponse<String> document(@Selector String router, @Selector String document) {
         Optional<RollbackRouters.Entry> found = routers.find(router);
         if (found.isEmpty()) {
-            return new WebEndpointResponse<>("no router named '" + router + "'; routers are " + routers.names() + "\n",
-                    WebEndpointResponse.STATUS_NOT_FOUND, PLAIN);
+            return new WebEndpointResponse<>(unknownRouter(router) + "\n", WebEndpointResponse.STATUS_NOT_FOUND, PLAIN);
         }
         RollbackRouters.Entry e = found.get();
         if (RUNBOOK.equals(document)) {
@@ -202,7 +207,7 @@ public final class RolloutsEndpoint {
                 return new WebEndpointResponse<>("router '" + router + "': " + ex.getMessage() + "\n", 409, PLAIN);
             }
         }
-        return new WebEndpointResponse<>("'" + document + "' is not a document of router '" + router + "'; use one of "
+        return new WebEndpointResponse<>("'" + OperatorText.echo(document) + "' is not a document of router '" + router + "'; use one of "
                 + DOCUMENTS + " (GET), or POST one of " + OPERATIONS + "\n", WebEndpointResponse.STATUS_NOT_FOUND, PLAIN);
     }
 
@@ -248,7 +253,8 @@ public final class RolloutsEndpoint {
      * @param router the router's name
      * @param operation one of {@link #OPERATIONS}
      * @param release the release (name or id) for {@code override-quarantine}, and optionally {@code promote}/{@code approve}
-     * @param reason why, for the audit log; default names the endpoint
+     * @param reason why, for the audit log, at most 1000 characters (control characters are removed);
+     *               default names the endpoint
      * @param segment the segment to act on, or {@code null} for the whole router
      * @param securityContext the caller
      * @return the operation's result and the router's state after it
@@ -258,21 +264,29 @@ public final class RolloutsEndpoint {
                                                           @Nullable String release, @Nullable String reason,
                                                           @Nullable String segment, SecurityContext securityContext) {
         Optional<RollbackRouters.Entry> found = routers.find(router);
-        if (found.isEmpty()) {
-            return error(WebEndpointResponse.STATUS_NOT_FOUND, router, operation, "no router named '" + router + "'; routers are "
-                    + routers.names());
-        }
         if (!OPERATIONS.contains(operation)) {
-            return error(WebEndpointResponse.STATUS_BAD_REQUEST, router, operation, "'" + operation + "' is not an operation; use one of "
-                    + OPERATIONS);
+            return error(WebEndpointResponse.STATUS_BAD_REQUEST, OperatorText.echo(router), OperatorText.echo(operation), "'"
+                    + OperatorText.echo(operation) + "' is not an operation; use one of " + OPERATIONS);
         }
+        // Authorized before the router is looked up: a caller who may not write learns nothing of which routers exist.
         String operator;
+        SecurityContext caller = securityContext == null ? SecurityContext.NONE : securityContext;
         try {
-            operator = access.authorize(securityContext == null ? SecurityContext.NONE : securityContext, router, operation);
+            operator = access.authorize(caller, router, operation);
         } catch (RolloutsWriteRefusedException e) {
-            LOG.warn("rollouts endpoint: refused '{}' on router '{}': {}", operation, router, e.getMessage());
-            return error(e.status(), router, operation, e.getMessage());
+            String message = OperatorText.clean(e.getMessage());
+            LOG.warn("rollouts endpoint: refused '{}' on router '{}': {}", operation, OperatorText.echo(router), message);
+            found.ifPresent(entry -> refusals.audit(entry, caller, operation, e.status(), message));
+            return error(e.status(), OperatorText.echo(router), operation, message);
         }
+        if (found.isEmpty()) {
+            return error(WebEndpointResponse.STATUS_NOT_FOUND, OperatorText.echo(router), operation, unknownRouter(router));
+        }
+        String refusedReason = refusedReason(reason);
+        if (refusedReason != null) {
+            return error(WebEndpointResponse.STATUS_BAD_REQUEST, router, operation, refusedReason);
+        }
+        reason = OperatorText.clean(reason); // what the audit log keeps: no CR/LF to forge its lines
         RollbackRouters.Entry entry = found.get();
         Cause cause = Cause.operator(operator, reason == null || reason.isBlank()
                 ? operation + " via the rollouts Actuator endpoint" : reason);
@@ -681,6 +695,26 @@ public final class RolloutsEndpoint {
         m.put("consecutiveFailures", h.consecutiveFailures());
         m.put("lastFailure", h.lastFailure());
         return m;
+    }
+
+    /** The 404 of an unknown router: it names what was asked for, not the routers there are (GET the endpoint for those). */
+    private String unknownRouter(String router) {
+        return "no router named '" + OperatorText.echo(router) + "'; GET " + path() + " lists the routers";
+    }
+
+    /** @return why the reason is refused (too long), or {@code null} when it is taken */
+    private static String refusedReason(String reason) {
+        if (reason == null) {
+            return null;
+        }
+        // A 30 MB reason is refused without cleaning it first: its raw length is bound enough.
+        int length = reason.length() > 4 * OperatorText.MAX_REASON_LENGTH ? reason.length() : OperatorText.clean(reason).length();
+        if (length <= OperatorText.MAX_REASON_LENGTH) {
+            return null;
+        }
+        return "reason is " + length + " characters long; at most " + OperatorText.MAX_REASON_LENGTH + " are taken (control"
+                + " characters such as CR, LF and tab are removed, each run becoming one space). Shorten it and link to the"
+                + " details instead";
     }
 
     private static WebEndpointResponse<Map<String, Object>> error(int status, String router, String operation, String message) {

@@ -8,6 +8,7 @@ import io.github.rollback4j.core.incident.Incident;
 import io.github.rollback4j.core.incident.IncidentNotice;
 import io.github.rollback4j.core.incident.IncidentStatus;
 import io.github.rollback4j.core.incident.Incidents;
+import io.github.rollback4j.core.incident.MaskedUrls;
 import io.github.rollback4j.core.incident.Notifier;
 import io.github.rollback4j.core.strategy.RolloutPhase;
 import io.github.rollback4j.micrometer.PrometheusAlertRules;
@@ -133,7 +134,8 @@ class IncidentsAutoConfigurationTest {
                             I + "notifiers.webhook.url=" + url, I + "notifiers.webhook.timeout=2s", I + "notifiers.webhook.max-attempts=2")
                     .run(context -> {
                         RollbackRouters.Entry scorer = progressing(context);
-                        assertThat(scorer.incidents().notifierDescriptions()).contains("WebhookNotifier{" + url + "}");
+                        assertThat(scorer.incidents().notifierDescriptions())
+                                .contains("WebhookNotifier{" + MaskedUrls.of(java.net.URI.create(url)) + "}").noneMatch(d -> d.contains("/hooks"));
 
                         WebEndpointResponse<Map<String, Object>> rolledBack = context.getBean(RolloutsEndpoint.class)
                                 .write("scorer", "rollback", null, "customer complaints", SecurityContext.NONE);

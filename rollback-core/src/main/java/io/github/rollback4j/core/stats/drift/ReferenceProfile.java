@@ -110,6 +110,23 @@ public record ReferenceProfile(String field, FieldProfile.Kind kind, long captur
             }
         }
         categories = orderedCategories(categories, where + ": categories", false);
+        // observed() must not overflow: a sum past Long.MAX_VALUE would read as a negative count.
+        long observed = addCount(missing, nonFinite, where + ": nonFinite");
+        for (int i = 0; i < counts.size(); i++) {
+            observed = addCount(observed, counts.get(i), where + ": counts[" + i + "]");
+        }
+        for (Map.Entry<String, Long> category : categories.entrySet()) {
+            observed = addCount(observed, category.getValue(), where + ": categories['" + category.getKey() + "']");
+        }
+    }
+
+    private static long addCount(long sum, long count, String what) {
+        try {
+            return Math.addExact(sum, count);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException(what + " = " + count + " brings missing + nonFinite + all counts past "
+                    + Long.MAX_VALUE + "; counts must sum to at most that");
+        }
     }
 
     /**
