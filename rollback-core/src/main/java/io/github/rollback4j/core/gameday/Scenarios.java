@@ -330,7 +330,7 @@ public final class Scenarios {
             SpecNode s = node.child("segments").requireObject();
             segments = shares(s, "segment");
             for (String segment : segments.keySet()) {
-                s.validated(() -> io.github.rollback4j.Segment.of(segment));
+                segment(s, segment);
             }
         } else {
             segments.put("default", 1.0);

@@ -839,8 +839,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
                 return;
             }
             record("rolled-back", cause, "all traffic to " + shown(lkg.id) + ", " + lkg.release.label() + "; quarantined "
-                    + shown(rolledBack) + "; flags off " + disabled + (stored.pending() ? "; NOT yet stored: the state store did not"
-                    + " take it, other replicas may still route to " + shown(rolledBack) : ""));
+                    + shown(rolledBack) + "; flags off " + disabled + stored.notStored());
             // The one WARN line of a rollback; triggers, rollouts and incidents add their detail at INFO.
             LOG.warn("router '{}': rolled back {} to {}: {} ({}); quarantined; feature flags turned off {}",
                     name, names(rolledBack), lkg.release.name(), cause.reason(), cause.actor(), disabled);
@@ -872,7 +871,13 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
     }
 
     /** How a rollback that already routes ended up in the store. */
-    private record Persisted(RolloutState state, boolean byAnother, boolean pending) {
+    private record Persisted(RolloutState state, boolean byAnother, boolean pending, String failure) {
+
+        /** @return for the audit line: why the rollback is not in the store yet, or empty */
+        String notStored() {
+            return pending ? "; not stored yet (" + failure + "): the state store did not take it, other replicas may still"
+                    + " route to the releases rolled back; it is proposed again at the next reload" : "";
+        }
     }
 
     /** A rollback that routes locally but is not in the store yet: re-applied on the stored state at the next reload. */
@@ -889,11 +894,13 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
                                       Set<ReleaseId> rolledBack) {
         RolloutState expected = base;
         RolloutState candidate = next;
+        RolloutState routing = next;
+        String failure;
         try {
             for (int attempt = 0; attempt <= config.stateStoreRetries(); attempt++) {
                 if (store.compareAndSet(expected.generation(), candidate)) {
                     pendingRollback = null;
-                    return new Persisted(candidate, false, false);
+                    return new Persisted(candidate, false, false, null);
                 }
                 Optional<RolloutState> latest = store.load(name);
                 if (latest.isEmpty()) {
@@ -911,19 +918,22 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
                 if (candidate.sameRoutingAs(expected)) {
                     pendingRollback = null;
                     table = compile(expected);
-                    return new Persisted(expected, true, false);
+                    return new Persisted(expected, true, false, null);
                 }
                 table = compile(candidate);
+                routing = candidate;
             }
+            failure = "the store did not accept it after " + (config.stateStoreRetries() + 1) + " attempts";
             LOG.error("router '{}': rolled back locally, but the state store did not accept the rollback after {} attempts;"
                     + " other replicas may still route to {}", name, config.stateStoreRetries() + 1, shown(rolledBack));
         } catch (RuntimeException e) {
+            failure = e.toString();
             LOG.error("router '{}': rolled back locally, but the state store could not be reached ({}); the rollback stays"
                     + " pending and is proposed again at the next reload; other replicas may still route to {}", name, e.toString(),
                     shown(rolledBack));
         }
         pendingRollback = new PendingRollback(reapply, Set.copyOf(rolledBack));
-        return new Persisted(candidate, false, true);
+        return new Persisted(routing, false, true, failure);
     }
 
     /**
@@ -985,7 +995,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
                 return;
             }
             record("segment-rolled-back", cause, segment + ": all traffic to " + shown(lkg.id) + "; lost by " + shown(lost)
-                    + (orphaned.isEmpty() ? "" : "; quarantined " + shown(orphaned) + "; flags off " + disabled));
+                    + (orphaned.isEmpty() ? "" : "; quarantined " + shown(orphaned) + "; flags off " + disabled) + stored.notStored());
             LOG.warn("router '{}': segment {} rolled back {} to {}: {} ({})",
                     name, segment, names(lost), lkg.release.name(), cause.reason(), cause.actor());
             if (events.hasListeners()) {
