@@ -62,13 +62,15 @@ class ProbeThreadsTest {
             }
             return "v2";
         })) {
+            // A probe of the warm-up may already have failed on a starved machine: count from here.
+            int before = router.health(v2.id()).consecutiveFailures();
             hang.set(true);
             for (int round = 0; round < ROUNDS; round++) {
                 router.checkHealth();
             }
             assertThat(hanging.get()).as("probe threads stuck in the hanging model").isEqualTo(1);
             ReleaseHealth health = router.health(v2.id());
-            assertThat(health.consecutiveFailures()).as("every round counts as a failed probe").isEqualTo(ROUNDS);
+            assertThat(health.consecutiveFailures()).as("every round counts as a failed probe").isEqualTo(before + ROUNDS);
             assertThat(health.lastFailure()).contains("still running");
             assertThat(router.lastKnownGoodHealth().state()).isEqualTo(ReleaseState.READY);
         } finally {

@@ -2,6 +2,7 @@ package io.github.rollback4j.core.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.github.rollback4j.Cause;
 import io.github.rollback4j.RouterEvent;
@@ -105,7 +106,11 @@ class PostgresFleetFaultTest {
         }
 
         PostgresServer.shared().start();
-        sim.drive(300, 10, () -> sim.replicas.stream().allMatch(r -> r.router.failSafe().isEmpty()));
+        // The pools reconnect on their own threads, in real time: drive virtual seconds until every replica is back.
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            sim.second(300);
+            return sim.replicas.stream().allMatch(r -> r.router.failSafe().isEmpty());
+        });
         for (FleetSim.Replica r : sim.replicas) {
             assertThat(r.router.failSafe()).isEmpty();
             assertThat(r.router.state().generation()).isGreaterThanOrEqualTo(generation);
