@@ -94,6 +94,8 @@ class PrometheusAlertRulesTest {
             assertThat(rule.get("expr").asString()).contains("router=\"fraud-scoring\"");
             assertThat(rule.get("for").asString()).matches("(\\d+[dhms])+|0s");
             assertThat(rule.get("labels").get("severity").asString()).isIn("critical", "warning", "info");
+            // Lower case, as the rollbacks counter's severity tag, so one matcher selects both.
+            assertThat(rule.get("labels").get("rollback4j_severity").asString()).isIn("severe", "mild", "dry_run");
             assertThat(rule.get("annotations").get("summary").asString()).contains("{{ $labels.release }}");
             assertThat(rule.get("annotations").get("description").asString()).startsWith("Trigger ");
             assertThat(rule.get("annotations").get("runbook_url").asString()).isEqualTo("https://wiki.example.com/runbooks/fraud-scoring");
@@ -147,7 +149,7 @@ class PrometheusAlertRulesTest {
                         + "outcome!=\"shadow_dropped\"}[2m])) >= 200)");
         assertThat(byTrigger.get("error-rate").sustain()).isEqualTo(Duration.ofSeconds(90));
         assertThat(byTrigger.get("error-rate").labels()).containsExactly(Map.entry("severity", "warning"),
-                Map.entry("trigger", "error-rate"), Map.entry("rollback4j_severity", "MILD"));
+                Map.entry("trigger", "error-rate"), Map.entry("rollback4j_severity", "mild"));
         assertThat(byTrigger.get("timeouts").expr()).contains("outcome=~\"timeout\"").contains(" + 0.01)")
                 .contains("sum by (router, release, segment)");
         assertThat(byTrigger.get("error-budget").expr())

@@ -49,6 +49,7 @@ final class Bundles {
             root.set("trigger", verdict(incident.trigger()));
         }
         root.put("lastKnownGood", incident.lastKnownGood().value());
+        root.put("lastKnownGoodName", incident.lastKnownGoodName());
         ArrayNode frozen = root.putArray("frozen");
         for (Incident.FrozenRelease f : incident.frozen()) {
             ObjectNode node = frozen.addObject();
@@ -190,7 +191,10 @@ final class Bundles {
         row(md, i.rollbackRefused() ? "rollback asked by" : "rolled back by", i.cause().actor() + (i.cause().trigger().equals(io.github.rollback4j.Cause.NONE) ? ""
                 : " (trigger `" + i.cause().trigger() + "`, " + i.cause().severity() + ")"));
         row(md, "reason", escape(i.cause().reason()));
-        row(md, "last-known-good", "`" + i.lastKnownGood().value() + "`");
+        java.util.Map<io.github.rollback4j.ReleaseId, String> names = new java.util.HashMap<>();
+        i.frozen().forEach(f -> names.put(f.release(), f.name()));
+        names.put(i.lastKnownGood(), i.lastKnownGoodName());
+        row(md, "last-known-good", shown(names, i.lastKnownGood()));
         row(md, "owner", i.owner().isEmpty() ? "– (none configured)" : i.owner());
         row(md, "channel", i.channel().isEmpty() ? "– (none configured)" : i.channel());
         if (!location.isEmpty()) {
@@ -201,7 +205,7 @@ final class Bundles {
             md.append("No trigger verdict (").append(i.cause().trigger().equals(io.github.rollback4j.Cause.NONE)
                     ? "the rollback was not caused by a trigger" : "no trigger engine was attached").append(").\n");
         } else {
-            evidence(md, i.trigger());
+            evidence(md, i.trigger(), names);
         }
         md.append("\n## Frozen releases\n\n| release | id | label | model digest | features | config | quarantined | flags off |\n")
                 .append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
@@ -215,11 +219,8 @@ final class Bundles {
         md.append("\n## Impact\n\nServed by the rolled-back releases (telemetry since each was registered).\n\n")
                 .append("| release | segment | requests | errors | error rate | distinct stickiness keys |\n")
                 .append("| --- | --- | ---: | ---: | ---: | ---: |\n");
-        java.util.Map<io.github.rollback4j.ReleaseId, String> frozenNames = new java.util.HashMap<>();
-        i.frozen().forEach(f -> frozenNames.put(f.release(), f.name()));
         for (Incident.Impact m : i.impact()) {
-            String shownName = frozenNames.get(m.release());
-            md.append("| ").append(shownName == null ? "" : escape(shownName) + " ").append("`").append(m.release().value()).append("` | ").append(m.segment() == null ? "all" : m.segment().name())
+            md.append("| ").append(shown(names, m.release())).append(" | ").append(m.segment() == null ? "all" : m.segment().name())
                     .append(" | ").append(m.requests()).append(" | ").append(m.errors()).append(" | ")
                     .append(m.requests() == 0 ? "–" : String.format(Locale.ROOT, "%.2f %%", 100.0 * m.errors() / m.requests()))
                     .append(" | ").append(m.distinctKeys() < 0 ? "– (telemetry off)" : "≈ " + m.distinctKeys()).append(" |\n");
@@ -233,7 +234,7 @@ final class Bundles {
         for (Verdict v : i.verification().checks()) {
             // A check judges the last-known-good alone: one value against an absolute threshold, no baseline.
             Evidence e = v.evidence();
-            md.append("| ").append(escape(v.trigger())).append(" | `").append(v.candidate()).append("` | ").append(v.level())
+            md.append("| ").append(escape(v.trigger())).append(" | ").append(shown(names, v.candidate())).append(" | ").append(v.level())
                     .append(" | ").append(escape(e.metric())).append(" | ").append(fmt(e.candidateValue())).append(" | ")
                     .append(escape(e.threshold())).append(" | ").append(e.candidateSamples()).append(" | ")
                     .append(e.windowFrom()).append(" .. ").append(e.windowTo()).append(" |\n");
@@ -241,8 +242,8 @@ final class Bundles {
         md.append("\n## Samples\n\n").append(i.samplesBefore().size()).append(" before the rollback (rolled-back releases), ")
                 .append(i.samplesAfter().size()).append(" after it (last-known-good), ").append(i.samplesDropped())
                 .append(" dropped by the redactor; all of them are in `incident.json`.\n\n");
-        sampleTable(md, "Before", i.samplesBefore());
-        sampleTable(md, "After", i.samplesAfter());
+        sampleTable(md, "Before", i.samplesBefore(), names);
+        sampleTable(md, "After", i.samplesAfter(), names);
         md.append("## Timeline\n\n");
         for (Incident.TimelineEntry t : i.timeline()) {
             md.append("- ").append(t.time()).append(" — ").append(escape(t.event())).append('\n');
@@ -255,9 +256,16 @@ final class Bundles {
         return md.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    private static void evidence(StringBuilder md, Verdict v) {
+    /** A release as people read it: its display name, then its id in code font; the id alone when the name is unknown. */
+    private static String shown(java.util.Map<io.github.rollback4j.ReleaseId, String> names, io.github.rollback4j.ReleaseId release) {
+        String name = names.get(release);
+        return (name == null || name.equals(String.valueOf(release)) ? "" : escape(name) + " ") + "`" + release + "`";
+    }
+
+    private static void evidence(StringBuilder md, Verdict v, java.util.Map<io.github.rollback4j.ReleaseId, String> names) {
         Evidence e = v.evidence();
-        md.append(escape(v.summary())).append("\n\n| evidence | value |\n| --- | --- |\n");
+        String name = names.get(v.candidate());
+        md.append(escape(name == null ? v.summary() : v.summary(name + " (" + v.candidate() + ")"))).append("\n\n| evidence | value |\n| --- | --- |\n");
         row(md, "metric", escape(e.metric()));
         row(md, "candidate / baseline", fmt(e.candidateValue()) + " / " + fmt(e.baselineValue()));
         row(md, "threshold (limit)", escape(e.threshold()) + " (" + fmt(e.limit()) + ")");
@@ -274,7 +282,8 @@ final class Bundles {
         }
     }
 
-    private static void sampleTable(StringBuilder md, String title, List<CallSample<?, ?>> samples) {
+    private static void sampleTable(StringBuilder md, String title, List<CallSample<?, ?>> samples,
+                                    java.util.Map<io.github.rollback4j.ReleaseId, String> names) {
         if (samples.isEmpty()) {
             return;
         }
@@ -282,7 +291,7 @@ final class Bundles {
                 .append("\n\n| time | release | segment | outcome | latency ms | input | output |\n")
                 .append("| --- | --- | --- | --- | ---: | --- | --- |\n");
         for (CallSample<?, ?> s : samples.subList(Math.max(0, samples.size() - MARKDOWN_SAMPLES), samples.size())) {
-            md.append("| ").append(s.time()).append(" | `").append(s.release().value()).append("` | ").append(s.segment())
+            md.append("| ").append(s.time()).append(" | ").append(shown(names, s.release())).append(" | ").append(s.segment())
                     .append(" | ").append(s.outcome()).append(" | ").append(String.format(Locale.ROOT, "%.3f", s.latencyNanos() / 1e6))
                     .append(" | ").append(cell(tree(s.input()).toString())).append(" | ")
                     .append(s.error() != null ? cell(s.error().toString()) : cell(tree(s.output()).toString())).append(" |\n");

@@ -27,7 +27,9 @@ import java.util.Set;
  * @param cause who rolled back and why (a trigger's name and severity when a trigger did)
  * @param trigger the trigger engine's verdict that caused the rollback, with its evidence; {@code null}
  *                when no engine was given or the cause was not a trigger
- * @param lastKnownGood the release that took the traffic back
+ * @param lastKnownGood the release that took the traffic back (or, when the rollback was refused, would have)
+ * @param lastKnownGoodName the last-known-good's display name, e.g. {@code v1} ({@link io.github.rollback4j.Release#name()}),
+ *                          which summaries and notices show beside its id
  * @param frozen the releases rolled back, with their digests, as they were frozen
  * @param impact per release rolled back: requests, errors and distinct stickiness keys it served
  * @param samplesBefore the last sampled calls of the rolled-back releases before the rollback (redacted)
@@ -44,7 +46,7 @@ import java.util.Set;
  *                        {@link Verification.State#SKIPPED} (nothing was rolled back to verify)
  */
 public record Incident(String id, String router, IncidentStatus status, Instant openedAt, Instant endedAt, Segment segment,
-                       Cause cause, Verdict trigger, ReleaseId lastKnownGood, List<FrozenRelease> frozen, List<Impact> impact,
+                       Cause cause, Verdict trigger, ReleaseId lastKnownGood, String lastKnownGoodName, List<FrozenRelease> frozen, List<Impact> impact,
                        List<CallSample<?, ?>> samplesBefore, List<CallSample<?, ?>> samplesAfter, int samplesDropped,
                        Verification verification, List<TimelineEntry> timeline, List<AuditEntry> audit, String owner,
                        String channel, boolean rollbackRefused) {

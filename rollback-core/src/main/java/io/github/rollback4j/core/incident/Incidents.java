@@ -398,7 +398,7 @@ public final class Incidents implements AutoCloseable {
                 already.refusals++;
                 if (isPowerOfTen(already.refusals)) {
                     already.event(r.time(), "rollback refused again (" + already.refusals + " times so far): the last-known-good "
-                            + r.lastKnownGood().release() + " is still " + r.lastKnownGood().state());
+                            + router.releaseNameAndId(r.lastKnownGood().release()) + " is still " + r.lastKnownGood().state());
                     write(already.snapshot());
                 }
                 return;
@@ -446,12 +446,12 @@ public final class Incidents implements AutoCloseable {
             String health = r.lastKnownGood().state() + (r.lastKnownGood().lastFailure() == null ? ""
                     : " (" + r.lastKnownGood().lastFailure() + ")");
             t.event(r.time(), "rollback refused: " + r.cause().actor() + (Cause.NONE.equals(r.cause().trigger()) ? ""
-                    : " (trigger " + r.cause().trigger() + ")") + " asked for a rollback to " + lkg + ", which is " + health
-                    + "; " + serving + " keep serving: " + r.cause().reason());
+                    : " (trigger " + r.cause().trigger() + ")") +  " asked for a rollback to " + router.releaseNameAndId(lkg) + ", which is " + health
+                    + "; " + serving.stream().map(router::releaseNameAndId).toList() + " keep serving: " + r.cause().reason());
             t.event(r.time(), "escalated: no release can take the traffic back; restore the last-known-good (warmUp/checkHealth"
                     + " until it is READY, then roll back) or promote a healthy release");
             router.audit("incident-escalated", Cause.automatic("rollback refused: the last-known-good is " + r.lastKnownGood().state()),
-                    t.id + ": " + serving + " keep serving");
+                    t.id + ": " + serving.stream().map(router::releaseNameAndId).toList() + " keep serving");
             t.audit = auditSince(lkg, r.time());
             incidents.put(t.id, t);
             refusedAt.put(generation, t);
@@ -582,7 +582,7 @@ public final class Incidents implements AutoCloseable {
         }
         if (t.afterCount >= samplesAfter && !t.afterComplete) {
             t.afterComplete = true;
-            t.event(time.now(), t.after.size() + " samples served by " + t.lkg + " after the rollback kept");
+            t.event(time.now(), t.after.size() + " samples served by " + router.releaseNameAndId(t.lkg) + " after the rollback kept");
             if (t.pendingNotice == null) {
                 t.pendingNotice = IncidentNotice.Kind.UPDATED;
                 t.pendingTitle = "[" + router.name() + "] incident " + t.id + " updated: samples after the rollback kept";
@@ -617,7 +617,7 @@ public final class Incidents implements AutoCloseable {
             t.endedAt = now;
             String passed = latest.stream().map(v -> v.trigger() + " " + Bundles.fmt(v.evidence().candidateValue()))
                     .collect(Collectors.joining(", "));
-            t.event(now, "verification passed: the SLOs recovered on " + t.lkg + " (" + passed + "); incident resolved");
+            t.event(now, "verification passed: the SLOs recovered on " + router.releaseNameAndId(t.lkg) + " (" + passed + "); incident resolved");
             router.audit("incident-resolved", Cause.automatic("recovery verified: " + passed), t.id);
             t.pendingNotice = IncidentNotice.Kind.RESOLVED;
             t.pendingTitle = "[" + router.name() + "] incident resolved: the SLOs recovered on " + label(t.lkg);
@@ -842,6 +842,7 @@ public final class Incidents implements AutoCloseable {
         final Instant openedAt;
         final Segment segment;
         final ReleaseId lkg;
+        final String lkgName;
         final Set<ReleaseId> rolledBack;
         final Cause cause;
         final List<Incident.FrozenRelease> frozen = new ArrayList<>();
@@ -874,6 +875,7 @@ public final class Incidents implements AutoCloseable {
             this.openedAt = openedAt;
             this.segment = segment;
             this.lkg = lkg;
+            this.lkgName = router.releaseName(lkg);
             this.rolledBack = rolledBack;
             this.cause = cause;
         }
@@ -883,7 +885,7 @@ public final class Incidents implements AutoCloseable {
         }
 
         Incident snapshot() {
-            return new Incident(id, router.name(), status, openedAt, endedAt, segment, cause, trigger, lkg, List.copyOf(frozen),
+            return new Incident(id, router.name(), status, openedAt, endedAt, segment, cause, trigger, lkg, lkgName, List.copyOf(frozen),
                     List.copyOf(impact), List.copyOf(before), List.copyOf(after), dropped,
                     new Incident.Verification(verification, deadline, checkVerdicts), List.copyOf(timeline), audit, owner, channel,
                     refused);

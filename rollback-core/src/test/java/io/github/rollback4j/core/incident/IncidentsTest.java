@@ -205,6 +205,15 @@ class IncidentsTest {
             String summary = Files.readString(evidence.resolve(id).resolve("summary.md"), StandardCharsets.UTF_8);
             assertThat(summary).contains("# Incident " + id, "**RESOLVED**", "| requests |", String.valueOf(served.requests()),
                     v2.model().digest(), "error-rate", "verification passed");
+            // People read names: the last-known-good, the trigger's candidate, verification and samples show the name, id beside it.
+            assertThat(json.get("lastKnownGood").asString()).isEqualTo(v1.id().value());
+            assertThat(json.get("lastKnownGoodName").asString()).isEqualTo("checkout-model:1.4.0");
+            assertThat(summary).contains("| last-known-good | checkout-model:1.4.0 `" + v1.id() + "` |",
+                    "error-rate on checkout-model:2.0.0 (" + v2.id() + ")", "| lkg-errors | checkout-model:1.4.0 `" + v1.id() + "` |",
+                    "| checkout-model:2.0.0 `" + v2.id() + "` | all |",
+                    "verification passed: the SLOs recovered on checkout-model:1.4.0 (" + v1.id() + ")");
+            assertThat(summary.lines().filter(l -> l.startsWith("| 2026-") && l.contains(" | default | ")).toList()).as("sample rows")
+                    .isNotEmpty().allSatisfy(l -> assertThat(l).containsAnyOf("| checkout-model:1.4.0 `", "| checkout-model:2.0.0 `"));
             assertThat(router.auditLog()).extracting(a -> a.action()).contains("incident-resolved");
 
             await().atMost(Duration.ofSeconds(10)).until(() -> hook.bodies.stream().anyMatch(b -> b.contains("\"RESOLVED\"")));

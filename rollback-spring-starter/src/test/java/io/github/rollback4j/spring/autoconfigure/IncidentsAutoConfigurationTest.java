@@ -204,6 +204,7 @@ class IncidentsAutoConfigurationTest {
             List<Map<String, Object>> incidents = (List<Map<String, Object>>) endpoint.router("scorer").getBody().get("incidents");
             assertThat(incidents).singleElement().satisfies(i -> {
                 assertThat(i).containsEntry("id", opened.id()).containsEntry("status", "OPEN").containsEntry("lastKnownGood", "v1")
+                        .containsEntry("lastKnownGoodId", scorer.release("v1").value())
                         .containsEntry("owner", "team-fraud").containsEntry("channel", "#fraud-oncall")
                         .containsEntry("bundle", evidence.toAbsolutePath().normalize().resolve(opened.id()).toString());
                 assertThat(i.get("openedAt")).isEqualTo(opened.openedAt().toString());
