@@ -56,8 +56,8 @@ public interface ManagedModelRouter<I, O> extends ModelRouter<I, O>, AutoCloseab
      * by it when it is newer, for replicas that share a store. The store is read outside the router's
      * lock, so a slow store never holds up a rollback. A newer generation that another replica
      * committed is applied with the same atomic table swap as a local change; releases it quarantined
-     * have their feature flags turned off here too; listeners get {@link RouterEvent.WeightsChanged} for
-     * every segment whose weights changed and one {@link RouterEvent.StateApplied}. A rollback this
+     * have their feature flags turned off here too; listeners get {@link io.github.rollback4j.RouterEvent.WeightsChanged} for
+     * every segment whose weights changed and one {@link io.github.rollback4j.RouterEvent.StateApplied}. A rollback this
      * router made while the store was unreachable is proposed again on top of the stored state first.
      *
      * @throws RuntimeException what the store throws when it cannot be reached (nothing changes then)
@@ -70,7 +70,7 @@ public interface ManagedModelRouter<I, O> extends ModelRouter<I, O>, AutoCloseab
      * Fail-safe, for fleet mode: from now on every call goes to the last-known-good, whatever the stored
      * state says, until {@link #leaveFailSafe}; routing changes other than rollbacks are refused
      * meanwhile, and {@link #reloadState()} keeps tracking the stored state. Audited
-     * ({@code fail-safe-entered}) and published as {@link RouterEvent.FailSafeEntered}; does nothing when
+     * ({@code fail-safe-entered}) and published as {@link io.github.rollback4j.RouterEvent.FailSafeEntered}; does nothing when
      * already in fail-safe. Thread-safe.
      *
      * @param reason why, e.g. "the state store was unreachable for 30 s"
@@ -78,7 +78,7 @@ public interface ManagedModelRouter<I, O> extends ModelRouter<I, O>, AutoCloseab
     void enterFailSafe(String reason);
 
     /**
-     * Leaves fail-safe and routes by the stored state again (audited, {@link RouterEvent.FailSafeLeft});
+     * Leaves fail-safe and routes by the stored state again (audited, {@link io.github.rollback4j.RouterEvent.FailSafeLeft});
      * does nothing when not in fail-safe. Thread-safe.
      *
      * @param reason why, e.g. "the state store answers again"
