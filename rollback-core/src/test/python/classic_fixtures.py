@@ -95,6 +95,10 @@ def mannwhitney_cases():
     ]
     rows = []
     samples.append(('all tied', np.array([3.0, 3.0, 3.0]), np.array([3.0, 3.0])))
+    # -0.0 and 0.0 are one value: scipy ties them; a ranking by Double.compare would not
+    samples.append(('signed zeros', np.array([-0.0, 0.0, 1.5, -0.0, 2.0]), np.array([0.0, -0.0, 0.0, 1.0])))
+    samples.append(('signed zeros mixed', np.array([-0.0, -0.0, -0.0, 0.5, -1.0, 0.0]),
+                    np.array([0.0, 0.0, -0.0, 0.0, 0.25, -0.5, 0.0])))
     for name, x, y in samples:
         x, y = np.round(x, 4), np.round(y, 4)
         cells = [name, arr(x), arr(y)]
@@ -108,7 +112,8 @@ def mannwhitney_cases():
     write('classic-mannwhitney.tsv', SCRIPT,
           "Mann-Whitney U: scipy.stats.mannwhitneyu(x, y, alternative=..., method='asymptotic', use_continuity=...);\n"
           "u1 is scipy's statistic (U of x); p-values with use_continuity=True (cc) and False (nocc) per alternative;\n"
-          "'all tied' has sigma = 0: scipy gives p = 1 with the continuity correction and NaN without (Java: 1)",
+          "'all tied' has sigma = 0: scipy gives p = 1 with the continuity correction and NaN without (Java: 1);\n"
+          "'signed zeros' cases mix -0.0 and 0.0, which are one tied value",
           ['case', 'x', 'y', 'u1', 'pTwoSidedCc', 'pGreaterCc', 'pLessCc', 'pTwoSidedNoCc', 'pGreaterNoCc', 'pLessNoCc'],
           rows)
 

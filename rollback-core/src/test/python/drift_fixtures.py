@@ -88,6 +88,9 @@ def js_cases():
         ('many categories', {f'c{i}': (i * 7919) % 97 + 1 for i in range(60)},
          {f'c{i}': (i * 104729) % 89 + 1 for i in range(10, 70)}),
         ('zero counts present', {'a': 10, 'b': 0}, {'a': 5, 'b': 5}),
+        # totals above 2^63 - 1 (a long counter would overflow): the shares are computed in double
+        ('huge counts', {'a': 4_000_000_000_000_000_000, 'b': 5_000_000_000_000_000_000, 'c': 3_000_000_000_000_000_000},
+         {'a': 2_000_000_000_000_000_000, 'b': 9_000_000_000_000_000_000, 'c': 1}),
     ]
     rows = []
     for name, ref, cur in cases:

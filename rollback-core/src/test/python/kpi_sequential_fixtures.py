@@ -13,6 +13,7 @@ Run from anywhere: python3 kpi_sequential_fixtures.py  (writes ../resources/fixt
 """
 import math
 
+import mpmath as mp
 import numpy as np
 from scipy import integrate, optimize, special, stats
 
@@ -23,24 +24,33 @@ SEED = 20260510
 
 
 # ---------------------------------------------------------------------------------------------------------
-# the test, from sufficient statistics (n, sum, sum of squares) per arm
+# the test, from sufficient statistics per arm: n, a shift, and the sums of (x - shift) and (x - shift)^2
+# (KpiStats' representation; plain sums are shift 0)
 
 
 class Arm:
-    def __init__(self, n, s, q):
-        self.n, self.s, self.q = int(n), float(s), float(q)
+    def __init__(self, n, s1, s2, shift=0.0):
+        self.n, self.s1, self.s2, self.shift = int(n), float(s1), float(s2), float(shift)
+
+    @property
+    def s(self):  # the plain sum, e.g. a proportion's successes
+        return self.shift * self.n + self.s1
 
     @property
     def mean(self):
-        return self.s / self.n if self.n > 0 else math.nan
+        return self.shift + self.s1 / self.n if self.n > 0 else math.nan
 
     @property
     def var(self):
-        # unbiased sample variance from the sufficient statistics, as KpiStats.variance()
+        # unbiased sample variance from the shifted sums, as KpiStats.variance()
         if self.n < 2:
             return math.nan
-        m = self.s / self.n
-        return max(0.0, (self.q - self.n * m * m) / (self.n - 1))
+        return max(0.0, self.s2 - self.s1 * self.s1 / self.n) / (self.n - 1)
+
+
+def mean_difference(c, b):
+    """mu_c - mu_b with the shifts cancelled first, as KpiContrast"""
+    return (c.shift - b.shift) + (c.s1 / c.n - b.s1 / b.n)
 
 
 def clamp01(p):
@@ -63,7 +73,8 @@ def variance(kind, relative, c, b, t, floor):
 
 
 def contrast(relative, c, b, t):
-    return c.mean - (1.0 + t) * b.mean if relative else c.mean - b.mean - t
+    d = mean_difference(c, b)
+    return d - t * b.mean if relative else d - t
 
 
 def log_lr(x, v, tau2):
@@ -88,38 +99,51 @@ def log_lr_quad(x, v, tau2):
     return fmax + math.log(val)
 
 
-def bound(kind, relative, c, b, tau2, alpha):
-    """Upper end of the one-sided confidence sequence: the smallest null value above the estimate rejected."""
-    est = (c.mean / b.mean - 1.0) if relative else c.mean - b.mean
+def bound(kind, relative, c, b, tau2, alpha, side=1):
+    """side +1: upper end of the one-sided confidence sequence, the smallest null value above the estimate that
+    the test of H0 effect >= t rejects; side -1: lower end, the largest null value below the estimate that the
+    mirrored test of H0 effect <= t (evidence from an estimate above t) rejects."""
+    d = mean_difference(c, b)
+    est = d / b.mean if relative else d
     target = -math.log(alpha)
 
     def g(t):
         v = variance(kind, relative, c, b, t, True)
-        x = contrast(relative, c, b, t)
-        if v == 0:  # a degenerate null (clamped rates): any drop is conclusive
+        x = side * contrast(relative, c, b, t)
+        if v == 0:  # a degenerate null (clamped rates): any move beyond it is conclusive
             return -math.inf if x < 0 else math.nan
         return target - log_lr(x, v, tau2)
 
+    # a relative effect is at least -1 (mu_c >= 0): the lower end is searched above -1 only
+    floor = -1.0 if relative and side < 0 else -math.inf
+    if est <= floor:
+        return -math.inf
     scale = math.sqrt(variance(kind, relative, c, b, est, True)) / (b.mean if relative else 1.0)
     if not scale > 0:  # no variance at the estimate itself (e.g. a candidate rate of 0 with k = 0)
         scale = max(abs(est), 1e-12)
-    hi = est + scale
-    for _ in range(200):
+    lo, hi = est, est + side * scale
+    if hi <= floor:
+        hi = 0.5 * (lo + floor)
+    for _ in range(80):
         if g(hi) <= 0:
             break
-        hi = est + 2 * (hi - est)
+        lo, step = hi, 2 * (hi - est)
+        hi = est + step
+        if hi <= floor:
+            hi = 0.5 * (lo + floor)
     else:
-        return math.inf
-    lo = est
+        return side * math.inf
     # a degenerate end (zero variance: the ratio is 0 or infinite there) cannot seed brentq: bisect
-    while not (math.isfinite(g(lo)) and math.isfinite(g(hi))):
+    for _ in range(200):
+        if math.isfinite(g(lo)) and math.isfinite(g(hi)):
+            break
         mid = 0.5 * (lo + hi)
         gm = g(mid)
         if gm > 0 or math.isnan(gm):
             lo = mid
         else:
             hi = mid
-    return optimize.brentq(g, lo, hi, xtol=1e-300, rtol=4 * np.finfo(float).eps, maxiter=500)
+    return optimize.brentq(g, min(lo, hi), max(lo, hi), xtol=1e-300, rtol=4 * np.finfo(float).eps, maxiter=500)
 
 
 def evaluate(case, c, b):
@@ -129,17 +153,19 @@ def evaluate(case, c, b):
     t0 = -delta
     tau = planned * b.mean if relative else planned
     tau2 = tau * tau if (not relative or b.mean > 0) else math.nan
-    out = dict(estimated_effect=c.mean - b.mean,
-               estimated_relative_effect=(c.mean / b.mean - 1.0) if b.mean > 0 else math.nan,
+    d = mean_difference(c, b)
+    out = dict(estimated_effect=d,
+               estimated_relative_effect=d / b.mean if b.mean > 0 else math.nan,
                mixture_scale=math.sqrt(tau2) if tau2 == tau2 else math.nan,
                evaluated=False, contrast=math.nan, standard_error=math.nan, statistic=math.nan,
-               log_lr=0.0, bound=math.inf)
+               log_lr=0.0, bound=math.inf, lower_bound=-math.inf)
     if c.n >= case['min_samples'] and b.n >= case['min_samples'] and tau2 > 0:
         v = variance(kind, relative, c, b, t0, True)
         if v > 0:
             x = contrast(relative, c, b, t0)
             out.update(evaluated=True, contrast=x, standard_error=math.sqrt(v), statistic=x / math.sqrt(v),
-                       log_lr=log_lr(x, v, tau2), bound=bound(kind, relative, c, b, tau2, alpha))
+                       log_lr=log_lr(x, v, tau2), bound=bound(kind, relative, c, b, tau2, alpha),
+                       lower_bound=bound(kind, relative, c, b, tau2, alpha, side=-1))
             if out['log_lr'] > -600:  # the quadrature check, where exp() of the result is representable
                 q = log_lr_quad(x, v, tau2)
                 assert abs(q - out['log_lr']) <= 1e-8 * max(1.0, abs(q)), (case['name'], q, out['log_lr'])
@@ -151,9 +177,10 @@ def evaluate(case, c, b):
             z_stat = contrast(relative, c, b, t0) / math.sqrt(vz)
             z_p = float(stats.norm.cdf(z_stat))
         k = 1.0 - delta if relative else 1.0
-        shift = 0.0 if relative else delta
         if c.var / c.n + k * k * b.var / b.n > 0:
-            res = stats.ttest_ind_from_stats(c.mean + shift, math.sqrt(c.var), c.n, k * b.mean,
+            # Welch's t depends on the means through their difference only: pass the contrast (the difference
+            # computed around the shifts, as KpiContrast) against 0, so a large mean loses no digits here
+            res = stats.ttest_ind_from_stats(contrast(relative, c, b, t0), math.sqrt(c.var), c.n, 0.0,
                                              k * math.sqrt(b.var), b.n, equal_var=False, alternative='less')
             w_t, w_p = float(res.statistic), float(res.pvalue)
             a1, a2 = c.var / c.n, k * k * b.var / b.n
@@ -176,6 +203,27 @@ def proportion(n, successes):
     return Arm(n, successes, successes)
 
 
+def sums(n, s, q):
+    """An arm from plain sums (shift 0)."""
+    return Arm(n, s, q)
+
+
+def large_mean(rng, n, mean, sd, effect=0.0):
+    """n draws around a large mean with a small spread (latency in ns, revenue in cents), kept as sums around
+    the first value; the mean and variance are checked against 50-digit arithmetic on the raw values."""
+    x = mean + effect + sd * rng.normal(0.0, 1.0, n)
+    shift = float(x[0])
+    d = x - shift  # exact: every x is within a factor 2 of the shift (Sterbenz)
+    arm = Arm(n, float(np.sum(d)), float(np.sum(d * d)), shift)
+    with mp.workdps(50):
+        xs = [mp.mpf(float(v)) for v in x]
+        m = mp.fsum(xs) / n
+        v = mp.fsum((xi - m) ** 2 for xi in xs) / (n - 1)
+        assert abs(arm.mean - float(m)) <= 4 * np.spacing(abs(float(m))), (arm.mean, m)
+        assert abs(arm.var - float(v)) <= 1e-10 * float(v), (arm.var, v)
+    return arm
+
+
 def sample_mean(rng, n, dist, effect=0.0):
     """Sufficient statistics of n draws of a synthetic KPI, the mean scaled by (1 + effect)."""
     if dist == 'normal':
@@ -187,7 +235,7 @@ def sample_mean(rng, n, dist, effect=0.0):
     else:
         raise ValueError(dist)
     x = x * (1.0 + effect)
-    return Arm(n, float(np.sum(x)), float(np.sum(x * x)))
+    return sums(n, float(np.sum(x)), float(np.sum(x * x)))
 
 
 def case(name, kind, form, delta, alpha=0.05, planned=None, min_samples=100):
@@ -242,11 +290,21 @@ def single_cases(rng):
         sample_mean(rng, 50_000, 'score'))
     add(case('m-abs-score-improve', M, A, 0.02, alpha=0.2), sample_mean(rng, 8_000, 'score', 1.0),
         sample_mean(rng, 8_000, 'score'))
-    add(case('m-rel0-negative-baseline', M, R, 0.0), Arm(500, -300.0, 900.0), Arm(500, -250.0, 800.0))
+    add(case('m-rel0-negative-baseline', M, R, 0.0), sums(500, -300.0, 900.0), sums(500, -250.0, 800.0))
     add(case('m-abs-below-min', M, A, 1.0, min_samples=1_000), sample_mean(rng, 999, 'normal'),
         sample_mean(rng, 5_000, 'normal'))
-    add(case('m-abs-min-2', M, A, 0.5, planned=1.0, min_samples=2), Arm(2, 10.0, 52.0), Arm(3, 18.0, 110.0))
-    add(case('m-rel0-zero-variance', M, R, 0.0), Arm(200, 200.0, 200.0), Arm(300, 300.0, 300.0))
+    add(case('m-abs-min-2', M, A, 0.5, planned=1.0, min_samples=2), sums(2, 10.0, 52.0), sums(3, 18.0, 110.0))
+    add(case('m-rel0-zero-variance', M, R, 0.0), sums(200, 200.0, 200.0), sums(300, 300.0, 300.0))
+    # a large mean with a small spread: plain sums lose the variance (the p-value came out 0.30 for 0.39 at
+    # mean 1e8 and NaN at 1e9); shifted sums keep it
+    add(case('m-abs-mean1e8-sd1', M, A, 0.0, planned=0.1), large_mean(rng, 2_000, 1e8, 1.0, -0.02),
+        large_mean(rng, 2_000, 1e8, 1.0))
+    add(case('m-abs-mean1e9-sd1', M, A, 0.05, planned=0.1), large_mean(rng, 5_000, 1e9, 1.0, -0.1),
+        large_mean(rng, 5_000, 1e9, 1.0))
+    add(case('m-rel0-mean1e9-sd1', M, R, 0.0, planned=1e-10), large_mean(rng, 3_000, 1e9, 1.0),
+        large_mean(rng, 3_000, 1e9, 1.0, 0.05))
+    add(case('m-abs-mean1e12-sd2', M, A, 0.0, planned=0.5), large_mean(rng, 1_000, 1e12, 2.0, 0.3),
+        large_mean(rng, 1_500, 1e12, 2.0))
     return out
 
 
@@ -260,27 +318,30 @@ def sequence_cases(rng):
     out.append((case('seq-p-rel0-drop2', 'PROPORTION', 'RELATIVE', 0.0), looks))
     # mean, absolute, normal KPI with a 1.5 % drop, 50 % split, 400 observations per arm per look
     looks = []
-    cc, bb = Arm(0, 0, 0), Arm(0, 0, 0)
+    cc, bb = sums(0, 0, 0), sums(0, 0, 0)
     for _ in range(8):
         dc, db = sample_mean(rng, 400, 'normal', -0.015), sample_mean(rng, 400, 'normal')
-        cc = Arm(cc.n + dc.n, cc.s + dc.s, cc.q + dc.q)
-        bb = Arm(bb.n + db.n, bb.s + db.s, bb.q + db.q)
+        cc = sums(cc.n + dc.n, cc.s1 + dc.s1, cc.s2 + dc.s2)
+        bb = sums(bb.n + db.n, bb.s1 + db.s1, bb.s2 + db.s2)
         looks.append((cc, bb))
     out.append((case('seq-m-abs-drop', 'MEAN', 'ABSOLUTE', 0.5, planned=1.5, min_samples=500), looks))
     return out
 
 
 COLUMNS = ['case', 'look', 'kind', 'form', 'delta', 'alpha', 'plannedEffect', 'minSamplesPerArm',
-           'candidateCount', 'candidateSum', 'candidateSumOfSquares', 'baselineCount', 'baselineSum',
-           'baselineSumOfSquares',
+           'candidateCount', 'candidateShift', 'candidateShiftedSum', 'candidateShiftedSumOfSquares',
+           'baselineCount', 'baselineShift', 'baselineShiftedSum', 'baselineShiftedSumOfSquares',
            'evaluated', 'estimatedEffect', 'estimatedRelativeEffect', 'contrast', 'standardError', 'statistic',
-           'mixtureScale', 'logLikelihoodRatio', 'pValue', 'effectBound', 'rejected',
+           'mixtureScale', 'logLikelihoodRatio', 'pValue', 'effectBound', 'effectLowerBound', 'rejected',
            'zStatistic', 'zPValue', 'welchT', 'welchDf', 'welchPValue']
 
 DESCRIPTION = """
 One-sided normal-mixture SPRT of a KPI drop: H0 mu_c >= mu_b - delta (ABSOLUTE) or mu_c >= (1 - delta) mu_b
 (RELATIVE). One row per look; a case with several looks is one test fed cumulative statistics, and its
-pValue (min(1, exp(-max logLikelihoodRatio))) and effectBound (min over looks) are running values.
+pValue (min(1, exp(-max logLikelihoodRatio))), effectBound (min over looks) and effectLowerBound (max over
+looks: the lower end of the confidence sequence, the mirrored test of H0 effect <= t) are running values.
+Arms are KpiStats: count, shift, sum of (x - shift), sum of (x - shift)^2; the large-mean rows (mean 1e8..1e12,
+sd 1..2) are checked against 50-digit mpmath means and variances of the raw values.
 Variance of the contrast: PROPORTION, Bernoulli at the null-boundary rates closest to the data;
 MEAN, max(var_c, var_b)/n_c + k^2 var_b/n_b (sequential) or var_c/n_c + k^2 var_b/n_b (z, Welch).
 tau = plannedEffect (ABSOLUTE) or plannedEffect * baseline mean (RELATIVE).
@@ -295,19 +356,20 @@ def main():
     rng = np.random.default_rng(SEED)
     rows = []
     for cs, looks in single_cases(rng) + sequence_cases(rng):
-        max_log_lr, min_bound = 0.0, math.inf
+        max_log_lr, min_bound, max_lower = 0.0, math.inf, -math.inf
         for i, (c, b) in enumerate(looks, start=1):
             r = evaluate(cs, c, b)
             if r['evaluated']:
                 max_log_lr = max(max_log_lr, r['log_lr'])
                 min_bound = min(min_bound, r['bound'])
+                max_lower = max(max_lower, r['lower_bound'])
             p = min(1.0, math.exp(-max_log_lr))
             rows.append([cs['name'], i, cs['kind'], cs['form'], num(cs['delta']), num(cs['alpha']),
                          num(cs['planned']), cs['min_samples'],
-                         c.n, num(c.s), num(c.q), b.n, num(b.s), num(b.q),
+                         c.n, num(c.shift), num(c.s1), num(c.s2), b.n, num(b.shift), num(b.s1), num(b.s2),
                          str(r['evaluated']).lower(), num(r['estimated_effect']),
                          num(r['estimated_relative_effect']), num(r['contrast']), num(r['standard_error']),
-                         num(r['statistic']), num(r['mixture_scale']), num(r['log_lr']), num(p), num(min_bound),
+                         num(r['statistic']), num(r['mixture_scale']), num(r['log_lr']), num(p), num(min_bound), num(max_lower),
                          str(p <= cs['alpha']).lower(),
                          num(r['z_stat']), num(r['z_p']), num(r['welch_t']), num(r['welch_df']),
                          num(r['welch_p'])])

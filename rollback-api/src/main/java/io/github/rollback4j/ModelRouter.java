@@ -5,6 +5,7 @@ import io.github.rollback4j.telemetry.RouterTelemetry;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Routes each call to one of several releases of a model by weight, sticky per user, per segment,
@@ -14,7 +15,8 @@ import java.util.Map;
  * {@link #invoke(Object, RequestContext)} reads the current routing table (one volatile read),
  * finds the segment's routing, maps the request to a bucket 0..9999 (by the stickiness key, or at
  * random) and calls the release that owns the bucket. It takes no lock, allocates nothing of its own
- * and throws nothing of its own: a model's exception reaches the caller unchanged, unless the
+ * and throws nothing of its own: a model's exception reaches the caller with its own type, carrying a
+ * suppressed {@link ReleaseAttribution} that names the release that threw, unless the
  * release has a circuit breaker with fallback to the last-known-good.
  *
  * <h2>The control path</h2>
@@ -38,7 +40,7 @@ public interface ModelRouter<I, O> {
      *
      * @param input the model input
      * @return the output of the release that served
-     * @throws Exception the model's own exception, unchanged
+     * @throws Exception the model's own exception (same type), with a suppressed {@link ReleaseAttribution}
      */
     O invoke(I input) throws Exception;
 
@@ -48,7 +50,7 @@ public interface ModelRouter<I, O> {
      * @param input the model input
      * @param context stickiness key, segment and attributes; {@link RequestContext#EMPTY} for none
      * @return the output of the release that served
-     * @throws Exception the model's own exception, unchanged
+     * @throws Exception the model's own exception (same type), with a suppressed {@link ReleaseAttribution}
      */
     O invoke(I input, RequestContext context) throws Exception;
 
@@ -59,7 +61,7 @@ public interface ModelRouter<I, O> {
      * @param input the model input
      * @param context stickiness key, segment and attributes
      * @return the output and the release that produced it
-     * @throws Exception the model's own exception, unchanged
+     * @throws Exception the model's own exception (same type), with a suppressed {@link ReleaseAttribution}
      */
     Decision<O> decide(I input, RequestContext context) throws Exception;
 
@@ -68,6 +70,60 @@ public interface ModelRouter<I, O> {
 
     /** @return every release this router knows, the last-known-good first */
     List<Release> releases();
+
+    /**
+     * @param release a release id
+     * @return the release of this router with that id, if it has one (a retired release is gone)
+     */
+    default Optional<Release> release(ReleaseId release) {
+        for (Release r : releases()) {
+            if (r.id().equals(release)) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Finds a release by its display name ({@link Release#name()}) or, failing that, by its id text.
+     *
+     * @param nameOrId e.g. {@code v2} or {@code rel-3f2a9c0d11b84e57}
+     * @return the release, if this router has one by that name or id
+     */
+    default Optional<Release> releaseNamed(String nameOrId) {
+        for (Release r : releases()) {
+            if (r.name().equals(nameOrId)) {
+                return Optional.of(r);
+            }
+        }
+        for (Release r : releases()) {
+            if (r.id().value().equals(nameOrId)) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The display name of a release for messages people read. Control path only (it may search the
+     * releases).
+     *
+     * @param release a release id
+     * @return its {@link Release#name()}; a router that remembers retired releases still names them,
+     *         otherwise an unknown release shows its id
+     */
+    default String releaseName(ReleaseId release) {
+        return release(release).map(Release::name).orElse(String.valueOf(release));
+    }
+
+    /**
+     * @param release a release id
+     * @return {@code <name> (<id>)}, e.g. {@code v2 (rel-3f2a9c0d11b84e57)}: how log lines, verdicts and
+     *         audit entries show a release, readable and still exact
+     */
+    default String releaseNameAndId(ReleaseId release) {
+        return releaseName(release) + " (" + release + ")";
+    }
 
     /** @return the durable rollout state: generation, allocations per segment, quarantine */
     RolloutState state();

@@ -30,17 +30,27 @@ import java.util.regex.Pattern;
  * </pre>
  * so the same artifacts give the same id across restarts and replicas.
  *
+ * <p>The {@link #name()} is what people read: log lines, verdicts, runbooks, the endpoint and the
+ * metric {@code release} tag show it, with the id beside it where a machine reads (JSON, audit).
+ * It defaults to {@code <model name>:<model version>} (e.g. {@code fraud-model:2.0.0}), can be set
+ * with {@link Builder#name(String)} (e.g. {@code v2}), is not part of the id, and must be unique
+ * among the releases of one router.
+ *
  * <p>Immutable and thread-safe.
  */
 public final class Release {
 
     private static final Pattern FLAG = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:\\-]{0,127}");
+    /** Longest display name: a default name is at most 128 (model name) + 1 + 64 (version) characters. */
+    public static final int MAX_NAME_LENGTH = 200;
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:+/@\\-]{0," + (MAX_NAME_LENGTH - 1) + "}");
 
     private final ModelVersion model;
     private final List<FeatureVersion> features;
     private final ConfigVersion config;
     private final Set<String> featureFlags;
     private final ReleaseId id;
+    private final String name;
 
     private Release(Builder builder) {
         this.model = Objects.requireNonNull(builder.model, "Release.model must not be null");
@@ -61,6 +71,25 @@ public final class Release {
         this.config = builder.config;
         this.featureFlags = Collections.unmodifiableSet(new LinkedHashSet<>(builder.featureFlags));
         this.id = new ReleaseId("rel-" + Digests.sha256Hex(identityText()).substring(0, 16));
+        this.name = builder.name != null ? builder.name : model.name() + ":" + model.version();
+    }
+
+    private Release(Release release, String name) {
+        this.model = release.model;
+        this.features = release.features;
+        this.config = release.config;
+        this.featureFlags = release.featureFlags;
+        this.id = release.id;
+        this.name = requireName(name);
+    }
+
+    private static String requireName(String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("Release.name must be 1 to " + MAX_NAME_LENGTH + " characters of letters, digits,"
+                    + " '.', '_', ':', '+', '/', '@' or '-', starting with a letter or digit, e.g. 'v2' or 'fraud-model:2.0.0',"
+                    + " but was " + (name == null ? "null" : "'" + name + "'"));
+        }
+        return name;
     }
 
     private static void checkCompatibility(ModelVersion model, Map<String, FeatureVersion> features) {
@@ -125,6 +154,26 @@ public final class Release {
         return id;
     }
 
+    /**
+     * @return the display name people read, e.g. {@code v2}; defaults to
+     *         {@code <model name>:<model version>}; unique among one router's releases
+     */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * The same release (same id, artifacts and flags) under another display name.
+     *
+     * @param name the display name, 1 to {@value #MAX_NAME_LENGTH} characters of letters, digits,
+     *             {@code . _ : + / @ -}, starting with a letter or digit
+     * @return a copy with that name, or this release when the name is the same
+     * @throws IllegalArgumentException when the name is not valid
+     */
+    public Release withName(String name) {
+        return this.name.equals(name) ? this : new Release(this, name);
+    }
+
     /** @return the model version */
     public ModelVersion model() {
         return model;
@@ -163,7 +212,7 @@ public final class Release {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Release other && id.equals(other.id) && model.equals(other.model)
+        return o instanceof Release other && id.equals(other.id) && name.equals(other.name) && model.equals(other.model)
                 && features.equals(other.features) && Objects.equals(config, other.config)
                 && featureFlags.equals(other.featureFlags);
     }
@@ -173,9 +222,10 @@ public final class Release {
         return id.hashCode();
     }
 
+    /** @return the name and the id, e.g. {@code v2 (rel-3f2a9c0d11b84e57)} */
     @Override
     public String toString() {
-        return id + " (" + label() + ")";
+        return name + " (" + id + ")";
     }
 
     /** Builds a {@link Release}; not thread-safe. */
@@ -184,9 +234,22 @@ public final class Release {
         private final List<FeatureVersion> features = new ArrayList<>();
         private ConfigVersion config;
         private final Set<String> featureFlags = new LinkedHashSet<>();
+        private String name;
 
         private Builder(ModelVersion model) {
             this.model = model;
+        }
+
+        /**
+         * @param name the display name people read (default {@code <model name>:<model version>}),
+         *             1 to {@value Release#MAX_NAME_LENGTH} characters of letters, digits,
+         *             {@code . _ : + / @ -}, starting with a letter or digit; not part of the id
+         * @return this builder
+         * @throws IllegalArgumentException when the name is not valid
+         */
+        public Builder name(String name) {
+            this.name = requireName(name);
+            return this;
         }
 
         /**

@@ -159,4 +159,44 @@ public sealed interface RouterEvent {
      */
     record QuarantineOverridden(String router, Instant time, ReleaseId release, Cause cause) implements RouterEvent {
     }
+
+    /**
+     * The router now routes by a state generation that another replica committed (fleet mode), or
+     * that another replica had already committed when this router tried to roll back.
+     *
+     * @param router the router's name
+     * @param time when it was applied here
+     * @param fromGeneration the generation routed by before
+     * @param toGeneration the generation routed by now
+     * @param quarantined releases the new generation quarantined (rolled back elsewhere); empty otherwise
+     * @param flagsDisabled the feature flags turned off here because of that
+     * @param change what made the generation and which replica committed it, or {@code null} when not recorded
+     */
+    record StateApplied(String router, Instant time, long fromGeneration, long toGeneration,
+                        Set<ReleaseId> quarantined, Set<String> flagsDisabled, io.github.rollback4j.spi.StateChange change)
+            implements RouterEvent {
+    }
+
+    /**
+     * The router entered fail-safe: every call goes to the last-known-good (fleet mode, the shared
+     * store unreachable for longer than the bound).
+     *
+     * @param router the router's name
+     * @param time when
+     * @param lastKnownGood the release that takes all traffic
+     * @param reason why
+     */
+    record FailSafeEntered(String router, Instant time, ReleaseId lastKnownGood, String reason) implements RouterEvent {
+    }
+
+    /**
+     * The router left fail-safe and routes by the stored state again.
+     *
+     * @param router the router's name
+     * @param time when
+     * @param generation the generation it routes by
+     * @param reason why
+     */
+    record FailSafeLeft(String router, Instant time, long generation, String reason) implements RouterEvent {
+    }
 }

@@ -40,7 +40,7 @@ class ReleaseTest {
         assertThat(release.config()).contains(CONFIG_42);
         assertThat(release.featureFlags()).isEmpty();
         assertThat(release.label()).isEqualTo("fraud-model:1.3.2+categorical-encoder:v5+vocab:v3+config:cfg-42");
-        assertThat(release).hasToString(release.id() + " (" + release.label() + ")");
+        assertThat(release).hasToString("fraud-model:1.3.2 (" + release.id() + ")");
     }
 
     @Test

@@ -29,6 +29,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -49,6 +50,9 @@ import java.util.function.Function;
  *   <li>{@code samplingOffSticky}: telemetry on, call sampling off ({@code samples(0, 0)});
  *   {@code samplingAllSticky}: every call put into the sample ring ({@code samples(512, 1.0)}), the
  *   worst case of the seqlock ring;</li>
+ *   <li>{@code callTimeoutSticky}: {@code telemetrySticky} with a {@code ReleaseSpec.callTimeout} (1 s) on
+ *   both releases: each call is handed to the router's call executor and waited for through a
+ *   Resilience4j {@code TimeLimiter}, the price of a timeout a hung model cannot ignore;</li>
  *   <li>{@code circuitBreaker}: Resilience4j {@code CircuitBreaker.decorateFunction} around the model;</li>
  *   <li>{@code micrometerTimer}: a Micrometer {@code Timer.record} around the model;</li>
  *   <li>{@code twoClockReads}: the model between two {@code System.nanoTime()} reads, the floor of any
@@ -75,6 +79,8 @@ public class RouterBenchmark {
 
     private static final int KEYS = 4096;
     private static final int FLOOR_SALT = 0x5A17;
+    /** Never reached by the benchmark's model; the row measures the thread hop, not a timeout. */
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(1);
 
     /** A small, deterministic model: enough work not to be optimised away, far less than a real one. */
     static final class ScoreModel implements Model<double[], Double> {
@@ -99,6 +105,7 @@ public class RouterBenchmark {
     private ManagedModelRouter<double[], Double> telemetryRouter;
     private ManagedModelRouter<double[], Double> samplingOffRouter;
     private ManagedModelRouter<double[], Double> samplingAllRouter;
+    private ManagedModelRouter<double[], Double> callTimeoutRouter;
     private Function<double[], Double> breakerDecorated;
     private Timer timer;
     private RequestContext[] stickyContexts;
@@ -130,6 +137,8 @@ public class RouterBenchmark {
                 ModelRouters.DEFAULT_SAMPLE_CAPACITY, ModelRouters.DEFAULT_SAMPLE_RATE);
         samplingOffRouter = router("bench-sampling-off", v1, v2, TelemetryConfig.ofDefaults(), 0, 0);
         samplingAllRouter = router("bench-sampling-all", v1, v2, TelemetryConfig.ofDefaults(), 512, 1.0);
+        callTimeoutRouter = router("bench-call-timeout", v1, v2, TelemetryConfig.ofDefaults(),
+                ModelRouters.DEFAULT_SAMPLE_CAPACITY, ModelRouters.DEFAULT_SAMPLE_RATE, CALL_TIMEOUT);
         CircuitBreaker breaker = CircuitBreaker.of("bench", CircuitBreakerConfig.ofDefaults());
         breakerDecorated = CircuitBreaker.decorateFunction(breaker, model::predict);
         timer = Timer.builder("bench.model").register(new SimpleMeterRegistry());
@@ -148,9 +157,21 @@ public class RouterBenchmark {
 
     private ManagedModelRouter<double[], Double> router(String name, Release v1, Release v2, TelemetryConfig telemetry,
                                                         int sampleCapacity, double sampleRate) {
+        return router(name, v1, v2, telemetry, sampleCapacity, sampleRate, null);
+    }
+
+    private ManagedModelRouter<double[], Double> router(String name, Release v1, Release v2, TelemetryConfig telemetry,
+                                                        int sampleCapacity, double sampleRate, Duration callTimeout) {
+        ReleaseSpec.Builder<double[], Double> lkg = ReleaseSpec.builder(v1, (Model<double[], Double>) model).sampleInputs(List.of(input));
+        ReleaseSpec.Builder<double[], Double> candidate = ReleaseSpec.builder(v2, (Model<double[], Double>) new ScoreModel(1.0002))
+                .sampleInputs(List.of(input));
+        if (callTimeout != null) {
+            lkg.callTimeout(callTimeout);
+            candidate.callTimeout(callTimeout);
+        }
         ManagedModelRouter<double[], Double> built = ModelRouters
-                .builder(name, ReleaseSpec.builder(v1, (Model<double[], Double>) model).sampleInputs(List.of(input)).build())
-                .release(ReleaseSpec.builder(v2, (Model<double[], Double>) new ScoreModel(1.0002)).sampleInputs(List.of(input)).build())
+                .builder(name, lkg.build())
+                .release(candidate.build())
                 .telemetry(telemetry)
                 .samples(sampleCapacity, sampleRate)
                 .build();
@@ -164,6 +185,7 @@ public class RouterBenchmark {
         telemetryRouter.close();
         samplingOffRouter.close();
         samplingAllRouter.close();
+        callTimeoutRouter.close();
     }
 
     @Benchmark
@@ -203,6 +225,12 @@ public class RouterBenchmark {
     public Double samplingAllSticky(Cursor cursor) throws Exception {
         RequestContext context = stickyContexts[cursor.next++ & (KEYS - 1)];
         return samplingAllRouter.invoke(input, context);
+    }
+
+    @Benchmark
+    public Double callTimeoutSticky(Cursor cursor) throws Exception {
+        RequestContext context = stickyContexts[cursor.next++ & (KEYS - 1)];
+        return callTimeoutRouter.invoke(input, context);
     }
 
     @Benchmark

@@ -1,5 +1,6 @@
 package io.github.rollback4j.examples;
 
+import io.github.rollback4j.core.strategy.RolloutPhase;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -11,15 +12,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CanaryRollbackExampleTest {
 
     @Test
-    void theCanaryIsRolledBackAndAllTrafficReturnsToVersionOne() throws Exception {
+    void theTriggerRollsTheCanaryBackByItselfAndAllTrafficReturnsToV1() throws Exception {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         CanaryRollbackExample.Outcome outcome = CanaryRollbackExample.run(new PrintStream(buffer, true, StandardCharsets.UTF_8));
         String printed = buffer.toString(StandardCharsets.UTF_8);
 
+        assertThat(outcome.phase()).isEqualTo(RolloutPhase.ROLLED_BACK);
         assertThat(outcome.rolledBack()).isTrue();
-        assertThat(outcome.servedAfterRollback()).hasSize(1);
-        assertThat(outcome.servedAfterRollback().values()).containsExactly(CanaryRollbackExample.CALLS_PER_STEP);
+        assertThat(outcome.servedAfterRollback()).containsOnlyKeys("v1").containsValue(10_000);
         assertThat(outcome.encoderV5FlagOn()).isFalse();
-        assertThat(printed).contains("ROLLED BACK").contains("Trigger: error rate").contains("Quarantined: [rel-");
+        assertThat(outcome.callerErrorsNamingV2()).isPositive();
+        assertThat(printed).contains("ROLLED BACK to v1").contains("error-rate").contains("Quarantined: [v2]")
+                .contains("rolled-back      by automatic");
     }
 }

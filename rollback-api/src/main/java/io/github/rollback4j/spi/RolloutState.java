@@ -2,6 +2,7 @@ package io.github.rollback4j.spi;
 
 import io.github.rollback4j.ReleaseId;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -26,9 +27,18 @@ import java.util.Set;
  * @param allocations per segment name, the ranges covering buckets 0..9999 exactly once, sorted by {@code from};
  *                    the segment {@code default} is always present
  * @param quarantined releases that were rolled back and may not receive traffic without an override
+ * @param salt the seed of the sticky-bucket hash every replica must use, or {@code null} when the state
+ *             does not record one (then each replica uses its configured salt); recorded by the router
+ *             that creates the first state, so that a key maps to the same bucket on every replica
+ * @param rollouts where each rollout of the router stands, by the segment whose weights it sets (the
+ *                 leader of a fleet keeps it up to date; empty outside fleet mode)
+ * @param requests operator requests to the rollouts waiting for the leader, oldest first
+ * @param change what made this generation, or {@code null} for states written without one
  */
 public record RolloutState(String router, long generation, ReleaseId lastKnownGood,
-                           Map<String, List<BucketRange>> allocations, Set<ReleaseId> quarantined) {
+                           Map<String, List<BucketRange>> allocations, Set<ReleaseId> quarantined,
+                           Integer salt, Map<String, RolloutProgress> rollouts, List<OperatorRequest> requests,
+                           StateChange change) {
 
     /** Name of the segment whose allocation serves every segment without one of its own. */
     public static final String DEFAULT_SEGMENT = "default";
@@ -72,6 +82,76 @@ public record RolloutState(String router, long generation, ReleaseId lastKnownGo
         });
         allocations = Collections.unmodifiableMap(copy);
         quarantined = Collections.unmodifiableSet(new LinkedHashSet<>(quarantined));
+        rollouts = rollouts == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(rollouts));
+        rollouts.forEach((segment, progress) -> {
+            if (!progress.segment().equals(segment)) {
+                throw new IllegalArgumentException("RolloutState.rollouts['" + segment + "'] must describe the rollout of segment '"
+                        + segment + "', but is the rollout of segment '" + progress.segment() + "'");
+            }
+        });
+        requests = requests == null ? List.of() : List.copyOf(requests);
+    }
+
+    /**
+     * A state without salt, rollouts, requests or change: what a single process needs.
+     *
+     * @param router the router's name
+     * @param generation the generation, &gt;= 1
+     * @param lastKnownGood the last-known-good
+     * @param allocations per segment, the ranges covering every bucket once
+     * @param quarantined the quarantined releases
+     */
+    public RolloutState(String router, long generation, ReleaseId lastKnownGood, Map<String, List<BucketRange>> allocations,
+                        Set<ReleaseId> quarantined) {
+        this(router, generation, lastKnownGood, allocations, quarantined, null, Map.of(), List.of(), null);
+    }
+
+    /**
+     * The next generation with new routing; salt, rollouts and requests carry over.
+     *
+     * @param lkg the last-known-good
+     * @param nextAllocations the allocations
+     * @param nextQuarantined the quarantined releases
+     * @param why what made the change
+     * @return generation + 1
+     */
+    public RolloutState next(ReleaseId lkg, Map<String, List<BucketRange>> nextAllocations, Set<ReleaseId> nextQuarantined,
+                             StateChange why) {
+        return new RolloutState(router, generation + 1, lkg, nextAllocations, nextQuarantined, salt, rollouts, requests, why);
+    }
+
+    /**
+     * The next generation with the same routing and new rollout progress and requests.
+     *
+     * @param nextRollouts the rollouts' progress by segment
+     * @param nextRequests the operator requests still waiting
+     * @param why what made the change
+     * @return generation + 1
+     */
+    public RolloutState nextProgress(Map<String, RolloutProgress> nextRollouts, List<OperatorRequest> nextRequests,
+                                     StateChange why) {
+        return new RolloutState(router, generation + 1, lastKnownGood, allocations, quarantined, salt, nextRollouts,
+                nextRequests, why);
+    }
+
+    /**
+     * @param request an operator request to append
+     * @param why what made the change
+     * @return generation + 1 with the request appended; its id must be this state's generation + 1
+     */
+    public RolloutState withRequest(OperatorRequest request, StateChange why) {
+        List<OperatorRequest> next = new ArrayList<>(requests);
+        next.add(Objects.requireNonNull(request, "request must not be null"));
+        return nextProgress(rollouts, next, why);
+    }
+
+    /**
+     * @param other another state of the same router
+     * @return whether both route every key the same way: same last-known-good, allocations, quarantine and salt
+     */
+    public boolean sameRoutingAs(RolloutState other) {
+        return other != null && lastKnownGood.equals(other.lastKnownGood) && allocations.equals(other.allocations)
+                && quarantined.equals(other.quarantined) && Objects.equals(salt, other.salt);
     }
 
     /**

@@ -53,6 +53,6 @@ public record ReleaseTelemetry(ReleaseId release, Segment segment, Distribution 
      * @return its statistics, empty (count 0) when none were reported
      */
     public KpiStats kpi(String kpi) {
-        return kpis.getOrDefault(kpi, new KpiStats(kpi, 0, 0, 0));
+        return kpis.getOrDefault(kpi, KpiStats.empty(kpi));
     }
 }

@@ -5,6 +5,7 @@ import io.github.rollback4j.RequestContext;
 import io.github.rollback4j.RouterEventPublisher;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * A router's telemetry: latency, outcomes, business KPIs, prediction scores and input profiles per
@@ -71,6 +72,16 @@ public interface RouterTelemetry {
      * @return a read-only snapshot of the totals
      */
     TelemetrySnapshot sinceStart();
+
+    /**
+     * Per release, the request segments with telemetry of their own and those over the segment cap,
+     * whose calls are counted under {@code default}. Read off counters; cheap to call.
+     *
+     * @return one entry per registered release, in registration order; empty when the router keeps no telemetry
+     */
+    default List<SegmentOverflow> segmentOverflow() {
+        return List.of();
+    }
 
     /** @return the length of one sub-window */
     Duration subWindow();

@@ -20,13 +20,15 @@ import java.util.regex.Pattern;
  *   violation rate and drift: {@code above}.</li>
  *   <li>{@code significance} (alpha, 0 &lt; alpha ≤ 0.5; default none, and 0.05 for KPI drops, which
  *   are always tested): with it, the trigger runs an always-valid sequential test (KPIs: normal-mixture
- *   SPRT of "no drop", breaching when it rejects and the estimated drop is at least the threshold;
+ *   SPRT of "no drop", breaching when it rejects and the estimated drop is at least the threshold, healthy
+ *   only when its confidence sequence excludes a drop of the threshold, inconclusive otherwise;
  *   error and timeout rates with {@code increase}: a sequential count test conditioned on the traffic
  *   share) over everything since the test began (it restarts at every weight change), so looking
  *   every second does not inflate false rollbacks above alpha.</li>
  *   <li>{@code window} (default {@value #DEFAULT_WINDOW_TEXT}, 1 s..24 h): the data a windowed trigger
- *   reads (the last {@code window} of telemetry). For a sequential test it is the decision horizon:
- *   a test still undecided after {@code window} reports itself inconclusive past its window.</li>
+ *   reads (the last {@code window} of telemetry). For a sequential test it is the decision horizon,
+ *   named in the verdict's note: a test still undecided is inconclusive "so far" within the window and
+ *   "past its window" after it.</li>
  *   <li>{@code sustain} (default 0, 0..24 h): "for 5 minutes": the breach must hold at every
  *   evaluation for this long before the verdict is a breach; one healthy or inconclusive evaluation
  *   starts it over.</li>

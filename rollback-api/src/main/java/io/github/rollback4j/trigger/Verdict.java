@@ -22,13 +22,29 @@ import java.time.Instant;
 public record Verdict(String trigger, ReleaseId candidate, ReleaseId baseline, Segment segment, VerdictLevel level,
                       Severity severity, Instant time, Evidence evidence) {
 
-    /** @return one line for logs and timelines */
+    /** @return one line for logs and timelines, naming the candidate by its id; see {@link #summary(String)} */
     public String summary() {
-        return trigger + " on " + candidate + (segment == null ? "" : " in " + segment) + ": " + level + " — "
-                + evidence.metric() + " candidate " + format(evidence.candidateValue()) + " vs baseline "
-                + format(evidence.baselineValue()) + " (" + evidence.threshold() + ")"
-                + (Double.isNaN(evidence.pValue()) ? "" : ", p=" + format(evidence.pValue()))
-                + (evidence.note() == null || evidence.note().isEmpty() ? "" : "; " + evidence.note());
+        return summary(candidate.value());
+    }
+
+    /**
+     * One line for logs and timelines: the trigger, the candidate, the level and, in words, what was compared,
+     * the threshold and why it is this level, e.g. {@code error-rate on v2 (rel-3f2a9c0d11b84e57): HEALTHY: error rate
+     * of the candidate 1.55 % is below the threshold 5 % (baseline 0 %) over the last 1 min}.
+     *
+     * @param candidateName how to show the candidate to people, e.g. {@code v2 (rel-3f2a9c0d11b84e57)}
+     *                      ({@code ModelRouter.releaseName} gives the name)
+     * @return the summary
+     */
+    public String summary(String candidateName) {
+        String head = trigger + " on " + candidateName + (segment == null ? "" : " in " + segment) + ": " + level + ": ";
+        if (evidence.note() != null && !evidence.note().isEmpty()) {
+            return head + evidence.note();
+        }
+        // evidence built without a sentence: at least the values and the threshold, labelled
+        return head + evidence.metric() + " of the candidate " + format(evidence.candidateValue()) + " against the threshold "
+                + evidence.threshold() + " (baseline " + format(evidence.baselineValue()) + ")"
+                + (Double.isNaN(evidence.pValue()) ? "" : ", p " + format(evidence.pValue()));
     }
 
     private static String format(double value) {

@@ -6,10 +6,14 @@ import io.github.rollback4j.Cause;
 import io.github.rollback4j.ReleaseId;
 import io.github.rollback4j.core.shadow.ShadowRunner;
 
+import io.github.rollback4j.RouterEventPublisher;
+
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
 
 /**
  * A {@link ModelRouter} built by {@link ModelRouters}, with the operations that need the
@@ -49,9 +53,50 @@ public interface ManagedModelRouter<I, O> extends ModelRouter<I, O>, AutoCloseab
 
     /**
      * Re-reads the rollout state from the {@link io.github.rollback4j.spi.RolloutStateStore} and routes
-     * by it, for replicas that share a store.
+     * by it when it is newer, for replicas that share a store. The store is read outside the router's
+     * lock, so a slow store never holds up a rollback. A newer generation that another replica
+     * committed is applied with the same atomic table swap as a local change; releases it quarantined
+     * have their feature flags turned off here too; listeners get {@link io.github.rollback4j.RouterEvent.WeightsChanged} for
+     * every segment whose weights changed and one {@link io.github.rollback4j.RouterEvent.StateApplied}. A rollback this
+     * router made while the store was unreachable is proposed again on top of the stored state first.
+     *
+     * @throws RuntimeException what the store throws when it cannot be reached (nothing changes then)
+     * @throws IllegalStateException when the stored state routes to a release this router does not have
+     *     (it keeps routing by the state it has)
      */
     void reloadState();
+
+    /**
+     * Fail-safe, for fleet mode: from now on every call goes to the last-known-good, whatever the stored
+     * state says, until {@link #leaveFailSafe}; routing changes other than rollbacks are refused
+     * meanwhile, and {@link #reloadState()} keeps tracking the stored state. Audited
+     * ({@code fail-safe-entered}) and published as {@link io.github.rollback4j.RouterEvent.FailSafeEntered}; does nothing when
+     * already in fail-safe. Thread-safe.
+     *
+     * @param reason why, e.g. "the state store was unreachable for 30 s"
+     */
+    void enterFailSafe(String reason);
+
+    /**
+     * Leaves fail-safe and routes by the stored state again (audited, {@link io.github.rollback4j.RouterEvent.FailSafeLeft});
+     * does nothing when not in fail-safe. Thread-safe.
+     *
+     * @param reason why, e.g. "the state store answers again"
+     */
+    void leaveFailSafe(String reason);
+
+    /** @return why the router is in fail-safe, or empty when it routes by the stored state */
+    Optional<String> failSafe();
+
+    /**
+     * Adds a listener for every audit entry the router writes (e.g. to ship them to a fleet's shared
+     * log or a SIEM). Called on the thread that made the change, after the entry is kept; a listener that
+     * throws is logged and skipped. Must not block.
+     *
+     * @param listener called with each entry
+     * @return a handle that removes the listener
+     */
+    RouterEventPublisher.Registration onAudit(Consumer<? super AuditEntry> listener);
 
     /**
      * Mirrors calls served by the last-known-good to a shadow runner: after the last-known-good

@@ -13,6 +13,9 @@ import java.util.function.Predicate;
  * A release together with its loaded model and how the router keeps it warm and checks its health.
  *
  * <ul>
+ *   <li>{@code name} (default: the release's {@link Release#name()}, which defaults to
+ *   {@code <model name>:<model version>}): the display name people read in logs, verdicts, the
+ *   runbook, the endpoint and the metric {@code release} tag; unique among one router's releases.</li>
  *   <li>{@code sampleInputs} (required, at least one): inputs the warm-up and the health probe send
  *   to the model.</li>
  *   <li>{@code warmupCalls} (default {@value #DEFAULT_WARMUP_CALLS}, range 0..100000): calls made,
@@ -26,6 +29,13 @@ import java.util.function.Predicate;
  *   <li>{@code circuitBreaker} (default none): a Resilience4j circuit breaker around this release's
  *   calls, with per-call fallback to the last-known-good when a call fails or the breaker is open.
  *   Without it, the model's own exception reaches the caller unchanged.</li>
+ *   <li>{@code callTimeout} (default none, range 1 ms..10 min): the longest a request-path call of this
+ *   release may take. With it, each call runs on the router's bounded call executor and is
+ *   interrupted when the time is up (Resilience4j {@code TimeLimiter}); the call counts as a
+ *   {@link io.github.rollback4j.telemetry.Outcome#TIMEOUT}. With a circuit breaker too, a timeout is a
+ *   failed call and is served by the last-known-good; without one, the caller gets a
+ *   {@link java.util.concurrent.TimeoutException}. Without a call timeout the call runs on the
+ *   caller's thread, with no thread hop and no allocation. See {@code docs/routing.md} for the cost.</li>
  * </ul>
  *
  * <p>Immutable and thread-safe (as far as the model, the inputs and the predicate are).
@@ -43,6 +53,10 @@ public final class ReleaseSpec<I, O> {
     public static final Duration DEFAULT_PROBE_TIMEOUT = Duration.ofSeconds(2);
     /** Default consecutive probe failures before a release leaves traffic. */
     public static final int DEFAULT_UNHEALTHY_AFTER_FAILURES = 3;
+    /** Shortest call timeout. */
+    public static final Duration MIN_CALL_TIMEOUT = Duration.ofMillis(1);
+    /** Longest call timeout. */
+    public static final Duration MAX_CALL_TIMEOUT = Duration.ofMinutes(10);
 
     private final Release release;
     private final Model<I, O> model;
@@ -52,6 +66,7 @@ public final class ReleaseSpec<I, O> {
     private final Duration probeTimeout;
     private final int unhealthyAfterFailures;
     private final CircuitBreakerConfig circuitBreaker;
+    private final Duration callTimeout;
 
     private ReleaseSpec(Builder<I, O> b) {
         this.release = b.release;
@@ -62,6 +77,7 @@ public final class ReleaseSpec<I, O> {
         this.probeTimeout = b.probeTimeout;
         this.unhealthyAfterFailures = b.unhealthyAfterFailures;
         this.circuitBreaker = b.circuitBreaker;
+        this.callTimeout = b.callTimeout;
     }
 
     /**
@@ -75,9 +91,14 @@ public final class ReleaseSpec<I, O> {
         return new Builder<>(release, model);
     }
 
-    /** @return the release */
+    /** @return the release, carrying the display name set here (if any) */
     public Release release() {
         return release;
+    }
+
+    /** @return the release's display name, e.g. {@code v2} */
+    public String name() {
+        return release.name();
     }
 
     /** @return the model */
@@ -115,6 +136,11 @@ public final class ReleaseSpec<I, O> {
         return circuitBreaker;
     }
 
+    /** @return the longest a request-path call may take, or {@code null} when calls are not timed out (the default) */
+    public Duration callTimeout() {
+        return callTimeout;
+    }
+
     /**
      * Builds a {@link ReleaseSpec}; not thread-safe.
      *
@@ -122,7 +148,7 @@ public final class ReleaseSpec<I, O> {
      * @param <O> output type
      */
     public static final class Builder<I, O> {
-        private final Release release;
+        private Release release;
         private final Model<I, O> model;
         private List<I> sampleInputs = List.of();
         private int warmupCalls = DEFAULT_WARMUP_CALLS;
@@ -130,10 +156,22 @@ public final class ReleaseSpec<I, O> {
         private Duration probeTimeout = DEFAULT_PROBE_TIMEOUT;
         private int unhealthyAfterFailures = DEFAULT_UNHEALTHY_AFTER_FAILURES;
         private CircuitBreakerConfig circuitBreaker;
+        private Duration callTimeout;
 
         private Builder(Release release, Model<I, O> model) {
             this.release = Objects.requireNonNull(release, "ReleaseSpec.release must not be null");
             this.model = Objects.requireNonNull(model, "ReleaseSpec.model must not be null (release " + release + ")");
+        }
+
+        /**
+         * @param name the display name people read, e.g. {@code v2} (default: the release's own
+         *             {@link Release#name()}); see {@link Release.Builder#name(String)} for the allowed form
+         * @return this builder
+         * @throws IllegalArgumentException when the name is not valid
+         */
+        public Builder<I, O> name(String name) {
+            this.release = release.withName(name);
+            return this;
         }
 
         /**
@@ -192,11 +230,23 @@ public final class ReleaseSpec<I, O> {
         }
 
         /**
+         * Opts this release's request-path calls into a timeout; see the class comment for the
+         * thread model and what the caller gets.
+         *
+         * @param timeout the longest a call may take, 1 ms..10 min (millisecond resolution)
+         * @return this builder
+         */
+        public Builder<I, O> callTimeout(Duration timeout) {
+            this.callTimeout = Objects.requireNonNull(timeout, "ReleaseSpec.callTimeout must not be null");
+            return this;
+        }
+
+        /**
          * @return the spec
          * @throws IllegalArgumentException naming the field, the value and the allowed range
          */
         public ReleaseSpec<I, O> build() {
-            String where = " (release " + release.id() + ", " + release.label() + ")";
+            String where = " (release " + release.name() + ", " + release.id() + ", " + release.label() + ")";
             if (sampleInputs.isEmpty()) {
                 throw new IllegalArgumentException("ReleaseSpec.sampleInputs must hold at least one input" + where
                         + ": the router warms the release and probes its health with them before it may serve");
@@ -212,6 +262,10 @@ public final class ReleaseSpec<I, O> {
             if (unhealthyAfterFailures < 1 || unhealthyAfterFailures > 100) {
                 throw new IllegalArgumentException("ReleaseSpec.unhealthyAfterFailures must be between 1 and 100, but was "
                         + unhealthyAfterFailures + where);
+            }
+            if (callTimeout != null && (callTimeout.compareTo(MIN_CALL_TIMEOUT) < 0 || callTimeout.compareTo(MAX_CALL_TIMEOUT) > 0)) {
+                throw new IllegalArgumentException("ReleaseSpec.callTimeout must be between 1ms and 10m, but was "
+                        + callTimeout + where);
             }
             return new ReleaseSpec<>(this);
         }

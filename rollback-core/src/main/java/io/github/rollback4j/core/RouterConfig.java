@@ -16,6 +16,14 @@ import java.util.Objects;
  *   kept; the oldest are dropped first.</li>
  *   <li>{@code stateStoreRetries} (default {@value #DEFAULT_STATE_STORE_RETRIES}, 0..100): how often a
  *   rollback re-reads and retries when another replica changed the state first.</li>
+ *   <li>{@code probeThreads} (default {@value #DEFAULT_PROBE_THREADS}, 1..64): the most threads the
+ *   router's own probe executor runs. A probe that times out is interrupted; a release whose timed-out
+ *   probe still runs (its model ignores the interrupt) gets no further probe thread until it returns,
+ *   so a hanging model holds at most one.</li>
+ *   <li>{@code callThreads} (default {@value #DEFAULT_CALL_THREADS}, 1..1024) and
+ *   {@code callQueueCapacity} (default {@value #DEFAULT_CALL_QUEUE_CAPACITY}, 0..100000): the call
+ *   executor of releases with a {@link ReleaseSpec#callTimeout() call timeout}, created only when one
+ *   has. A call that finds every thread busy and the queue full times out at once.</li>
  * </ul>
  *
  * <p>Immutable and thread-safe.
@@ -28,6 +36,12 @@ public final class RouterConfig {
     public static final int DEFAULT_AUDIT_LOG_CAPACITY = 10_000;
     /** Default compare-and-set retries of a rollback. */
     public static final int DEFAULT_STATE_STORE_RETRIES = 10;
+    /** Default size of the router's probe thread pool. */
+    public static final int DEFAULT_PROBE_THREADS = 4;
+    /** Default size of the call executor of releases with a call timeout. */
+    public static final int DEFAULT_CALL_THREADS = 32;
+    /** Default number of timed calls that may wait for a call thread. */
+    public static final int DEFAULT_CALL_QUEUE_CAPACITY = 1024;
 
     private static final RouterConfig DEFAULTS = custom().build();
 
@@ -35,12 +49,18 @@ public final class RouterConfig {
     private final Duration healthCheckInterval;
     private final int auditLogCapacity;
     private final int stateStoreRetries;
+    private final int probeThreads;
+    private final int callThreads;
+    private final int callQueueCapacity;
 
     private RouterConfig(Builder b) {
         this.salt = b.salt;
         this.healthCheckInterval = b.healthCheckInterval;
         this.auditLogCapacity = b.auditLogCapacity;
         this.stateStoreRetries = b.stateStoreRetries;
+        this.probeThreads = b.probeThreads;
+        this.callThreads = b.callThreads;
+        this.callQueueCapacity = b.callQueueCapacity;
     }
 
     /** @return the defaults */
@@ -63,6 +83,9 @@ public final class RouterConfig {
         b.healthCheckInterval = base.healthCheckInterval;
         b.auditLogCapacity = base.auditLogCapacity;
         b.stateStoreRetries = base.stateStoreRetries;
+        b.probeThreads = base.probeThreads;
+        b.callThreads = base.callThreads;
+        b.callQueueCapacity = base.callQueueCapacity;
         return b;
     }
 
@@ -89,12 +112,30 @@ public final class RouterConfig {
         return stateStoreRetries;
     }
 
+    /** @return the most threads of the router's own probe executor */
+    public int probeThreads() {
+        return probeThreads;
+    }
+
+    /** @return threads of the call executor of releases with a call timeout */
+    public int callThreads() {
+        return callThreads;
+    }
+
+    /** @return timed calls that may wait for a call thread */
+    public int callQueueCapacity() {
+        return callQueueCapacity;
+    }
+
     /** Builds a {@link RouterConfig}; not thread-safe. */
     public static final class Builder {
         private Integer salt;
         private Duration healthCheckInterval = DEFAULT_HEALTH_CHECK_INTERVAL;
         private int auditLogCapacity = DEFAULT_AUDIT_LOG_CAPACITY;
         private int stateStoreRetries = DEFAULT_STATE_STORE_RETRIES;
+        private int probeThreads = DEFAULT_PROBE_THREADS;
+        private int callThreads = DEFAULT_CALL_THREADS;
+        private int callQueueCapacity = DEFAULT_CALL_QUEUE_CAPACITY;
 
         private Builder() {
         }
@@ -136,6 +177,33 @@ public final class RouterConfig {
         }
 
         /**
+         * @param threads the most threads of the router's own probe executor, 1..64
+         * @return this builder
+         */
+        public Builder probeThreads(int threads) {
+            this.probeThreads = threads;
+            return this;
+        }
+
+        /**
+         * @param threads threads of the call executor of releases with a call timeout, 1..1024
+         * @return this builder
+         */
+        public Builder callThreads(int threads) {
+            this.callThreads = threads;
+            return this;
+        }
+
+        /**
+         * @param capacity timed calls that may wait for a call thread, 0..100000
+         * @return this builder
+         */
+        public Builder callQueueCapacity(int capacity) {
+            this.callQueueCapacity = capacity;
+            return this;
+        }
+
+        /**
          * @return the config
          * @throws IllegalArgumentException naming the field, the value and the allowed range
          */
@@ -151,6 +219,16 @@ public final class RouterConfig {
             if (stateStoreRetries < 0 || stateStoreRetries > 100) {
                 throw new IllegalArgumentException("RouterConfig.stateStoreRetries must be between 0 and 100, but was "
                         + stateStoreRetries);
+            }
+            if (probeThreads < 1 || probeThreads > 64) {
+                throw new IllegalArgumentException("RouterConfig.probeThreads must be between 1 and 64, but was " + probeThreads);
+            }
+            if (callThreads < 1 || callThreads > 1024) {
+                throw new IllegalArgumentException("RouterConfig.callThreads must be between 1 and 1024, but was " + callThreads);
+            }
+            if (callQueueCapacity < 0 || callQueueCapacity > 100_000) {
+                throw new IllegalArgumentException("RouterConfig.callQueueCapacity must be between 0 and 100000, but was "
+                        + callQueueCapacity);
             }
             return new RouterConfig(this);
         }

@@ -8,7 +8,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A clock that only moves when told to, for tests and game days: hours of traffic run in seconds
- * and every run is deterministic. Wall time and nano-time advance together.
+ * and every run is deterministic. Wall time and nano-time advance together; {@link #stepWallClock(Duration)}
+ * steps the wall clock alone, in either direction, as an NTP correction or an operator's change does to
+ * a real clock, so tests can check that durations are measured on the nano-time.
  *
  * <p>Synthetic models in simulations give each call a latency without moving the shared clock:
  * {@link #spend(Duration)} moves the calling thread's nano-time ahead, so the router measures that
@@ -21,6 +23,7 @@ public final class VirtualTimeSource implements TimeSource {
 
     private final long startMillis;
     private final AtomicLong elapsedNanos = new AtomicLong();
+    private final AtomicLong wallStepMillis = new AtomicLong();
     private final ThreadLocal<long[]> spentNanos = ThreadLocal.withInitial(() -> new long[1]);
 
     private VirtualTimeSource(long startMillis) {
@@ -67,6 +70,22 @@ public final class VirtualTimeSource implements TimeSource {
     }
 
     /**
+     * Steps the wall clock alone, forwards or backwards; the nano-time does not move. Durations measured
+     * correctly (on {@link #nanoTime()}) are unaffected; timestamps show the jump.
+     *
+     * @param step how far, negative to step back; at most 10 years either way
+     * @return the new wall time
+     */
+    public Instant stepWallClock(Duration step) {
+        if (step == null || step.abs().compareTo(Duration.ofDays(3653)) > 0) {
+            throw new IllegalArgumentException("VirtualTimeSource.stepWallClock(step) needs a step of at most 10 years either way,"
+                    + " but was " + step);
+        }
+        wallStepMillis.addAndGet(step.toMillis());
+        return now();
+    }
+
+    /**
      * Moves only the calling thread's nano-time ahead: the latency of a synthetic model's call.
      *
      * @param latency how long the call takes; must not be negative
@@ -85,7 +104,7 @@ public final class VirtualTimeSource implements TimeSource {
 
     @Override
     public long currentTimeMillis() {
-        return startMillis + elapsedNanos.get() / 1_000_000L;
+        return startMillis + wallStepMillis.get() + elapsedNanos.get() / 1_000_000L;
     }
 
     @Override

@@ -79,9 +79,9 @@ class AuditAndEventsTest {
                                 "health probe failed 1 time(s): sample input #0 threw java.lang.IllegalStateException: v3 broken"),
                         tuple(t5, "audited", "rollback-refused", "dan", "p99 too high"));
         assertThat(log.get(0).detail()).contains("9000").contains("1000").contains(v2.id().value());
-        assertThat(log.get(1).detail()).contains(v1.id().value()).contains("quarantined [" + v2.id() + "]").contains(FLAG);
+        assertThat(log.get(1).detail()).contains(v1.id().value()).contains("quarantined [" + v2 + "]").contains(FLAG);
         assertThat(log.get(2).detail()).contains(v2.id().value());
-        assertThat(log.get(3).detail()).contains(v3.id().value()).contains("previous " + v1.id());
+        assertThat(log.get(3).detail()).contains(v3.id().value()).contains("previous " + v1);
         assertThat(log.get(4).detail()).contains(v3.id().value()).contains("out of traffic");
         assertThat(log.get(5).detail()).contains("rollback refused").contains(v3.id().value()).contains("UNHEALTHY");
     }

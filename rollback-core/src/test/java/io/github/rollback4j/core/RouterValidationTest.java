@@ -115,7 +115,7 @@ class RouterValidationTest {
 
         assertRefusedWithoutChange(IllegalStateException.class,
                 () -> router.setWeights(Segment.DEFAULT, Map.of(v1.id(), 9000, v2.id(), 1000), OPERATOR),
-                "release " + v2.id(), "quarantined", "overrideQuarantine(" + v2.id());
+                "release " + v2, "quarantined", "overrideQuarantine(" + v2.id());
         // A quarantined release may be named with weight 0: that asks for no traffic.
         assertThatCode(() -> router.setWeights(Segment.DEFAULT, Map.of(v1.id(), 10000, v2.id(), 0), OPERATOR))
                 .doesNotThrowAnyException();
@@ -154,12 +154,12 @@ class RouterValidationTest {
 
             assertThatThrownBy(() -> r.setWeights(Segment.DEFAULT, Map.of(v1.id(), 9000, v4.id(), 1000), OPERATOR))
                     .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("release " + v4.id())
+                    .hasMessageContaining("release " + v4)
                     .hasMessageContaining("never warmed")
                     .hasMessageContaining("warmUp(" + v4.id() + ")");
             assertThatThrownBy(() -> r.promote(v4.id(), OPERATOR))
                     .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("release " + v4.id())
+                    .hasMessageContaining("release " + v4)
                     .hasMessageContaining("COLD")
                     .hasMessageContaining("READY");
             assertThat(r.state()).isSameAs(before);
@@ -192,7 +192,7 @@ class RouterValidationTest {
     void promoteRefusesAQuarantinedReleaseAndPointsToOverrideQuarantine() {
         router.rollbackToLastKnownGood(Cause.operator("ana", "bad canary"));
         assertRefusedWithoutChange(IllegalStateException.class, () -> router.promote(v2.id(), OPERATOR),
-                "promote", "release " + v2.id(), "quarantined", "overrideQuarantine(" + v2.id());
+                "promote", "release " + v2, "quarantined", "overrideQuarantine(" + v2.id());
         assertThat(router.lastKnownGood()).isEqualTo(v1);
     }
 
@@ -205,7 +205,7 @@ class RouterValidationTest {
         assertThat(router.health(broken.id()).state()).isEqualTo(ReleaseState.UNHEALTHY);
 
         assertRefusedWithoutChange(IllegalStateException.class, () -> router.promote(broken.id(), OPERATOR),
-                "promote", "release " + broken.id(), "UNHEALTHY", "warm and healthy (READY)", "weights file truncated");
+                "promote", "release " + broken, "UNHEALTHY", "warm and healthy (READY)", "weights file truncated");
         assertThat(router.lastKnownGood()).isEqualTo(v1);
     }
 
@@ -221,7 +221,7 @@ class RouterValidationTest {
         router.rollbackToLastKnownGood(Cause.operator("ana", "bad canary"));
         assertRefusedWithoutChange(IllegalArgumentException.class,
                 () -> router.overrideQuarantine(v2.id(), Cause.automatic("trigger recovered")),
-                "overrideQuarantine(" + v2.id() + ")", "actor must be an operator", "automatic");
+                "overrideQuarantine(" + v2 + ")", "actor must be an operator", "automatic");
         assertThat(router.state().quarantined()).contains(v2.id());
     }
 
@@ -232,7 +232,7 @@ class RouterValidationTest {
         assertThat(router.state().quarantined()).containsExactly(v2.id());
         assertRefusedWithoutChange(IllegalArgumentException.class,
                 () -> router.overrideQuarantine(v3.id(), OPERATOR),
-                "overrideQuarantine(" + v3.id() + ")", "not quarantined", "[" + v2.id() + "]");
+                "overrideQuarantine(" + v3 + ")", "not quarantined", "[" + v2 + "]");
     }
 
     // ------------------------------------------------------------------ ReleaseSpec

@@ -180,7 +180,7 @@ class ShadowRoutingTest {
              ShadowRunner<String, String> runner = directRunner(1.0)) {
             assertThatThrownBy(() -> router.startShadow(v1.id(), runner))
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("startShadow(" + v1.id() + ")").hasMessageContaining("last-known-good");
+                    .hasMessageContaining("startShadow(" + v1 + ")").hasMessageContaining("last-known-good");
             ReleaseId unknown = Fixtures.release("other", "1.0.0", 77).id();
             assertThatThrownBy(() -> router.startShadow(unknown, runner))
                     .isInstanceOf(IllegalArgumentException.class)

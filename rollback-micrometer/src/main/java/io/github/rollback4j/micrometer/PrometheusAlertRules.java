@@ -34,7 +34,9 @@ import java.util.regex.Pattern;
  *   {@code increaseBy}) against the same quantity of the last-known-good (gauge 1); burn rates per
  *   window pair; the trigger's minimum samples as a guard on each arm it compares;</li>
  *   <li>labels {@code severity} ({@code critical} for SEVERE, {@code warning} for MILD, {@code info}
- *   for DRY_RUN), {@code trigger} and {@code rollback4j_severity}; annotations {@code summary},
+ *   for DRY_RUN), {@code trigger} and {@code rollback4j_severity} (the trigger's severity in lower case,
+ *   {@code severe}, {@code mild} or {@code dry_run}, as the {@code severity} tag of the rollbacks counter
+ *   writes it); annotations {@code summary},
  *   {@code description} and {@code runbook_url}.</li>
  * </ul>
  *
@@ -345,7 +347,7 @@ public final class PrometheusAlertRules {
             case DRY_RUN -> "info";
         });
         labels.put("trigger", t.name());
-        labels.put("rollback4j_severity", t.severity().name());
+        labels.put("rollback4j_severity", RollbackMetrics.tagValue(t.severity().name()));
         return labels;
     }
 
@@ -354,7 +356,7 @@ public final class PrometheusAlertRules {
         a.put("summary", "{{ $labels.release }} of router {{ $labels.router }}"
                 + (t.perSegment() ? " in segment {{ $labels.segment }}" : "") + ": " + what(t)
                 + (t.sustain().isZero() ? "" : " for " + promDuration(t.sustain())));
-        a.put("description", "Trigger " + t.name() + " (" + t.severity() + "): " + what(t)
+        a.put("description", "Trigger " + t.name() + " (" + RollbackMetrics.tagValue(t.severity().name()) + "): " + what(t)
                 + (t.metric() instanceof Metric.BurnRate ? "" : " over the last " + promDuration(t.window()))
                 + (t.sustain().isZero() ? "" : ", held for " + promDuration(t.sustain()))
                 + (t.perSegment() ? ", per segment" : "") + ", at least " + t.minSamples() + " samples. " + action(t)

@@ -33,8 +33,8 @@ import java.util.regex.Pattern;
  *       traffic runs</td></tr>
  * </table>
  *
- * <p>Tag values: {@value #TAG_ROUTER} is the router's name, {@value #TAG_RELEASE} the release id
- * ({@code rel-…}), {@value #TAG_SEGMENT} the segment name, {@value #TAG_OUTCOME} the lower-case name of
+ * <p>Tag values: {@value #TAG_ROUTER} is the router's name, {@value #TAG_RELEASE} the release's display
+ * name ({@code v2}; default {@code model:version}) and {@value #TAG_RELEASE_ID} its id ({@code rel-…}), {@value #TAG_SEGMENT} the segment name, {@value #TAG_OUTCOME} the lower-case name of
  * an {@link io.github.rollback4j.telemetry.Outcome} ({@code success}, {@code model_error},
  * {@code timeout}, {@code fallback}, {@code shadow_dropped}), {@value #TAG_TRIGGER} and
  * {@value #TAG_SEVERITY} the rollback's {@link io.github.rollback4j.Cause#trigger()} and
@@ -72,8 +72,10 @@ public final class RollbackMeterNames {
 
     /** Tag: the router's name. */
     public static final String TAG_ROUTER = "router";
-    /** Tag: the release id, {@code rel-} and 16 hex characters. */
+    /** Tag: the release's display name ({@code Release.name()}, e.g. {@code v2}), unique within a router. */
     public static final String TAG_RELEASE = "release";
+    /** Tag: the release id, {@code rel-} and 16 hex characters, beside the name for joins with JSON and audit. */
+    public static final String TAG_RELEASE_ID = "release_id";
     /** Tag: the segment name ({@code default} for requests that name none). */
     public static final String TAG_SEGMENT = "segment";
     /** Tag: the lower-case {@link io.github.rollback4j.telemetry.Outcome} name. */
@@ -85,7 +87,7 @@ public final class RollbackMeterNames {
 
     /** Every tag key rollback4j sets; extra tags may not use them. */
     public static final List<String> TAG_KEYS =
-            List.of(TAG_ROUTER, TAG_RELEASE, TAG_SEGMENT, TAG_OUTCOME, TAG_TRIGGER, TAG_SEVERITY);
+            List.of(TAG_ROUTER, TAG_RELEASE, TAG_RELEASE_ID, TAG_SEGMENT, TAG_OUTCOME, TAG_TRIGGER, TAG_SEVERITY);
 
     /**
      * Base unit of the weight gauges: basis points, 1/100 of a percent (10000 = all traffic).

@@ -1,6 +1,8 @@
 package io.github.rollback4j.micrometer;
 
 import io.github.rollback4j.ModelRouter;
+import io.github.rollback4j.trigger.Metric;
+import io.github.rollback4j.trigger.TriggerSpec;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
@@ -8,7 +10,9 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -37,16 +41,25 @@ import java.util.Objects;
  *   <li>A last-known-good gauge per release (1 for {@link ModelRouter#lastKnownGood()}, 0 otherwise) is
  *   registered at {@code bindTo} and on {@code ReleaseAdded}; it is read when the registry publishes, so
  *   it follows promotions without re-registration.</li>
- *   <li>A {@code RolledBack} or {@code SegmentRolledBack} event increments the rollback counter of its cause's trigger and
- *   severity (registered on the first rollback with that pair).</li>
+ *   <li>Rollback counters are registered at 0 when the binder is bound, so that {@code increase()} sees the
+ *   first rollback: one for rollbacks no trigger caused ({@code trigger="none", severity="none"}) and one per
+ *   trigger given to {@link #withTriggers(Collection)}. A {@code RolledBack} or {@code SegmentRolledBack}
+ *   event increments the counter of its cause's trigger and severity (registering it if it was not
+ *   given).</li>
  *   <li>A {@code ReleaseRetired} event removes every meter tagged with that release from the
  *   registry.</li>
  * </ul>
  *
  * <h2>Latency histogram</h2>
- * The timer publishes a percentile histogram (Prometheus {@code histogram_quantile}) with buckets from
+ * Off by default, as in Micrometer: the timer publishes count, sum and max only. With
+ * {@link #withPercentileHistogram(boolean) withPercentileHistogram(true)}, or when a trigger given to
+ * {@link #withTriggers(Collection)} judges latency (its Prometheus alert rule reads the buckets), it
+ * publishes a percentile histogram (Prometheus {@code histogram_quantile}) with buckets from
  * {@link #MINIMUM_EXPECTED_LATENCY} to {@link #MAXIMUM_EXPECTED_LATENCY}; change them with a
  * {@link io.micrometer.core.instrument.config.MeterFilter} on {@link RollbackMeterNames#calls()}.
+ *
+ * <p>Tag values rollback4j sets are lower case ({@code severe}, {@code model_error}); names of routers,
+ * releases, segments and triggers are shown as given.
  *
  * <p>Thread-safe. {@link #bindTo} may be called for several registries (once each; binding the same
  * registry again does nothing); bind one {@code RollbackMetrics} per router and registry. After
@@ -62,13 +75,47 @@ public final class RollbackMetrics implements MeterBinder, AutoCloseable {
     private final ModelRouter<?, ?> router;
     private final RollbackMeterNames names;
     private final Tags tags;
+    private final List<TriggerSpec> triggers;
+    private final boolean percentileHistogram;
     private final List<RouterMeters> bindings = new ArrayList<>();
     private boolean closed;
 
-    private RollbackMetrics(ModelRouter<?, ?> router, RollbackMeterNames names, Tags tags) {
+    private RollbackMetrics(ModelRouter<?, ?> router, RollbackMeterNames names, Tags tags, List<TriggerSpec> triggers,
+                            boolean percentileHistogram) {
         this.router = router;
         this.names = names;
         this.tags = tags;
+        this.triggers = triggers;
+        this.percentileHistogram = percentileHistogram;
+    }
+
+    /**
+     * @param routerTriggers the triggers that guard the router: their rollback counters are registered at 0
+     *                       when bound, and a latency trigger turns the percentile histogram on
+     * @return a binder like this one with those triggers (not bound yet)
+     */
+    public RollbackMetrics withTriggers(Collection<TriggerSpec> routerTriggers) {
+        Objects.requireNonNull(routerTriggers, "RollbackMetrics.triggers must not be null (use List.of())");
+        return new RollbackMetrics(router, names, tags, List.copyOf(routerTriggers), percentileHistogram);
+    }
+
+    /**
+     * @param enabled whether the latency timer publishes a percentile histogram (default {@code false},
+     *                unless a latency trigger is given)
+     * @return a binder like this one (not bound yet)
+     */
+    public RollbackMetrics withPercentileHistogram(boolean enabled) {
+        return new RollbackMetrics(router, names, tags, triggers, enabled);
+    }
+
+    /** @return whether the latency timer publishes a percentile histogram */
+    public boolean percentileHistogram() {
+        return percentileHistogram || triggers.stream().anyMatch(t -> t.metric() instanceof Metric.Latency);
+    }
+
+    /** Lower-case tag value, as Prometheus users expect ({@code severe}, not {@code SEVERE}). */
+    static String tagValue(String value) {
+        return value == null ? "none" : value.toLowerCase(Locale.ROOT);
     }
 
     /**
@@ -109,7 +156,7 @@ public final class RollbackMetrics implements MeterBinder, AutoCloseable {
             }
         }
         Tags tags = Tags.of(RollbackMeterNames.TAG_ROUTER, router.name()).and(extraTags);
-        return new RollbackMetrics(router, names, tags);
+        return new RollbackMetrics(router, names, tags, List.of(), false);
     }
 
     /** @return the meter names this binder uses */
@@ -141,8 +188,8 @@ public final class RollbackMetrics implements MeterBinder, AutoCloseable {
                 return;
             }
         }
-        RouterMeters binding = new RouterMeters(router, registry, names, tags);
-        binding.start();
+        RouterMeters binding = new RouterMeters(router, registry, names, tags, percentileHistogram());
+        binding.start(triggers);
         bindings.add(binding);
     }
 

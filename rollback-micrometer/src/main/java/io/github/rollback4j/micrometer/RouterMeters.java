@@ -71,15 +71,37 @@ final class RouterMeters implements CallObserverFactory {
     private RouterEventPublisher.Registration eventRegistration;
     private RouterEventPublisher.Registration observerRegistration;
 
+    private final boolean percentileHistogram;
+
     RouterMeters(ModelRouter<?, ?> router, MeterRegistry registry, RollbackMeterNames names, Tags routerTags) {
+        this(router, registry, names, routerTags, false);
+    }
+
+    RouterMeters(ModelRouter<?, ?> router, MeterRegistry registry, RollbackMeterNames names, Tags routerTags,
+                 boolean percentileHistogram) {
         this.router = router;
         this.registry = registry;
         this.names = names;
         this.routerTags = routerTags;
+        this.percentileHistogram = percentileHistogram;
     }
 
     /** Subscribes to events first, so no change between the first gauges and the subscription is missed. */
     void start() {
+        start(List.of());
+    }
+
+    /**
+     * Subscribes, registers the gauges and the rollback counters at 0 (for rollbacks without a trigger
+     * and for each trigger), so {@code increase()} sees the first rollback.
+     */
+    void start(List<io.github.rollback4j.trigger.TriggerSpec> triggers) {
+        synchronized (lock) {
+            rollbackCounter(io.github.rollback4j.Cause.NONE, io.github.rollback4j.Cause.NONE);
+            for (io.github.rollback4j.trigger.TriggerSpec t : triggers) {
+                rollbackCounter(t.name(), t.severity().name());
+            }
+        }
         RouterEventPublisher.Registration onEvents = router.eventPublisher().onEvent(this::onEvent);
         RouterEventPublisher.Registration onCalls;
         try {
@@ -119,12 +141,11 @@ final class RouterMeters implements CallObserverFactory {
             if (known != null) {
                 return known;
             }
-            Tags tags = routerTags.and(RollbackMeterNames.TAG_RELEASE, release.value(),
-                    RollbackMeterNames.TAG_SEGMENT, segment.name());
+            Tags tags = releaseTags(release).and(RollbackMeterNames.TAG_SEGMENT, segment.name());
             Timer latency = track(release, Timer.builder(names.calls())
                     .description("Latency of the calls a release ran in a request segment, whatever their outcome")
                     .tags(tags)
-                    .publishPercentileHistogram()
+                    .publishPercentileHistogram(percentileHistogram)
                     .minimumExpectedValue(RollbackMetrics.MINIMUM_EXPECTED_LATENCY)
                     .maximumExpectedValue(RollbackMetrics.MAXIMUM_EXPECTED_LATENCY)
                     .register(registry));
@@ -187,16 +208,22 @@ final class RouterMeters implements CallObserverFactory {
             if (closed) {
                 return;
             }
-            rollbacks = Counter.builder(names.rollbacks())
-                    .description("Rollbacks to the last-known-good (of every segment, or of one), by the trigger and"
-                            + " severity that caused them")
-                    .tags(routerTags)
-                    .tag(RollbackMeterNames.TAG_TRIGGER, cause.trigger())
-                    .tag(RollbackMeterNames.TAG_SEVERITY, cause.severity())
-                    .register(registry);
-            routerWide.put(rollbacks.getId(), rollbacks);
+            rollbacks = rollbackCounter(cause.trigger(), cause.severity());
         }
         rollbacks.increment();
+    }
+
+    /** Caller holds {@link #lock}. Registering an existing counter returns it. */
+    private Counter rollbackCounter(String trigger, String severity) {
+        Counter rollbacks = Counter.builder(names.rollbacks())
+                .description("Rollbacks to the last-known-good (of every segment, or of one), by the trigger and"
+                        + " severity that caused them")
+                .tags(routerTags)
+                .tag(RollbackMeterNames.TAG_TRIGGER, trigger)
+                .tag(RollbackMeterNames.TAG_SEVERITY, RollbackMetrics.tagValue(severity))
+                .register(registry);
+        routerWide.put(rollbacks.getId(), rollbacks);
+        return rollbacks;
     }
 
     // ---- weight gauges ----
@@ -207,8 +234,7 @@ final class RouterMeters implements CallObserverFactory {
                 || !gaugedSegments.computeIfAbsent(release, r -> new HashSet<>()).add(segment)) {
             return;
         }
-        Tags tags = routerTags.and(RollbackMeterNames.TAG_RELEASE, release.value(),
-                RollbackMeterNames.TAG_SEGMENT, segment.name());
+        Tags tags = releaseTags(release).and(RollbackMeterNames.TAG_SEGMENT, segment.name());
         track(release, weightGauge(names.weightConfigured(), tags,
                 "Weight the rollout asks for, per segment and release (10000 = all traffic)",
                 r -> r.weights(segment), release));
@@ -229,7 +255,7 @@ final class RouterMeters implements CallObserverFactory {
         ToDoubleFunction<ModelRouter<?, ?>> isLkg = r -> release.equals(r.lastKnownGood().id()) ? 1 : 0;
         track(release, Gauge.builder(names.lastKnownGood(), router, isLkg)
                 .description("1 for the router's last-known-good release, 0 for every other release")
-                .tags(routerTags.and(RollbackMeterNames.TAG_RELEASE, release.value()))
+                .tags(releaseTags(release))
                 .register(registry));
     }
 
@@ -242,6 +268,12 @@ final class RouterMeters implements CallObserverFactory {
                 .tags(tags)
                 .baseUnit(RollbackMeterNames.WEIGHT_UNIT)
                 .register(registry);
+    }
+
+    /** {@code release} is the display name people read; {@code release_id} the id beside it, for joins with JSON and audit. */
+    private Tags releaseTags(ReleaseId release) {
+        return routerTags.and(RollbackMeterNames.TAG_RELEASE, router.releaseName(release),
+                RollbackMeterNames.TAG_RELEASE_ID, release.value());
     }
 
     private Set<ReleaseId> knownReleases() {

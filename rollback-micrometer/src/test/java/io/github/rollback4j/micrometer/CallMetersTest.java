@@ -1,27 +1,41 @@
 package io.github.rollback4j.micrometer;
 
+import io.github.rollback4j.Release;
 import io.github.rollback4j.ReleaseId;
+import io.github.rollback4j.core.ManagedModelRouter;
+import io.github.rollback4j.core.VirtualTimeSource;
 import io.github.rollback4j.Segment;
 import io.github.rollback4j.telemetry.CallObserver;
 import io.github.rollback4j.telemetry.Outcome;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
-/** The request-path observer, without a router: what one call costs and records. */
+/** The request-path observer, without the binding's subscriptions: what one call costs and records. */
 class CallMetersTest {
 
-    private static final ReleaseId RELEASE = ReleaseId.of("rel-00000000000000aa");
+    private static final Release V1 = TestRouters.release("fraud", "1", 0xaa);
+    private static final ReleaseId RELEASE = V1.id();
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final RouterMeters meters = new RouterMeters(null, registry, RollbackMeterNames.ofDefaults(),
+    // A real router names the release in the tags; the binding is not started, so only create() registers meters.
+    private final ManagedModelRouter<String, String> router = TestRouters.router("fraud",
+            TestRouters.spec(V1, input -> "ok"), VirtualTimeSource.startingAt(Instant.EPOCH)).build();
+    private final RouterMeters meters = new RouterMeters(router, registry, RollbackMeterNames.ofDefaults(),
             Tags.of(RollbackMeterNames.TAG_ROUTER, "fraud"));
+
+    @AfterEach
+    void closeRouter() {
+        router.close();
+    }
 
     @Test
     void theObserverRecordsIntoMetersRegisteredWhenItWasCreated() {

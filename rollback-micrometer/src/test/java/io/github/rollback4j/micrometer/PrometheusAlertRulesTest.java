@@ -94,6 +94,8 @@ class PrometheusAlertRulesTest {
             assertThat(rule.get("expr").asString()).contains("router=\"fraud-scoring\"");
             assertThat(rule.get("for").asString()).matches("(\\d+[dhms])+|0s");
             assertThat(rule.get("labels").get("severity").asString()).isIn("critical", "warning", "info");
+            // Lower case, as the rollbacks counter's severity tag, so one matcher selects both.
+            assertThat(rule.get("labels").get("rollback4j_severity").asString()).isIn("severe", "mild", "dry_run");
             assertThat(rule.get("annotations").get("summary").asString()).contains("{{ $labels.release }}");
             assertThat(rule.get("annotations").get("description").asString()).startsWith("Trigger ");
             assertThat(rule.get("annotations").get("runbook_url").asString()).isEqualTo("https://wiki.example.com/runbooks/fraud-scoring");
@@ -147,7 +149,7 @@ class PrometheusAlertRulesTest {
                         + "outcome!=\"shadow_dropped\"}[2m])) >= 200)");
         assertThat(byTrigger.get("error-rate").sustain()).isEqualTo(Duration.ofSeconds(90));
         assertThat(byTrigger.get("error-rate").labels()).containsExactly(Map.entry("severity", "warning"),
-                Map.entry("trigger", "error-rate"), Map.entry("rollback4j_severity", "MILD"));
+                Map.entry("trigger", "error-rate"), Map.entry("rollback4j_severity", "mild"));
         assertThat(byTrigger.get("timeouts").expr()).contains("outcome=~\"timeout\"").contains(" + 0.01)")
                 .contains("sum by (router, release, segment)");
         assertThat(byTrigger.get("error-budget").expr())
@@ -164,7 +166,8 @@ class PrometheusAlertRulesTest {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (ManagedModelRouter<String, String> router = TestRouters.router("fraud-scoring", spec(v1, model(clock, "v1", new AtomicBoolean())), clock)
                 .release(spec(v2, model(clock, "v2", new AtomicBoolean()))).build();
-             RollbackMetrics metrics = RollbackMetrics.of(router)) {
+             // The triggers turn the latency histogram on: their rules read its buckets.
+             RollbackMetrics metrics = RollbackMetrics.of(router).withTriggers(ALL)) {
             metrics.bindTo(registry);
             router.setWeights(Segment.DEFAULT, Map.of(v1.id(), 5_000, v2.id(), 5_000), Cause.operator("ana", "canary 50 %"));
             router.invoke("slow", RequestContext.of("user-1"));
@@ -184,13 +187,13 @@ class PrometheusAlertRulesTest {
             assertThat(used).containsExactlyInAnyOrder("rollback4j_calls_seconds_bucket", "rollback4j_calls_seconds_count",
                     "rollback4j_requests_total", "rollback4j_release_last_known_good");
             assertThat(exported).containsAll(used);
-            assertThat(scrape).contains("rollback4j_release_last_known_good{release=\"" + v1.id().value() + "\",router=\"fraud-scoring\"} 1.0")
-                    .contains("rollback4j_release_last_known_good{release=\"" + v2.id().value() + "\",router=\"fraud-scoring\"} 0.0");
+            assertThat(scrape).contains("rollback4j_release_last_known_good{release=\"" + v1.name() + "\",release_id=\"" + v1.id().value() + "\",router=\"fraud-scoring\"} 1.0")
+                    .contains("rollback4j_release_last_known_good{release=\"" + v2.name() + "\",release_id=\"" + v2.id().value() + "\",router=\"fraud-scoring\"} 0.0");
 
             router.promote(v2.id(), Cause.operator("ana", "v2 baked"));
             assertThat(registry.scrape())
-                    .contains("rollback4j_release_last_known_good{release=\"" + v1.id().value() + "\",router=\"fraud-scoring\"} 0.0")
-                    .contains("rollback4j_release_last_known_good{release=\"" + v2.id().value() + "\",router=\"fraud-scoring\"} 1.0");
+                    .contains("rollback4j_release_last_known_good{release=\"" + v1.name() + "\",release_id=\"" + v1.id().value() + "\",router=\"fraud-scoring\"} 0.0")
+                    .contains("rollback4j_release_last_known_good{release=\"" + v2.name() + "\",release_id=\"" + v2.id().value() + "\",router=\"fraud-scoring\"} 1.0");
         }
     }
 

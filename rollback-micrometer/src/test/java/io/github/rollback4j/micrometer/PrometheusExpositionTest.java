@@ -21,6 +21,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PrometheusExpositionTest {
 
     @Test
+    void withoutOptInTheTimerPublishesNoHistogramBuckets() throws Exception {
+        VirtualTimeSource clock = VirtualTimeSource.create();
+        Release v1 = release("fraud", "1", 1);
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (ManagedModelRouter<String, String> router = TestRouters.router("fraud", spec(v1, model(clock, "v1", new AtomicBoolean())), clock)
+                .build();
+             RollbackMetrics metrics = RollbackMetrics.of(router)) {
+            metrics.bindTo(registry);
+            router.invoke("slow");
+            String scrape = registry.scrape();
+            assertThat(scrape).contains("rollback4j_calls_seconds_count{").doesNotContain("rollback4j_calls_seconds_bucket");
+        }
+    }
+
+    @Test
     void scrapeHasTheDocumentedSeries() throws Exception {
         VirtualTimeSource clock = VirtualTimeSource.create();
         Release v1 = release("fraud", "1", 1);
@@ -29,7 +44,7 @@ class PrometheusExpositionTest {
         try (ManagedModelRouter<String, String> router = TestRouters.router("fraud", spec(v1, model(clock, "v1", new AtomicBoolean())), clock)
                 .release(spec(v2, model(clock, "v2", new AtomicBoolean())))
                 .build();
-             RollbackMetrics metrics = RollbackMetrics.of(router)) {
+             RollbackMetrics metrics = RollbackMetrics.of(router).withPercentileHistogram(true)) {
             metrics.bindTo(registry);
             router.invoke("slow");
             router.setWeights(Segment.DEFAULT, Map.of(v1.id(), 9_500, v2.id(), 500), Cause.operator("ana", "canary 5 %"));
@@ -37,7 +52,7 @@ class PrometheusExpositionTest {
 
             String scrape = registry.scrape();
 
-            String v1Tags = "release=\"" + v1.id().value() + "\",router=\"fraud\",segment=\"default\"";
+            String v1Tags = "release=\"" + v1.name() + "\",release_id=\"" + v1.id().value() + "\",router=\"fraud\",segment=\"default\"";
             assertThat(scrape)
                     .contains("# TYPE rollback4j_calls_seconds histogram")
                     .contains("rollback4j_calls_seconds_bucket{" + v1Tags + ",le=\"1.0E-4\"} 0")
@@ -49,10 +64,11 @@ class PrometheusExpositionTest {
                     .contains("rollback4j_calls_seconds_sum{" + v1Tags + "} 0.007")
                     .contains("rollback4j_requests_total{outcome=\"success\"," + v1Tags + "} 1.0")
                     .contains("rollback4j_requests_total{outcome=\"model_error\"," + v1Tags + "} 0.0")
-                    .contains("rollback4j_weight_configured_basis_points{release=\"" + v2.id().value()
+                    .contains("rollback4j_weight_configured_basis_points{release=\"" + v2.name() + "\",release_id=\"" + v2.id().value()
                             + "\",router=\"fraud\",segment=\"default\"} 0.0")
                     .contains("rollback4j_weight_serving_basis_points{" + v1Tags + "} 10000.0")
-                    .contains("rollback4j_rollbacks_total{router=\"fraud\",severity=\"SEVERE\",trigger=\"p95-latency\"} 1.0");
+                    .contains("rollback4j_rollbacks_total{router=\"fraud\",severity=\"severe\",trigger=\"p95-latency\"} 1.0")
+                    .contains("rollback4j_rollbacks_total{router=\"fraud\",severity=\"none\",trigger=\"none\"} 0.0");
             // docs/metrics.md promises 89 buckets from 100 µs to 60 s, and +Inf.
             assertThat(scrape.lines().filter(l -> l.startsWith("rollback4j_calls_seconds_bucket{" + v1Tags + ",le=")))
                     .hasSize(90)

@@ -92,10 +92,10 @@ class RollbackMetricsTest {
         assertThat(v2Eu.count()).isEqualTo(3);
         assertThat(v2Eu.totalTime(TimeUnit.NANOSECONDS)).isEqualTo(SLOW.toNanos());
         assertThat(v2Eu.getId().getTags()).containsExactlyInAnyOrderElementsOf(
-                Tags.of(TAG_ROUTER, "fraud", TAG_RELEASE, v2.id().value(), TAG_SEGMENT, "eu-west"));
+                Tags.of(TAG_ROUTER, "fraud", TAG_RELEASE, v2.name(), RollbackMeterNames.TAG_RELEASE_ID, v2.id().value(), TAG_SEGMENT, "eu-west"));
         // Pairs that never served have no timer.
-        assertThat(registry.find(CALLS).tags(TAG_RELEASE, v2.id().value(), TAG_SEGMENT, "default").timer()).isNull();
-        assertThat(registry.find(CALLS).tags(TAG_RELEASE, v1.id().value(), TAG_SEGMENT, "eu-west").timer()).isNull();
+        assertThat(registry.find(CALLS).tags(TAG_RELEASE, v2.name(), TAG_SEGMENT, "default").timer()).isNull();
+        assertThat(registry.find(CALLS).tags(TAG_RELEASE, v1.name(), TAG_SEGMENT, "eu-west").timer()).isNull();
     }
 
     @Test
@@ -113,7 +113,7 @@ class RollbackMetricsTest {
         // Every outcome is registered up front, so the request path never registers one.
         assertThat(requests(v1, Segment.DEFAULT, "fallback")).isZero();
         assertThat(requests(v1, Segment.DEFAULT, "shadow_dropped")).isZero();
-        assertThat(registry.find(REQUESTS).tag(TAG_RELEASE, v1.id().value()).counters()).hasSize(5);
+        assertThat(registry.find(REQUESTS).tag(TAG_RELEASE, v1.name()).counters()).hasSize(5);
         // Failed calls are timed too.
         assertThat(timer(v1, Segment.DEFAULT).count()).isEqualTo(7);
     }
@@ -130,10 +130,10 @@ class RollbackMetricsTest {
         assertThat(configured(v2, Segment.DEFAULT)).isEqualTo(500);
         assertThat(serving(v1, Segment.DEFAULT)).isEqualTo(9_500);
         assertThat(serving(v2, Segment.DEFAULT)).isEqualTo(500);
-        Gauge gauge = registry.get(WEIGHT_SERVING).tags(TAG_RELEASE, v2.id().value()).gauge();
+        Gauge gauge = registry.get(WEIGHT_SERVING).tags(TAG_RELEASE, v2.name()).gauge();
         assertThat(gauge.getId().getBaseUnit()).isEqualTo("basis_points");
         assertThat(gauge.getId().getTags()).containsExactlyInAnyOrderElementsOf(
-                Tags.of(TAG_ROUTER, "fraud", TAG_RELEASE, v2.id().value(), TAG_SEGMENT, "default"));
+                Tags.of(TAG_ROUTER, "fraud", TAG_RELEASE, v2.name(), RollbackMeterNames.TAG_RELEASE_ID, v2.id().value(), TAG_SEGMENT, "default"));
     }
 
     @Test
@@ -163,11 +163,13 @@ class RollbackMetricsTest {
     @Test
     void rollbacksAreCountedByTriggerAndSeverity() {
         router.setWeights(Segment.DEFAULT, Map.of(v1.id(), 9_500, v2.id(), 500), OPERATOR);
+        Counter manual = registry.get(ROLLBACKS).tags(TAG_ROUTER, "fraud", TAG_TRIGGER, "none", TAG_SEVERITY, "none").counter();
+        assertThat(manual.count()).as("registered at 0 at bind time, so increase() sees the first rollback").isZero();
 
         router.rollbackToLastKnownGood(Cause.trigger("p95-latency", "SEVERE", "p95 +40 % for 5 min"));
 
         Counter bySevereLatency = registry.get(ROLLBACKS)
-                .tags(TAG_ROUTER, "fraud", TAG_TRIGGER, "p95-latency", TAG_SEVERITY, "SEVERE").counter();
+                .tags(TAG_ROUTER, "fraud", TAG_TRIGGER, "p95-latency", TAG_SEVERITY, "severe").counter();
         assertThat(bySevereLatency.count()).isEqualTo(1);
         assertThat(bySevereLatency.getId().getTags()).hasSize(3);
         assertThat(configured(v2, Segment.DEFAULT)).isZero();
@@ -206,7 +208,7 @@ class RollbackMetricsTest {
         router.addRelease(spec(v3, model(clock, "v3", new AtomicBoolean())));
 
         assertThat(configured(v3, Segment.DEFAULT)).isZero();
-        assertThat(registry.find(CALLS).tag(TAG_RELEASE, v3.id().value()).timers()).isEmpty();
+        assertThat(registry.find(CALLS).tag(TAG_RELEASE, v3.name()).timers()).isEmpty();
 
         router.setWeights(EU, Map.of(v3.id(), 10_000), OPERATOR);
         assertThat(router.invoke("slow", IN_EU)).isEqualTo("v3");
@@ -252,7 +254,7 @@ class RollbackMetricsTest {
         router.invoke("fast");
 
         assertThat(requests(v1, Segment.DEFAULT, "success")).isEqualTo(1);
-        assertThat(second.get(REQUESTS).tags(TAG_RELEASE, v1.id().value(), TAG_OUTCOME, "success").counter().count())
+        assertThat(second.get(REQUESTS).tags(TAG_RELEASE, v1.name(), TAG_OUTCOME, "success").counter().count())
                 .isEqualTo(1);
         metrics.close();
         assertThat(second.getMeters()).isEmpty();
@@ -267,8 +269,8 @@ class RollbackMetricsTest {
             router.invoke("fast");
             router.rollbackToLastKnownGood(Cause.trigger("errors", "SEVERE", "error rate 5 %"));
 
-            assertThat(custom.get("ml.rollout.latency").tag(TAG_RELEASE, v1.id().value()).timer().count()).isEqualTo(1);
-            assertThat(custom.get("ml.rollout.rollbacks").counter().count()).isEqualTo(1);
+            assertThat(custom.get("ml.rollout.latency").tag(TAG_RELEASE, v1.name()).timer().count()).isEqualTo(1);
+            assertThat(custom.get("ml.rollout.rollbacks").tag(TAG_TRIGGER, "errors").counter().count()).isEqualTo(1);
             assertThat(custom.find(CALLS).meters()).isEmpty();
             assertThat(custom.getMeters()).allSatisfy(meter -> {
                 assertThat(meter.getId().getTag("app")).isEqualTo("fraud-api");
@@ -338,12 +340,12 @@ class RollbackMetricsTest {
     }
 
     private Timer timer(Release release, Segment segment) {
-        return registry.get(CALLS).tags(TAG_ROUTER, "fraud", TAG_RELEASE, release.id().value(), TAG_SEGMENT, segment.name())
+        return registry.get(CALLS).tags(TAG_ROUTER, "fraud", TAG_RELEASE, release.name(), TAG_SEGMENT, segment.name())
                 .timer();
     }
 
     private double requests(Release release, Segment segment, String outcome) {
-        return registry.get(REQUESTS).tags(TAG_ROUTER, "fraud", TAG_RELEASE, release.id().value(),
+        return registry.get(REQUESTS).tags(TAG_ROUTER, "fraud", TAG_RELEASE, release.name(),
                 TAG_SEGMENT, segment.name(), TAG_OUTCOME, outcome).counter().count();
     }
 
@@ -356,11 +358,11 @@ class RollbackMetricsTest {
     }
 
     private double gauge(String name, Release release, Segment segment) {
-        return registry.get(name).tags(TAG_ROUTER, "fraud", TAG_RELEASE, release.id().value(), TAG_SEGMENT, segment.name())
+        return registry.get(name).tags(TAG_ROUTER, "fraud", TAG_RELEASE, release.name(), TAG_SEGMENT, segment.name())
                 .gauge().value();
     }
 
     private List<Meter> metersOf(Release release) {
-        return registry.getMeters().stream().filter(m -> release.id().value().equals(m.getId().getTag(TAG_RELEASE))).toList();
+        return registry.getMeters().stream().filter(m -> release.id().value().equals(m.getId().getTag(RollbackMeterNames.TAG_RELEASE_ID))).toList();
     }
 }

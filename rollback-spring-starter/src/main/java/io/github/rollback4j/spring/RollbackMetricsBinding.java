@@ -1,6 +1,7 @@
 package io.github.rollback4j.spring;
 
 import io.github.rollback4j.micrometer.RollbackMetrics;
+import io.github.rollback4j.micrometer.RolloutMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.List;
 public final class RollbackMetricsBinding implements AutoCloseable {
 
     private final List<RollbackMetrics> binders = new ArrayList<>();
+    private final List<RolloutMetrics> rolloutBinders = new ArrayList<>();
 
     /**
      * @param routers the routers to bind
@@ -24,9 +26,15 @@ public final class RollbackMetricsBinding implements AutoCloseable {
      */
     public RollbackMetricsBinding(RollbackRouters routers, MeterRegistry registry) {
         for (RollbackRouters.Entry e : routers.entries()) {
-            RollbackMetrics metrics = RollbackMetrics.of(e.router());
+            RollbackMetrics metrics = RollbackMetrics.of(e.router())
+                    .withTriggers(e.engine() == null ? List.of() : e.engine().triggers());
             metrics.bindTo(registry);
             binders.add(metrics);
+            if (e.rollout() != null || e.engine() != null) {
+                RolloutMetrics progress = RolloutMetrics.of(e.router(), e.rollout(), e.engine());
+                progress.bindTo(registry);
+                rolloutBinders.add(progress);
+            }
         }
     }
 
@@ -40,5 +48,7 @@ public final class RollbackMetricsBinding implements AutoCloseable {
     public synchronized void close() {
         binders.forEach(RollbackMetrics::close);
         binders.clear();
+        rolloutBinders.forEach(RolloutMetrics::close);
+        rolloutBinders.clear();
     }
 }

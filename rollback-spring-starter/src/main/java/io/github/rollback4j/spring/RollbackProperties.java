@@ -9,15 +9,26 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Everything under {@code rollback4j.*}: shared defaults, the routers with their releases, strategy,
- * triggers, shadow and segments, and the Actuator endpoint's settings.
+ * Everything under {@code rollback4j.*}: shared defaults, named configs several routers share, the
+ * routers with their releases, strategy, triggers, shadow and segments, and the Actuator endpoint's settings.
  *
  * <pre>
  * rollback4j:
  *   defaults:
  *     evaluation-interval: 1s
+ *   configs:
+ *     guarded-canary:
+ *       strategy:
+ *         type: canary
+ *         canary:
+ *           steps: [{weight: 5, bake: 10m}, {weight: 50, bake: 10m}, {weight: 100, bake: 10m}]
+ *       triggers:
+ *         - name: error-rate
+ *           metric: error_rate
+ *           above: 5%
  *   routers:
  *     scorer:
+ *       base-config: guarded-canary
  *       sample-inputs-bean: scorerSamples
  *       releases:
  *         - name: v1
@@ -29,15 +40,9 @@ import java.util.Map;
  *           model-bean: scorerV2
  *           version: 2.0.0
  *           digest: sha256:...
- *       strategy:
- *         type: canary
- *         canary:
- *           steps: [{weight: 5, bake: 10m}, {weight: 50, bake: 10m}, {weight: 100, bake: 10m}]
- *       triggers:
- *         - name: error-rate
- *           metric: error_rate
- *           above: 5%
  * </pre>
+ *
+ * A router's own setting wins over its base config's, which wins over {@code rollback4j.defaults}.
  *
  * Values are checked when the routers are built; a bad one fails startup with the property path,
  * the value and what is allowed (see {@link RollbackPropertyException}). A mutable JavaBean for
@@ -52,6 +57,12 @@ public class RollbackProperties {
     /** Routers by name; each becomes a ManagedModelRouter bean named {@code <name>Router}. */
     private Map<String, Router> routers = new LinkedHashMap<>();
 
+    /**
+     * Named configs by name: strategy, triggers, shadow, incident and router settings that several routers
+     * share through {@code rollback4j.routers.<name>.base-config}.
+     */
+    private Map<String, SharedConfig> configs = new LinkedHashMap<>();
+
     /** The rollouts Actuator endpoint. */
     private Actuator actuator = new Actuator();
 
@@ -63,6 +74,18 @@ public class RollbackProperties {
 
     /** Threads of the scheduler the starter owns for health checks, trigger evaluations and rollout ticks (1..64). */
     private int schedulerThreads = 2;
+
+    /** Fleet mode: the routers share their rollouts with the service's other replicas through PostgreSQL. */
+    @org.springframework.boot.context.properties.NestedConfigurationProperty
+    private FleetProperties fleet = new FleetProperties();
+
+    public FleetProperties getFleet() {
+        return fleet;
+    }
+
+    public void setFleet(FleetProperties fleet) {
+        this.fleet = fleet;
+    }
 
     public Defaults getDefaults() {
         return defaults;
@@ -78,6 +101,14 @@ public class RollbackProperties {
 
     public void setRouters(Map<String, Router> routers) {
         this.routers = routers;
+    }
+
+    public Map<String, SharedConfig> getConfigs() {
+        return configs;
+    }
+
+    public void setConfigs(Map<String, SharedConfig> configs) {
+        this.configs = configs;
     }
 
     public Actuator getActuator() {
@@ -273,11 +304,17 @@ public class RollbackProperties {
         }
     }
 
-    /** One router ({@code rollback4j.routers.<name>.*}); unset overrides inherit {@code rollback4j.defaults}. */
-    public static class Router {
-
-        /** The releases; exactly one has {@code lkg: true} and serves all traffic at startup. */
-        private List<Release> releases = new ArrayList<>();
+    /**
+     * What a router can share with others: its settings except its releases and startup segment weights.
+     * A named config ({@code rollback4j.configs.<name>.*}) is one of these; a {@link Router} adds its
+     * releases and segments and may name a config as its {@code base-config}.
+     *
+     * <p>Every field is unset here (null, or an empty list or map) so that a router inherits what it
+     * does not set: from its base config, then from {@code rollback4j.defaults}, then the default named
+     * in each description. A list (triggers, canary steps, verification checks) or map (canary segment
+     * plans) is inherited whole: a router that sets one replaces the config's.
+     */
+    public static class SharedConfig {
 
         /** Bean name of a Collection (or a Supplier of one) of model inputs used by warm-up and health probes of every release that names none. */
         private String sampleInputsBean;
@@ -291,66 +328,47 @@ public class RollbackProperties {
         /** Shadow traffic: mirror a share of the last-known-good's calls to the candidate and compare outputs. */
         private Shadow shadow = new Shadow();
 
-        /** Segments with routing of their own at startup, by segment name (e.g. a region or tenant). */
-        private Map<String, SegmentWeights> segments = new LinkedHashMap<>();
-
-        /** Overrides rollback4j.defaults.incident.* for this router: owner, channel, evidence, notifiers, verification. */
+        /** Overrides rollback4j.defaults.incident.*: owner, channel, evidence, notifiers, verification. */
         private Incident incident = new Incident();
 
-        public Incident getIncident() {
-            return incident;
-        }
-
-        public void setIncident(Incident incident) {
-            this.incident = incident;
-        }
-
-        /** Overrides rollback4j.defaults.evaluation-interval for this router. */
+        /** Overrides rollback4j.defaults.evaluation-interval. */
         private Duration evaluationInterval;
 
-        /** Overrides rollback4j.defaults.health-check-interval for this router. */
+        /** Overrides rollback4j.defaults.health-check-interval. */
         private Duration healthCheckInterval;
 
-        /** Overrides rollback4j.defaults.warm-up-calls for this router. */
+        /** Overrides rollback4j.defaults.warm-up-calls. */
         private Integer warmUpCalls;
 
-        /** Overrides rollback4j.defaults.probe-timeout for this router. */
+        /** Overrides rollback4j.defaults.probe-timeout. */
         private Duration probeTimeout;
 
-        /** Overrides rollback4j.defaults.unhealthy-after-failures for this router. */
+        /** Overrides rollback4j.defaults.unhealthy-after-failures. */
         private Integer unhealthyAfterFailures;
 
-        /** Overrides rollback4j.defaults.audit-log-capacity for this router. */
+        /** Overrides rollback4j.defaults.audit-log-capacity. */
         private Integer auditLogCapacity;
 
-        /** Overrides rollback4j.defaults.salt (stickiness salt) for this router. */
+        /** Overrides rollback4j.defaults.salt (stickiness salt). */
         private Integer salt;
 
-        /** Overrides rollback4j.defaults.telemetry-sub-window for this router. */
+        /** Overrides rollback4j.defaults.telemetry-sub-window. */
         private Duration telemetrySubWindow;
 
-        /** Overrides rollback4j.defaults.telemetry-sub-windows for this router. */
+        /** Overrides rollback4j.defaults.telemetry-sub-windows. */
         private Integer telemetrySubWindows;
 
-        /** Overrides rollback4j.defaults.trigger-window for this router's triggers. */
+        /** Overrides rollback4j.defaults.trigger-window for the triggers and verification checks. */
         private Duration triggerWindow;
 
-        /** Overrides rollback4j.defaults.trigger-sustain for this router's triggers. */
+        /** Overrides rollback4j.defaults.trigger-sustain for the triggers and verification checks. */
         private Duration triggerSustain;
 
-        /** Overrides rollback4j.defaults.trigger-min-samples for this router's triggers. */
+        /** Overrides rollback4j.defaults.trigger-min-samples for the triggers and verification checks. */
         private Integer triggerMinSamples;
 
-        /** Overrides rollback4j.defaults.trigger-severity for this router's triggers. */
+        /** Overrides rollback4j.defaults.trigger-severity for the triggers. */
         private String triggerSeverity;
-
-        public List<Release> getReleases() {
-            return releases;
-        }
-
-        public void setReleases(List<Release> releases) {
-            this.releases = releases;
-        }
 
         public String getSampleInputsBean() {
             return sampleInputsBean;
@@ -384,12 +402,12 @@ public class RollbackProperties {
             this.shadow = shadow;
         }
 
-        public Map<String, SegmentWeights> getSegments() {
-            return segments;
+        public Incident getIncident() {
+            return incident;
         }
 
-        public void setSegments(Map<String, SegmentWeights> segments) {
-            this.segments = segments;
+        public void setIncident(Incident incident) {
+            this.incident = incident;
         }
 
         public Duration getEvaluationInterval() {
@@ -494,6 +512,47 @@ public class RollbackProperties {
 
         public void setTriggerSeverity(String triggerSeverity) {
             this.triggerSeverity = triggerSeverity;
+        }
+    }
+
+    /**
+     * One router ({@code rollback4j.routers.<name>.*}): its releases and startup segment weights, and the
+     * {@link SharedConfig} settings, which it may inherit from the config its {@code base-config} names.
+     * Its own value of a setting wins, then its base config's, then {@code rollback4j.defaults}.
+     */
+    public static class Router extends SharedConfig {
+
+        /** The releases; exactly one has {@code lkg: true} and serves all traffic at startup. */
+        private List<Release> releases = new ArrayList<>();
+
+        /** Segments with routing of their own at startup, by segment name (e.g. a region or tenant). */
+        private Map<String, SegmentWeights> segments = new LinkedHashMap<>();
+
+        /** Name of a config under rollback4j.configs whose settings this router inherits where it sets none. */
+        private String baseConfig;
+
+        public List<Release> getReleases() {
+            return releases;
+        }
+
+        public void setReleases(List<Release> releases) {
+            this.releases = releases;
+        }
+
+        public Map<String, SegmentWeights> getSegments() {
+            return segments;
+        }
+
+        public void setSegments(Map<String, SegmentWeights> segments) {
+            this.segments = segments;
+        }
+
+        public String getBaseConfig() {
+            return baseConfig;
+        }
+
+        public void setBaseConfig(String baseConfig) {
+            this.baseConfig = baseConfig;
         }
     }
 
@@ -706,8 +765,8 @@ public class RollbackProperties {
     /** The rollout strategy of a router. */
     public static class Strategy {
 
-        /** none (routing changes only through the endpoint or code), canary, or blue-green. */
-        private String type = "none";
+        /** none (the default: routing changes only through the endpoint or code), canary, or blue-green. */
+        private String type;
 
         /** Name of the release rolled out. Unset: the only release that is not the last-known-good. */
         private String candidate;
@@ -782,14 +841,14 @@ public class RollbackProperties {
         /** Steps, strictly increasing weights, the last one 100 %. Unset: 1, 5, 25, 50, 100 % with the bake below. */
         private List<Step> steps = new ArrayList<>();
 
-        /** Bake time of every step of the standard plan, used when no steps are listed (0..24h). */
-        private Duration bake = Duration.ofMinutes(10);
+        /** Bake time of every step of the standard plan, used when no steps are listed (0..24h, default 10m). */
+        private Duration bake;
 
-        /** Most time from the first step to promotion before the canary pauses (1s..7d). */
-        private Duration progressDeadline = Duration.ofHours(24);
+        /** Most time from the first step to promotion before the canary pauses (1s..7d, default 24h). */
+        private Duration progressDeadline;
 
-        /** How long the previous last-known-good stays warm after promotion (0..7d). */
-        private Duration keepPreviousWarm = Duration.ofHours(1);
+        /** How long the previous last-known-good stays warm after promotion (0..7d, default 1h). */
+        private Duration keepPreviousWarm;
 
         /**
          * A plan per segment (region, tenant): segment name to its steps, run as one per-segment rollout (each
@@ -916,17 +975,17 @@ public class RollbackProperties {
     /** A blue/green plan. */
     public static class BlueGreen {
 
-        /** How long to wait for green to be warm and healthy before refusing (1s..24h). */
-        private Duration warmupTimeout = Duration.ofMinutes(5);
+        /** How long to wait for green to be warm and healthy before refusing (1s..24h, default 5m). */
+        private Duration warmupTimeout;
 
-        /** Time with all traffic on green before promotion (0..24h). */
-        private Duration bake = Duration.ofMinutes(30);
+        /** Time with all traffic on green before promotion (0..24h, default 30m). */
+        private Duration bake;
 
-        /** Most time from the flip to promotion; past it, with a breach building up, the rollout pauses (bake..7d). */
-        private Duration bakeDeadline = Duration.ofHours(2);
+        /** Most time from the flip to promotion; past it, with a breach building up, the rollout pauses (bake..7d, default 2h). */
+        private Duration bakeDeadline;
 
-        /** How long blue stays warm after green is promoted (0..7d). */
-        private Duration keepBlueWarm = Duration.ofHours(1);
+        /** How long blue stays warm after green is promoted (0..7d, default 1h). */
+        private Duration keepBlueWarm;
 
         public Duration getWarmupTimeout() {
             return warmupTimeout;
@@ -1251,38 +1310,38 @@ public class RollbackProperties {
     /** Shadow traffic of a router. */
     public static class Shadow {
 
-        /** Whether to mirror calls to the candidate at startup. */
-        private boolean enabled = false;
+        /** Whether to mirror calls to the candidate at startup (default false). */
+        private Boolean enabled;
 
         /** Name of the release that receives shadow calls. Unset: the only release that is not the last-known-good. */
         private String candidate;
 
-        /** Share of the last-known-good's calls mirrored (0.0..1.0). */
-        private double sampleRate = 0.1;
+        /** Share of the last-known-good's calls mirrored (0.0..1.0, default 0.1). */
+        private Double sampleRate;
 
-        /** Output comparator: exact (equals, arrays by content) or numeric (Number outputs within the tolerances). */
-        private String comparator = "exact";
+        /** Output comparator: exact (the default: equals, arrays by content) or numeric (Number outputs within the tolerances). */
+        private String comparator;
 
-        /** Absolute tolerance of the numeric comparator (>= 0). */
-        private double absoluteTolerance = 0.0;
+        /** Absolute tolerance of the numeric comparator (>= 0, default 0). */
+        private Double absoluteTolerance;
 
-        /** Relative tolerance of the numeric comparator (>= 0), a fraction of the larger output. */
-        private double relativeTolerance = 0.0;
+        /** Relative tolerance of the numeric comparator (>= 0, default 0), a fraction of the larger output. */
+        private Double relativeTolerance;
 
-        /** Share of mirrored calls that also run the last-known-good again to measure its own noise (0.0..1.0). */
-        private double noiseRate = 0.0;
+        /** Share of mirrored calls that also run the last-known-good again to measure its own noise (0.0..1.0, default 0). */
+        private Double noiseRate;
 
-        /** Most concurrent shadow calls; further calls are dropped and counted (1..1024). */
-        private int maxConcurrentCalls = 4;
+        /** Most concurrent shadow calls; further calls are dropped and counted (1..1024, default 4). */
+        private Integer maxConcurrentCalls;
 
-        /** Longest candidate call on the shadow path (1ms..1h). */
-        private Duration timeout = Duration.ofSeconds(1);
+        /** Longest candidate call on the shadow path (1ms..1h, default 1s). */
+        private Duration timeout;
 
-        public boolean isEnabled() {
+        public Boolean getEnabled() {
             return enabled;
         }
 
-        public void setEnabled(boolean enabled) {
+        public void setEnabled(Boolean enabled) {
             this.enabled = enabled;
         }
 
@@ -1294,11 +1353,11 @@ public class RollbackProperties {
             this.candidate = candidate;
         }
 
-        public double getSampleRate() {
+        public Double getSampleRate() {
             return sampleRate;
         }
 
-        public void setSampleRate(double sampleRate) {
+        public void setSampleRate(Double sampleRate) {
             this.sampleRate = sampleRate;
         }
 
@@ -1310,35 +1369,35 @@ public class RollbackProperties {
             this.comparator = comparator;
         }
 
-        public double getAbsoluteTolerance() {
+        public Double getAbsoluteTolerance() {
             return absoluteTolerance;
         }
 
-        public void setAbsoluteTolerance(double absoluteTolerance) {
+        public void setAbsoluteTolerance(Double absoluteTolerance) {
             this.absoluteTolerance = absoluteTolerance;
         }
 
-        public double getRelativeTolerance() {
+        public Double getRelativeTolerance() {
             return relativeTolerance;
         }
 
-        public void setRelativeTolerance(double relativeTolerance) {
+        public void setRelativeTolerance(Double relativeTolerance) {
             this.relativeTolerance = relativeTolerance;
         }
 
-        public double getNoiseRate() {
+        public Double getNoiseRate() {
             return noiseRate;
         }
 
-        public void setNoiseRate(double noiseRate) {
+        public void setNoiseRate(Double noiseRate) {
             this.noiseRate = noiseRate;
         }
 
-        public int getMaxConcurrentCalls() {
+        public Integer getMaxConcurrentCalls() {
             return maxConcurrentCalls;
         }
 
-        public void setMaxConcurrentCalls(int maxConcurrentCalls) {
+        public void setMaxConcurrentCalls(Integer maxConcurrentCalls) {
             this.maxConcurrentCalls = maxConcurrentCalls;
         }
 
@@ -1367,10 +1426,11 @@ public class RollbackProperties {
     }
 
     /**
-     * The incident a rollback opens ({@code rollback4j.defaults.incident.*}, overridable per router under
-     * {@code rollback4j.routers.<name>.incident.*}): freeze, evidence bundle, notifications, recovery
-     * verification; see docs/incidents.md. Every field is unset here so that a router inherits what it does
-     * not set; the defaults named in each description apply when neither level sets a value.
+     * The incident a rollback opens ({@code rollback4j.defaults.incident.*}, overridable in a config under
+     * {@code rollback4j.configs.<name>.incident.*} and per router under {@code rollback4j.routers.<name>.incident.*}):
+     * freeze, evidence bundle, notifications, recovery verification; see docs/incidents.md. Every field is
+     * unset here so that a router inherits what it does not set; the defaults named in each description apply
+     * when no level sets a value.
      */
     public static class Incident {
 

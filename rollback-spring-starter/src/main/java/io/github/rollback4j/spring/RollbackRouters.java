@@ -20,6 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import io.github.rollback4j.core.fleet.Fleet;
+import io.github.rollback4j.core.fleet.FleetMember;
 
 /**
  * The routers the starter built from {@code rollback4j.routers.*}, by name, each with its trigger
@@ -40,6 +42,8 @@ public final class RollbackRouters implements SmartLifecycle, AutoCloseable {
 
     private final Map<String, Entry> entries;
     private final RollbackScheduler scheduler;
+    /** This replica's fleet membership ({@code rollback4j.fleet.enabled}), or {@code null}. */
+    private final Fleet fleet;
     private volatile boolean running;
     private volatile boolean closed;
 
@@ -48,6 +52,16 @@ public final class RollbackRouters implements SmartLifecycle, AutoCloseable {
      * @param scheduler where health checks, triggers and rollouts run
      */
     public RollbackRouters(List<Entry> entries, RollbackScheduler scheduler) {
+        this(entries, scheduler, null);
+    }
+
+    /**
+     * @param entries the routers, in declaration order
+     * @param scheduler where health checks, triggers and rollouts run
+     * @param fleet the fleet the routers are members of, or {@code null}; closed with the registry
+     */
+    public RollbackRouters(List<Entry> entries, RollbackScheduler scheduler, Fleet fleet) {
+        this.fleet = fleet;
         Map<String, Entry> byName = new LinkedHashMap<>();
         for (Entry e : entries) {
             if (byName.put(e.name(), e) != null) {
@@ -89,15 +103,22 @@ public final class RollbackRouters implements SmartLifecycle, AutoCloseable {
      */
     public static RollbackRouters fromProperties(RollbackProperties properties, ListableBeanFactory beans,
                                                  RollbackScheduler scheduler, List<Notifier> notifiers) {
-        RouterAssembler assembler = new RouterAssembler(properties, beans, notifiers);
+        Fleet fleet = FleetAssembler.fleet(properties.getFleet(), beans);
+        RouterAssembler assembler = new RouterAssembler(properties, beans, notifiers, fleet);
         List<Entry> built = new ArrayList<>();
         try {
             properties.getRouters().forEach((name, router) -> built.add(assembler.build(name, router)));
         } catch (RuntimeException e) {
             built.forEach(Entry::close);
+            closeFleet(fleet);
             throw e;
         }
-        return new RollbackRouters(built, scheduler);
+        return new RollbackRouters(built, scheduler, fleet);
+    }
+
+    /** @return this replica's fleet membership, empty when {@code rollback4j.fleet.enabled} is off */
+    public Optional<Fleet> fleet() {
+        return Optional.ofNullable(fleet);
     }
 
     /** @return the router names, in declaration order */
@@ -151,7 +172,10 @@ public final class RollbackRouters implements SmartLifecycle, AutoCloseable {
                 e.router().startShadow(e.shadowCandidate(), e.shadow(),
                         io.github.rollback4j.Cause.automatic("shadow enabled in rollback4j.routers." + e.name() + ".shadow"));
             }
-            if (e.rollout() != null) {
+            if (e.member() != null) {
+                // Fleet mode: the member runs the rollout (or the engine) on the leader and the brake elsewhere.
+                e.member().start(scheduler.executor());
+            } else if (e.rollout() != null) {
                 e.rollout().start(scheduler.executor(), e.tickInterval());
             } else if (e.segmented() != null) {
                 e.segmented().start(scheduler.executor(), e.tickInterval());
@@ -188,6 +212,22 @@ public final class RollbackRouters implements SmartLifecycle, AutoCloseable {
         closed = true;
         running = false;
         entries.values().forEach(Entry::close);
+        closeFleet(fleet);
+    }
+
+    /** Leaves the fleet and stops the store's notice listener (the DataSource is the application's). */
+    private static void closeFleet(Fleet fleet) {
+        if (fleet == null) {
+            return;
+        }
+        fleet.close();
+        if (fleet.store() instanceof AutoCloseable store) {
+            try {
+                store.close();
+            } catch (Exception e) {
+                LOG.warn("closing the fleet store failed", e);
+            }
+        }
     }
 
     /**
@@ -206,11 +246,35 @@ public final class RollbackRouters implements SmartLifecycle, AutoCloseable {
      *                  when {@code incident.enabled} is false
      * @param segmented its per-segment rollout ({@code strategy.canary.segments}: a canary plan per segment), or
      *                  {@code null}; when set, {@code rollout} is {@code null}
+     * @param member its fleet membership in fleet mode, which runs the rollout on the leader; {@code null} otherwise
      */
     public record Entry(String name, ManagedModelRouter<Object, Object> router, Map<String, ReleaseId> releases,
                         TriggerEngine engine, Rollout rollout, String strategy, Duration tickInterval,
                         ShadowRunner<Object, Object> shadow, ReleaseId shadowCandidate, Incidents incidents,
-                        SegmentedRollout segmented) {
+                        SegmentedRollout segmented, FleetMember member) {
+
+        /**
+         * An entry outside fleet mode.
+         *
+         * @param name the router's name
+         * @param router the router
+         * @param releases release name to release id, in declaration order
+         * @param engine its trigger engine, or {@code null}
+         * @param rollout its rollout, or {@code null}
+         * @param strategy {@code none}, {@code canary} or {@code blue-green}
+         * @param tickInterval time between rollout ticks
+         * @param shadow its shadow runner, or {@code null}
+         * @param shadowCandidate the release the shadow runner mirrors to, or {@code null}
+         * @param incidents its incident manager, or {@code null}
+         * @param segmented its per-segment rollout, or {@code null}
+         */
+        public Entry(String name, ManagedModelRouter<Object, Object> router, Map<String, ReleaseId> releases,
+                     TriggerEngine engine, Rollout rollout, String strategy, Duration tickInterval,
+                     ShadowRunner<Object, Object> shadow, ReleaseId shadowCandidate, Incidents incidents,
+                     SegmentedRollout segmented) {
+            this(name, router, releases, engine, rollout, strategy, tickInterval, shadow, shadowCandidate, incidents, segmented,
+                    null);
+        }
 
         /**
          * An entry without a per-segment rollout.
@@ -229,7 +293,7 @@ public final class RollbackRouters implements SmartLifecycle, AutoCloseable {
         public Entry(String name, ManagedModelRouter<Object, Object> router, Map<String, ReleaseId> releases,
                      TriggerEngine engine, Rollout rollout, String strategy, Duration tickInterval,
                      ShadowRunner<Object, Object> shadow, ReleaseId shadowCandidate, Incidents incidents) {
-            this(name, router, releases, engine, rollout, strategy, tickInterval, shadow, shadowCandidate, incidents, null);
+            this(name, router, releases, engine, rollout, strategy, tickInterval, shadow, shadowCandidate, incidents, null, null);
         }
 
         /**
@@ -247,17 +311,17 @@ public final class RollbackRouters implements SmartLifecycle, AutoCloseable {
                     return id;
                 }
             }
-            for (io.github.rollback4j.Release r : router.releases()) {
-                if (r.id().value().equals(release)) {
-                    return r.id();
-                }
+            java.util.Optional<io.github.rollback4j.Release> inCode = router.releaseNamed(release);
+            if (inCode.isPresent()) {
+                return inCode.get().id();
             }
             throw new IllegalArgumentException("router '" + name + "' has no release '" + release + "'; releases are " + releases);
         }
 
         /**
          * @param id a release id
-         * @return its name in the properties, or the id itself for a release added in code
+         * @return its display name: the name in the properties, or {@link io.github.rollback4j.Release#name()} of
+         *         a release added in code
          */
         public String releaseName(ReleaseId id) {
             for (Map.Entry<String, ReleaseId> e : releases.entrySet()) {
@@ -265,10 +329,12 @@ public final class RollbackRouters implements SmartLifecycle, AutoCloseable {
                     return e.getKey();
                 }
             }
-            return id.value();
+            return router.releaseName(id);
         }
 
         void close() {
+            // First: gives the lease up so that another replica leads at once.
+            safely(member, FleetMember::close);
             safely(rollout, Rollout::close);
             safely(segmented, SegmentedRollout::close);
             safely(engine, TriggerEngine::close);

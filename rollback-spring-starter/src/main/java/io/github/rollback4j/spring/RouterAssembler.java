@@ -14,10 +14,14 @@ import io.github.rollback4j.core.ReleaseSpec;
 import io.github.rollback4j.core.RouterConfig;
 import io.github.rollback4j.core.TelemetryConfig;
 import io.github.rollback4j.core.guard.TriggerEngine;
+import io.github.rollback4j.core.fleet.Fleet;
+import io.github.rollback4j.core.fleet.FleetMember;
 import io.github.rollback4j.core.incident.FileSystemEvidenceStore;
 import io.github.rollback4j.core.incident.Incidents;
 import io.github.rollback4j.core.incident.LogNotifier;
+import io.github.rollback4j.core.incident.MaskedUrls;
 import io.github.rollback4j.core.incident.Notifier;
+import io.github.rollback4j.core.incident.Redactor;
 import io.github.rollback4j.core.incident.SlackNotifier;
 import io.github.rollback4j.core.incident.WebhookNotifier;
 import io.github.rollback4j.core.shadow.ShadowComparator;
@@ -57,8 +61,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Turns one {@code rollback4j.routers.<name>} entry into a router with its engine, rollout and
- * shadow. Every refusal is a {@link RollbackPropertyException} naming the property path in
+ * Turns one {@code rollback4j.routers.<name>} entry, laid over its base config ({@link BaseConfigs}), into
+ * a router with its engine, rollout and shadow. Every refusal is a {@link RollbackPropertyException} naming the property path in
  * Spring's kebab-case, the value and the fix; trigger validation is the YAML loader's
  * ({@link TriggerSpecs}), fed the same map shape.
  */
@@ -68,22 +72,46 @@ final class RouterAssembler {
     private static final Set<String> STRATEGIES = Set.of("none", "canary", "blue-green");
     private static final List<String> COMPARATORS = List.of("exact", "numeric");
     private static final Pattern PATH_TOKEN = Pattern.compile("\\.([^.\\[]+)|\\[(\\d+)]");
+    /** Bake of every step of the standard canary plan when strategy.canary.bake is unset. */
+    static final Duration DEFAULT_CANARY_BAKE = Duration.ofMinutes(10);
 
     private final RollbackProperties properties;
     private final ListableBeanFactory beans;
     private final List<Notifier> extraNotifiers;
+    private final Fleet fleet;
 
     /**
      * @param extraNotifiers notifiers every router's incident manager gets besides those of its properties
      *                       (the Spring event publisher, the context's Notifier beans)
      */
     RouterAssembler(RollbackProperties properties, ListableBeanFactory beans, List<Notifier> extraNotifiers) {
+        this(properties, beans, extraNotifiers, null);
+    }
+
+    /**
+     * @param fleet this replica's fleet (routers share their state and telemetry through it), or {@code null}
+     */
+    RouterAssembler(RollbackProperties properties, ListableBeanFactory beans, List<Notifier> extraNotifiers, Fleet fleet) {
         this.properties = properties;
         this.beans = beans;
         this.extraNotifiers = List.copyOf(extraNotifiers);
+        this.fleet = fleet;
     }
 
-    RollbackRouters.Entry build(String name, RollbackProperties.Router rp) {
+    /**
+     * @param name the router's name
+     * @param own the router's properties as bound; unset settings come from its base config, then the defaults
+     */
+    RollbackRouters.Entry build(String name, RollbackProperties.Router own) {
+        BaseConfigs.Resolved resolved = BaseConfigs.resolve(name, own, properties.getConfigs());
+        try {
+            return assemble(name, resolved.router());
+        } catch (RollbackPropertyException e) {
+            throw resolved.relocate(e);   // name the config's property when the refused value came from there
+        }
+    }
+
+    private RollbackRouters.Entry assemble(String name, RollbackProperties.Router rp) {
         String p = "rollback4j.routers." + name;
         RollbackProperties.Defaults d = properties.getDefaults();
         List<RollbackProperties.Release> releases = rp.getReleases();
@@ -133,6 +161,9 @@ final class RouterAssembler {
         }
         ManagedModelRouter<Object, Object> router;
         try {
+            if (fleet != null) {
+                builder.stateStore(fleet.stateStore());
+            }
             router = builder.config(config).telemetry(telemetry).build();
         } catch (IllegalArgumentException e) {
             throw new RollbackPropertyException(p, name, e.getMessage(),
@@ -146,7 +177,7 @@ final class RouterAssembler {
             Rollouts rollouts = rollout(p, rp, router, ids, releases.get(lkgIndex).getName(), engine, strategy);
             ShadowRunner<Object, Object> shadow = null;
             ReleaseId shadowCandidate = null;
-            if (rp.getShadow() != null && rp.getShadow().isEnabled()) {
+            if (rp.getShadow() != null && Boolean.TRUE.equals(rp.getShadow().getEnabled())) {
                 String candidateName = candidateName(p + ".shadow.candidate", rp.getShadow().getCandidate(), ids,
                         releases.get(lkgIndex).getName());
                 shadowCandidate = ids.get(candidateName);
@@ -154,8 +185,24 @@ final class RouterAssembler {
                         specs.get(lkgIndex).model());
             }
             Incidents incidents = incidents(p, rp, d, router, engine);
+            FleetMember member = null;
+            if (fleet != null) {
+                FleetMember.Builder join = fleet.join(router);
+                if (engine != null) {
+                    join.engine(engine);
+                }
+                if (rollouts.single() != null) {
+                    join.rollout(rollouts.single());
+                } else if (rollouts.segmented() != null) {
+                    join.rollout(rollouts.segmented());
+                }
+                if (incidents != null) {
+                    join.incidents(incidents);
+                }
+                member = join.build();
+            }
             return new RollbackRouters.Entry(name, router, orderedCopy(ids),
-                    engine, rollouts.single(), strategy, tick, shadow, shadowCandidate, incidents, rollouts.segmented());
+                    engine, rollouts.single(), strategy, tick, shadow, shadowCandidate, incidents, rollouts.segmented(), member);
         } catch (RuntimeException e) {
             router.close();
             throw e;
@@ -202,7 +249,9 @@ final class RouterAssembler {
                                                      Setting<Integer> unhealthyAfter) {
         Model<Object, Object> model = (Model<Object, Object>) bean(p + ".model-bean", r.getModelBean(), Model.class,
                 "a bean implementing io.github.rollback4j.Model");
-        Release release = release(router, p, r);
+        Release release = attempt(() -> release(router, p, r).withName(r.getName()), message -> new String[] {p + ".name", r.getName(),
+                "Name the release with up to " + Release.MAX_NAME_LENGTH + " letters, digits, '.', '_', ':', '+', '/', '@' or '-', e.g. v2;"
+                        + " the name is what logs, metrics and the Actuator endpoint show"});
         String samplesPath = r.getSampleInputsBean() != null ? p + ".sample-inputs-bean"
                 : "rollback4j.routers." + router + ".sample-inputs-bean";
         String samplesBean = r.getSampleInputsBean() != null ? r.getSampleInputsBean() : rp.getSampleInputsBean();
@@ -383,7 +432,11 @@ final class RouterAssembler {
         List<TriggerSpec> specs = triggerSpecs(p, p + ".triggers", rp.getTriggers(), rp, d);
         Setting<Duration> interval = setting(p, "evaluation-interval", rp.getEvaluationInterval(), d.getEvaluationInterval());
         checkDuration(interval, Duration.ofMillis(10), Duration.ofHours(1));
-        return TriggerEngine.builder(router).triggers(specs).interval(interval.value()).build();
+        TriggerEngine.Builder engine = TriggerEngine.builder(router).triggers(specs).interval(interval.value());
+        if (fleet != null) {
+            engine.telemetry(fleet.telemetry(router)); // the leader judges every replica's data
+        }
+        return engine.build();
     }
 
     /**
@@ -529,6 +582,11 @@ final class RouterAssembler {
             return null;
         }
         Incidents.Builder b = Incidents.builder(router);
+        // The application's Redactor bean (one, or the @Primary of several) masks samples and model messages.
+        Redactor redactor = beans.getBeanProvider(Redactor.class).getIfAvailable();
+        if (redactor != null) {
+            b.redactor(redactor);
+        }
         // Also checked here: a router without triggers or strategy reads evaluation-interval only for its incidents.
         Setting<Duration> interval = setting(p, "evaluation-interval", rp.getEvaluationInterval(), d.getEvaluationInterval());
         checkDuration(interval, Duration.ofMillis(10), Duration.ofHours(1));
@@ -641,10 +699,12 @@ final class RouterAssembler {
         try {
             uri = new URI(url.value().strip());
         } catch (URISyntaxException e) {
-            throw new RollbackPropertyException(url.path(), url.value(), "is not a URL: " + e.getMessage(), fix, e);
+            // Neither the value nor the parser's message (which quotes it) is shown: a webhook URL's path is its secret.
+            throw new RollbackPropertyException(url.path(), MaskedUrls.MASK, "is not a URL (" + e.getReason()
+                    + " at index " + e.getIndex() + ")", fix, null);
         }
         if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https")) || uri.getHost() == null) {
-            throw new RollbackPropertyException(url.path(), url.value(), "is not an http or https URL with a host", fix);
+            throw new RollbackPropertyException(url.path(), MaskedUrls.of(uri), "is not an http or https URL with a host", fix);
         }
         return uri;
     }
@@ -747,8 +807,11 @@ final class RouterAssembler {
         }
         RollbackProperties.BlueGreen bg = s.getBlueGreen();
         String bp = sp + ".blue-green";
-        BlueGreenPlan plan = attempt(() -> BlueGreenPlan.builder().warmupTimeout(bg.getWarmupTimeout()).bake(bg.getBake())
-                .bakeDeadline(bg.getBakeDeadline()).keepBlueWarm(bg.getKeepBlueWarm()).build(), message -> new String[] {
+        BlueGreenPlan plan = attempt(() -> BlueGreenPlan.builder()
+                .warmupTimeout(orElse(bg.getWarmupTimeout(), BlueGreenPlan.DEFAULT_WARMUP_TIMEOUT))
+                .bake(orElse(bg.getBake(), BlueGreenPlan.DEFAULT_BAKE))
+                .bakeDeadline(orElse(bg.getBakeDeadline(), BlueGreenPlan.DEFAULT_BAKE_DEADLINE))
+                .keepBlueWarm(orElse(bg.getKeepBlueWarm(), BlueGreenPlan.DEFAULT_KEEP_BLUE_WARM)).build(), message -> new String[] {
                 bp + "." + fieldOf(message, Map.of("warmupTimeout", "warmup-timeout", "bakeDeadline", "bake-deadline",
                         "keepBlueWarm", "keep-blue-warm", "bake", "bake")), valueOf(message, bg), message});
         return new Rollouts(BlueGreenRollout.builder(router, candidate, engine, plan).segment(segment).build(), null);
@@ -796,15 +859,15 @@ final class RouterAssembler {
 
     private static String valueOf(String message, RollbackProperties.BlueGreen bg) {
         if (message.contains("warmupTimeout")) {
-            return String.valueOf(bg.getWarmupTimeout());
+            return String.valueOf(orElse(bg.getWarmupTimeout(), BlueGreenPlan.DEFAULT_WARMUP_TIMEOUT));
         }
         if (message.contains("bakeDeadline")) {
-            return String.valueOf(bg.getBakeDeadline());
+            return String.valueOf(orElse(bg.getBakeDeadline(), BlueGreenPlan.DEFAULT_BAKE_DEADLINE));
         }
         if (message.contains("keepBlueWarm")) {
-            return String.valueOf(bg.getKeepBlueWarm());
+            return String.valueOf(orElse(bg.getKeepBlueWarm(), BlueGreenPlan.DEFAULT_KEEP_BLUE_WARM));
         }
-        return String.valueOf(bg.getBake());
+        return String.valueOf(orElse(bg.getBake(), BlueGreenPlan.DEFAULT_BAKE));
     }
 
     private static String fieldOf(String message, Map<String, String> fields) {
@@ -825,14 +888,16 @@ final class RouterAssembler {
      * @param keepWarmPath where keep-previous-warm was set
      */
     private static CanaryPlan canaryPlan(String cp, RollbackProperties.Canary c, String deadlinePath, String keepWarmPath) {
+        Duration progressDeadline = orElse(c.getProgressDeadline(), CanaryPlan.DEFAULT_PROGRESS_DEADLINE);
+        Duration keepPreviousWarm = orElse(c.getKeepPreviousWarm(), CanaryPlan.DEFAULT_KEEP_PREVIOUS_WARM);
         if (c.getSteps().isEmpty()) {
-            Duration bake = c.getBake();
+            Duration bake = orElse(c.getBake(), DEFAULT_CANARY_BAKE);
             checkDuration(new Setting<>(cp + ".bake", bake), Duration.ZERO, Duration.ofHours(24));
             return attempt(() -> CanaryPlan.builder().step(100, bake).step(500, bake).step(2500, bake).step(5000, bake)
-                    .step(10_000, bake).progressDeadline(c.getProgressDeadline()).keepPreviousWarm(c.getKeepPreviousWarm()).build(),
+                    .step(10_000, bake).progressDeadline(progressDeadline).keepPreviousWarm(keepPreviousWarm).build(),
                     message -> new String[] {cp + "." + fieldOf(message, Map.of("progressDeadline", "progress-deadline",
                             "keepPreviousWarm", "keep-previous-warm")), String.valueOf(message.contains("keepPreviousWarm")
-                            ? c.getKeepPreviousWarm() : c.getProgressDeadline()), message});
+                            ? keepPreviousWarm : progressDeadline), message});
         }
         CanaryPlan.Builder b = CanaryPlan.builder();
         int previous = 0;
@@ -861,10 +926,10 @@ final class RouterAssembler {
                 b.step(weight, step.getBake());
             }
         }
-        return attempt(() -> b.progressDeadline(c.getProgressDeadline()).keepPreviousWarm(c.getKeepPreviousWarm()).build(),
+        return attempt(() -> b.progressDeadline(progressDeadline).keepPreviousWarm(keepPreviousWarm).build(),
                 message -> message.contains("keepPreviousWarm")
-                        ? new String[] {keepWarmPath + ".keep-previous-warm", String.valueOf(c.getKeepPreviousWarm()), message}
-                        : new String[] {deadlinePath + ".progress-deadline", String.valueOf(c.getProgressDeadline()), message});
+                        ? new String[] {keepWarmPath + ".keep-previous-warm", String.valueOf(keepPreviousWarm), message}
+                        : new String[] {deadlinePath + ".progress-deadline", String.valueOf(progressDeadline), message});
     }
 
     /** A weight in percent as basis points; refused outside [min, 100] percent. */
@@ -884,34 +949,49 @@ final class RouterAssembler {
     @SuppressWarnings("unchecked")
     private static ShadowRunner<Object, Object> shadow(String sp, String router, RollbackProperties.Shadow s, Model<Object, Object> candidate,
                                                       Model<Object, Object> lkg) {
-        String comparatorName = s.getComparator() == null ? "" : s.getComparator().trim().toLowerCase(Locale.ROOT);
+        String comparatorName = s.getComparator() == null ? "exact" : s.getComparator().trim().toLowerCase(Locale.ROOT);
         if (!COMPARATORS.contains(comparatorName)) {
             throw new RollbackPropertyException(sp + ".comparator", s.getComparator(), "is not a comparator",
                     "Use one of " + COMPARATORS + " (exact: equal outputs; numeric: Number outputs within absolute-tolerance or relative-tolerance)");
         }
+        double absolute = orElse(s.getAbsoluteTolerance(), 0.0);
+        double relative = orElse(s.getRelativeTolerance(), 0.0);
         ShadowComparator<Object> comparator = comparatorName.equals("numeric")
-                ? attempt(() -> (ShadowComparator<Object>) (ShadowComparator<?>) ShadowComparator.numeric(s.getAbsoluteTolerance(),
-                        s.getRelativeTolerance()), message -> new String[] {sp + ".absolute-tolerance",
-                        s.getAbsoluteTolerance() + " / " + s.getRelativeTolerance(), "Tolerances must be finite and >= 0: " + message})
+                ? attempt(() -> (ShadowComparator<Object>) (ShadowComparator<?>) ShadowComparator.numeric(absolute, relative),
+                        message -> new String[] {sp + ".absolute-tolerance", absolute + " / " + relative,
+                        "Tolerances must be finite and >= 0: " + message})
                 : ShadowComparator.exact();
+        // Unset values keep ShadowRunner.Builder's defaults (sample rate 0.1, no noise runs, 4 concurrent calls, 1s).
         ShadowRunner.Builder<Object, Object> b = ShadowRunner.builder(candidate).name(router + "-shadow").comparator(comparator);
-        attempt(() -> b.sampleRate(s.getSampleRate()), message -> new String[] {sp + ".sample-rate", String.valueOf(s.getSampleRate()),
-                "Use a share from 0.0 to 1.0"});
-        if (s.getNoiseRate() > 0) {
-            b.baseline(lkg);
+        if (s.getSampleRate() != null) {
+            attempt(() -> b.sampleRate(s.getSampleRate()), message -> new String[] {sp + ".sample-rate", String.valueOf(s.getSampleRate()),
+                    "Use a share from 0.0 to 1.0"});
         }
-        attempt(() -> b.noiseRate(s.getNoiseRate()), message -> new String[] {sp + ".noise-rate", String.valueOf(s.getNoiseRate()),
-                "Use a share from 0.0 to 1.0"});
-        attempt(() -> b.maxConcurrentCalls(s.getMaxConcurrentCalls()), message -> new String[] {sp + ".max-concurrent-calls",
-                String.valueOf(s.getMaxConcurrentCalls()), "Use 1 to 1024"});
-        attempt(() -> b.timeout(s.getTimeout()), message -> new String[] {sp + ".timeout", String.valueOf(s.getTimeout()),
-                "Use a timeout above 0 and at most 1h"});
+        if (s.getNoiseRate() != null) {
+            if (s.getNoiseRate() > 0) {
+                b.baseline(lkg);
+            }
+            attempt(() -> b.noiseRate(s.getNoiseRate()), message -> new String[] {sp + ".noise-rate", String.valueOf(s.getNoiseRate()),
+                    "Use a share from 0.0 to 1.0"});
+        }
+        if (s.getMaxConcurrentCalls() != null) {
+            attempt(() -> b.maxConcurrentCalls(s.getMaxConcurrentCalls()), message -> new String[] {sp + ".max-concurrent-calls",
+                    String.valueOf(s.getMaxConcurrentCalls()), "Use 1 to 1024"});
+        }
+        if (s.getTimeout() != null) {
+            attempt(() -> b.timeout(s.getTimeout()), message -> new String[] {sp + ".timeout", String.valueOf(s.getTimeout()),
+                    "Use a timeout above 0 and at most 1h"});
+        }
         return b.build();
     }
 
     // ------------------------------------------------------------------ helpers
 
     private record Setting<T>(String path, T value) {
+    }
+
+    private static <T> T orElse(T value, T fallback) {
+        return value != null ? value : fallback;
     }
 
     /** The router's own value (path under the router) or the shared default (path under rollback4j.defaults). */

@@ -82,7 +82,77 @@ class GameDayCliTest {
         Path bad = dir.resolve("bad.yaml");
         Files.writeString(bad, Files.readString(Path.of(SCENARIO)).replace("median: 140ms", "median: 140xs"));
         assertThat(run(bad.toString())).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("releases[1].latency.median: '140xs' is not a duration");
+        // the file and the field path apart, not "bad.yaml.releases[1]..."
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("gameday: " + bad + ": releases[1].latency.median: '140xs' is not a"
+                + " duration").doesNotContain("bad.yaml.releases");
+    }
+
+    @Test
+    void aReleasePairingTheNewModelWithTheOldEncoderIsRefusedAtLoad(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("case.yaml");
+        Files.writeString(bad, Files.readString(Path.of("scenarios", "encoder-null-spike-rollback.yaml"))
+                .replace("    features: {categorical-encoder: v5}", "    features: {categorical-encoder: v4}"));
+        assertThat(run(bad.toString())).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("gameday: " + bad + ": releases[1].features.categorical-encoder: 'v4'"
+                + " does not pair with model fraud-model:2.0.0, which requires categorical-encoder at [v5]");
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @Test
+    void repeatWithJsonWritesTheSummaryWithEachSeedsOutcome(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("repeat.json");
+        assertThat(run(SCENARIO, "--repeat", "3", "--seed", "100", "--json", json.toString())).isZero();
+        JsonNode root = JsonMapper.shared().readTree(Files.readString(json));
+        assertThat(root.get("scenario").asString()).isEqualTo("canary-latency-regression");
+        assertThat(root.get("firstSeed").asLong()).isEqualTo(100);
+        assertThat(root.get("repeat").asInt()).isEqualTo(3);
+        assertThat(root.get("expect").asString()).isEqualTo("rolled_back");
+        assertThat(root.get("outcomes").get("rolled_back").asInt()).isEqualTo(3);
+        assertThat(root.get("meetsExpectation").asBoolean()).isTrue();
+        JsonNode detection = root.get("detectionSeconds");
+        assertThat(detection.get("count").asInt()).isEqualTo(3);
+        assertThat(detection.get("p50").asDouble()).isBetween(300.0, 600.0);
+        assertThat(detection.get("p90").asDouble()).isGreaterThanOrEqualTo(detection.get("p50").asDouble());
+        assertThat(detection.get("max").asDouble()).isGreaterThanOrEqualTo(detection.get("p99").asDouble());
+        assertThat(root.get("runs")).extracting(r -> r.get("seed").asLong()).containsExactly(100L, 101L, 102L);
+        assertThat(root.get("runs")).allSatisfy(r -> {
+            assertThat(r.get("outcome").asString()).isEqualTo("rolled_back");
+            assertThat(r.get("detectionSeconds").asDouble()).isPositive();
+            assertThat(r.get("meetsExpectation").asBoolean()).isTrue();
+        });
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Repeat summary written to " + json);
+    }
+
+    @Test
+    void aColdStandbyRunShowsTheRefusedRollbackAndItsEscalatedIncident(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("cold.json");
+        assertThat(run(Path.of("scenarios", "cold-standby-refused-rollback.yaml").toString(), "--evidence", dir.resolve("ev").toString(),
+                "--json", json.toString())).as("the scenario expects paused").isZero();
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertThat(printed).contains("rollback-refused", "self-check", "ERROR LKG_UNHEALTHY", "(rollback refused, escalated at once)");
+        JsonNode root = JsonMapper.shared().readTree(Files.readString(json));
+        assertThat(root.get("outcome").asString()).isEqualTo("paused");
+        assertThat(root.get("rollbackRefusals").asLong()).isPositive();
+        assertThat(root.get("incidents")).singleElement().satisfies(i -> {
+            assertThat(i.get("rollbackRefused").asBoolean()).isTrue();
+            assertThat(i.get("status").asString()).isEqualTo("ESCALATED");
+        });
+        assertThat(root.get("selfCheck").toString()).contains("LKG_UNHEALTHY");
+    }
+
+    @Test
+    void evidenceOfAShadowIncludesTheShadowReport(@TempDir Path dir) throws Exception {
+        Path evidence = dir.resolve("evidence");
+        Path json = dir.resolve("shadow.json");
+        assertThat(run(Path.of("scenarios", "shadow-noisy-baseline.yaml").toString(), "--evidence", evidence.toString(),
+                "--json", json.toString())).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("shadow-report-shadow-noisy-baseline.html  shadow report",
+                "shadow-report-shadow-noisy-baseline.json  shadow report as JSON");
+        assertThat(evidence.resolve("shadow-report-shadow-noisy-baseline.html")).isRegularFile();
+        JsonNode root = JsonMapper.shared().readTree(Files.readString(json));
+        assertThat(root.get("evidence").get("shadowReport").asString())
+                .isEqualTo(evidence.toAbsolutePath().resolve("shadow-report-shadow-noisy-baseline.html").toString());
+        assertThat(root.get("releases").get("v2").asString()).isEqualTo("ranker:5.0.0");
     }
 
     @Test

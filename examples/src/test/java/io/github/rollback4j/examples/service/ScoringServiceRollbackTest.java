@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -38,6 +39,9 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(classes = ScoringServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("regression")
+// Close the context (and its incident writers) after the class, before JUnit deletes the evidence directory:
+// a cached context kept writing incident updates into it while it was being deleted.
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class ScoringServiceRollbackTest {
 
     private static final int THREADS = 2;

@@ -12,7 +12,10 @@ import java.time.Instant;
  */
 final class ArmState {
 
+    /** Since when every evaluation has breached: wall time, a timestamp for the evidence. */
     Instant breachingSince;
+    /** The same on the monotonic clock: the sustain time is measured from it. */
+    long breachingSinceNanos;
     private Epoch epoch;
     private SequentialErrorTest errorTest;
     private Object kpiTest;

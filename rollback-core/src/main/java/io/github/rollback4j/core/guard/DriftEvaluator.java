@@ -43,17 +43,17 @@ final class DriftEvaluator {
             FieldProfile current = Evaluators.field(snapshot, arm.candidate(), arm, metric.field());
             FieldProfile baseline = fixed == null ? Evaluators.field(snapshot, arm.baseline(), arm, metric.field()) : null;
             Map<String, Long> cur = current == null ? Map.of() : current.categories();
-            long cn = cur.values().stream().mapToLong(Long::longValue).sum();
+            long cn = JensenShannon.total(cur);
             long rn = fixed != null ? fixed.present() : baseline == null ? 0
-                    : baseline.categories().values().stream().mapToLong(Long::longValue).sum();
+                    : JensenShannon.total(baseline.categories());
             evidence.samples(cn, rn);
             if (cn < spec.minSamples() || rn < spec.minSamples()) {
-                return inconclusive(evidence, cn, rn, spec, referenceName);
+                return inconclusive(evidence, cn, rn, spec, referenceName, what);
             }
             JensenShannonResult r = fixed != null ? JensenShannon.compute(fixed, new CategorySnapshot(cur, 0))
                     : JensenShannon.compute(baseline.categories(), cur);
             return decide(spec, evidence.statistic("jensen-shannon distance (base 2) vs " + referenceName, r.distance())
-                    .values(r.distance(), 0), r.distance());
+                    .values(r.distance(), 0), r.distance(), what, referenceName);
         }
         ValueSnapshot current = values(snapshot, arm.candidate(), arm, metric.field(), score);
         ValueSnapshot baseline = fixed == null ? values(snapshot, arm.baseline(), arm, metric.field(), score) : null;
@@ -61,7 +61,7 @@ final class DriftEvaluator {
         long rn = fixed != null ? fixed.present() : baseline == null ? 0 : baseline.count();
         evidence.samples(cn, rn);
         if (cn < spec.minSamples() || rn < spec.minSamples()) {
-            return inconclusive(evidence, cn, rn, spec, referenceName);
+            return inconclusive(evidence, cn, rn, spec, referenceName, what);
         }
         double value;
         if (metric.statistic() == Metric.DriftStatistic.PSI) {
@@ -74,16 +74,23 @@ final class DriftEvaluator {
             evidence.statistic("wasserstein-1 / reference sd (" + Evaluators.trim(r.referenceStandardDeviation()) + ") vs "
                     + referenceName, value);
         }
-        return decide(spec, evidence.values(value, 0), value);
+        return decide(spec, evidence.values(value, 0), value, what, referenceName);
     }
 
-    private static RawResult decide(TriggerSpec spec, Evidence.Builder evidence, double value) {
-        return new RawResult(spec.threshold().breached(value, 0) ? RawResult.State.BREACH : RawResult.State.OK, evidence.build());
+    private static RawResult decide(TriggerSpec spec, Evidence.Builder evidence, double value, String what, String reference) {
+        boolean breached = spec.threshold().breached(value, 0);
+        return new RawResult(breached ? RawResult.State.BREACH : RawResult.State.OK, evidence.note(Texts.comparison(what
+                + " against " + reference, Texts.Unit.NUMBER, value, Double.NaN, spec.threshold(), breached)
+                + " over the last " + Texts.duration(spec.window())).build());
     }
 
-    private static RawResult inconclusive(Evidence.Builder evidence, long cn, long rn, TriggerSpec spec, String reference) {
-        return new RawResult(RawResult.State.INCONCLUSIVE, evidence.note("not enough sampled values: " + cn + " on the candidate, "
-                + rn + " in " + reference + ", " + spec.minSamples() + " needed").build());
+    private static RawResult inconclusive(Evidence.Builder evidence, long cn, long rn, TriggerSpec spec, String reference,
+                                          String what) {
+        boolean candidateShort = cn < spec.minSamples();
+        return RawResult.notEnough(evidence.note(what + " of the candidate against " + reference + " (" + Texts.threshold(spec.threshold(),
+                Texts.Unit.NUMBER) + ") over the last " + Texts.duration(spec.window()) + ": not enough sampled values to decide ("
+                + cn + " on the candidate, " + rn + " in " + reference + ", " + spec.minSamples() + " needed)").build(),
+                candidateShort ? "candidate" : "baseline", candidateShort ? cn : rn, spec.minSamples(), true);
     }
 
     private static ValueSnapshot values(TelemetrySnapshot snapshot, ReleaseId release, Arm arm, String field, boolean score) {

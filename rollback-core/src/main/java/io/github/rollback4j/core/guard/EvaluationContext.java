@@ -20,20 +20,29 @@ import java.util.function.Function;
  */
 final class EvaluationContext {
 
+    /** Wall time: a timestamp for verdicts and evidence only. */
     final Instant now;
+    /** Monotonic time ({@link io.github.rollback4j.TimeSource#nanoTime()}): every duration is measured on it. */
+    final long nowNanos;
     private final Function<Duration, TelemetrySnapshot> snapshots;
     private final Map<Duration, TelemetrySnapshot> byWindow = new HashMap<>();
     final TelemetrySnapshot sinceStart;
     final Map<ReleaseId, Epoch> epochs;
     final Map<String, ReferenceProfile> references;
 
-    EvaluationContext(Instant now, Function<Duration, TelemetrySnapshot> snapshots, TelemetrySnapshot sinceStart,
+    EvaluationContext(Instant now, long nowNanos, Function<Duration, TelemetrySnapshot> snapshots, TelemetrySnapshot sinceStart,
                       Map<ReleaseId, Epoch> epochs, Map<String, ReferenceProfile> references) {
         this.now = now;
+        this.nowNanos = nowNanos;
         this.snapshots = snapshots;
         this.sinceStart = sinceStart;
         this.epochs = epochs;
         this.references = references;
+    }
+
+    /** @return how long the epoch has run, on the monotonic clock */
+    Duration sinceStartOf(Epoch epoch) {
+        return Duration.ofNanos(nowNanos - epoch.startNanos());
     }
 
     TelemetrySnapshot window(Duration window) {

@@ -82,7 +82,7 @@ final class Evaluators {
         } else if (state.lastBaseline() instanceof Distribution remembered && candidate.count() > 0) {
             // The last-known-good serves nothing now (a flip, a 100 % step): judge against its last full window.
             baseline = remembered;
-            baselineNote = "baseline: the last-known-good's last window with enough samples, up to " + state.lastBaselineAt();
+            baselineNote = "; baseline: the last-known-good's last window with enough samples, up to " + state.lastBaselineAt();
         }
         double cv = candidate.count() == 0 ? Double.NaN : candidate.quantile(q) / NANOS_PER_MILLI;
         double bv = baseline.count() == 0 ? Double.NaN : baseline.quantile(q) / NANOS_PER_MILLI;
@@ -90,18 +90,25 @@ final class Evaluators {
         double baselineTail = baseline.count() * (1 - q);
         Threshold threshold = spec.threshold();
         boolean needsBaseline = threshold.kind().relativeToBaseline();
-        String name = "latency p" + trim(q * 100) + " (ms)";
+        String what = "p" + trim(q * 100) + " latency";
         double limit = threshold.limit(bv);
-        Evidence.Builder evidence = Evidence.builder(name, threshold).values(cv, bv).limit(limit)
+        Evidence.Builder evidence = Evidence.builder("latency p" + trim(q * 100) + " (ms)", threshold).values(cv, bv).limit(limit)
                 .samples(candidate.count(), baseline.count()).statistic("ratio", cv / bv)
-                .window(snapshot.from(), snapshot.to()).note(baselineNote);
-        if (candidateTail < spec.minSamples() || (needsBaseline && baselineTail < spec.minSamples())) {
-            return new RawResult(RawResult.State.INCONCLUSIVE, evidence.note(String.format(
-                    "not enough tail samples: n·(1-q) is %.0f for the candidate and %.0f for the baseline, %d needed per arm",
-                    candidateTail, baselineTail, spec.minSamples())).build());
+                .window(snapshot.from(), snapshot.to());
+        String over = " over the last " + Texts.duration(spec.window());
+        boolean candidateShort = candidateTail < spec.minSamples();
+        if (candidateShort || (needsBaseline && baselineTail < spec.minSamples())) {
+            return RawResult.notEnough(evidence.note(String.format(java.util.Locale.ROOT,
+                    "%s of the candidate against %s%s: not enough tail samples to decide (n·(1-q) is %.0f for the candidate"
+                            + " and %.0f for the baseline, %d needed per arm)%s", what,
+                    Texts.threshold(threshold, Texts.Unit.MILLIS), over,
+                    candidateTail, baselineTail, spec.minSamples(), baselineNote)).build(),
+                    candidateShort ? "candidate" : "baseline", candidateShort ? candidateTail : baselineTail, spec.minSamples(), true);
         }
         boolean breach = threshold.breached(cv, bv);
-        return new RawResult(breach ? RawResult.State.BREACH : RawResult.State.OK, evidence.build());
+        return new RawResult(breach ? RawResult.State.BREACH : RawResult.State.OK, evidence.note(
+                Texts.comparison(what, Texts.Unit.MILLIS, cv, needsBaseline ? bv : Double.NaN, threshold, breach) + over
+                        + baselineNote).build());
     }
 
     private static Distribution latencyOf(TelemetrySnapshot snapshot, Arm arm, boolean candidate) {
@@ -127,7 +134,7 @@ final class Evaluators {
         } else if (state.lastBaseline() instanceof ReleaseTelemetry remembered && c.isPresent()) {
             // The last-known-good serves nothing now (a flip, a 100 % step): judge against its last full window.
             b = Optional.of(remembered);
-            baselineNote = "baseline: the last-known-good's last window with enough requests, up to " + state.lastBaselineAt();
+            baselineNote = "; baseline: the last-known-good's last window with enough requests, up to " + state.lastBaselineAt();
         }
         long cn = c.map(ReleaseTelemetry::requests).orElse(0L);
         long bn = b.map(ReleaseTelemetry::requests).orElse(0L);
@@ -135,12 +142,24 @@ final class Evaluators {
         double bv = bn == 0 ? Double.NaN : (double) b.map(t -> failures(t, spec.metric())).orElse(0L) / bn;
         Threshold threshold = spec.threshold();
         Evidence.Builder evidence = Evidence.builder(spec.metric().kind(), threshold).values(cv, bv).limit(threshold.limit(bv))
-                .samples(cn, bn).statistic("rate", cv).window(snapshot.from(), snapshot.to()).note(baselineNote);
-        if (cn < spec.minSamples() || (threshold.kind().relativeToBaseline() && bn < spec.minSamples())) {
-            return new RawResult(RawResult.State.INCONCLUSIVE, evidence.note("not enough requests: " + cn + " on the candidate, "
-                    + bn + " on the baseline, " + spec.minSamples() + " needed per arm").build());
+                .samples(cn, bn).statistic("rate", cv).window(snapshot.from(), snapshot.to());
+        String what = rateName(spec.metric());
+        String over = " over the last " + Texts.duration(spec.window());
+        boolean needsBaseline = threshold.kind().relativeToBaseline();
+        if (cn < spec.minSamples() || (needsBaseline && bn < spec.minSamples())) {
+            boolean candidateShort = cn < spec.minSamples();
+            return RawResult.notEnough(evidence.note(what + " of the candidate against "
+                    + Texts.threshold(threshold, Texts.Unit.PERCENT) + over + ": not enough requests to decide (" + cn + " on the candidate, " + bn + " on the baseline, "
+                    + spec.minSamples() + " needed per arm)" + baselineNote).build(),
+                    candidateShort ? "candidate" : "baseline", candidateShort ? cn : bn, spec.minSamples(), true);
         }
-        return new RawResult(threshold.breached(cv, bv) ? RawResult.State.BREACH : RawResult.State.OK, evidence.build());
+        boolean breached = threshold.breached(cv, bv);
+        return new RawResult(breached ? RawResult.State.BREACH : RawResult.State.OK, evidence.note(Texts.comparison(what,
+                Texts.Unit.PERCENT, cv, bv, threshold, breached) + over + baselineNote).build());
+    }
+
+    private static String rateName(Metric metric) {
+        return metric instanceof Metric.TimeoutRate ? "timeout rate" : "error rate";
     }
 
     /**
@@ -163,21 +182,31 @@ final class Evaluators {
                 .statistic("sequential count test (errors " + r.candidateErrors() + " vs " + r.baselineErrors() + ", share "
                         + trim(r.candidateShare()) + ")", r.logEValue())
                 .p(r.pValue()).e(r.eValue()).window(epoch.start(), ctx.now);
+        String allowed = Texts.number(1 + threshold.value()) + "× the baseline's";
+        String compared = rateName(spec.metric()) + " of the candidate " + Texts.percent(r.candidateRate()) + " against the baseline "
+                + Texts.percent(r.baselineRate()) + " since the weights last changed (" + r.candidateErrors() + " and "
+                + r.baselineErrors() + " errors)";
         if (r.rejected()) {
-            return new RawResult(RawResult.State.BREACH, evidence.note("rate ratio " + trim(r.rateRatio())
-                    + " is significantly above " + trim(1 + threshold.value()) + " at alpha " + spec.significance()).build());
+            return new RawResult(RawResult.State.BREACH, evidence.note(compared + ": the rate ratio " + Texts.number(r.rateRatio())
+                    + " is significantly above " + allowed + " (p " + Texts.number(r.pValue()) + " ≤ "
+                    + Texts.number(spec.significance()) + ")").build());
         }
         if (r.candidateRequests() < spec.minSamples() || r.baselineRequests() < spec.minSamples()) {
-            return new RawResult(RawResult.State.INCONCLUSIVE, evidence.note("not enough requests since the weights last changed: "
-                    + r.candidateRequests() + " on the candidate, " + r.baselineRequests() + " on the baseline, "
-                    + spec.minSamples() + " needed per arm").build());
+            boolean candidateShort = r.candidateRequests() < spec.minSamples();
+            return RawResult.notEnough(evidence.note(compared + ": not enough requests to decide (" + r.candidateRequests()
+                    + " on the candidate, " + r.baselineRequests() + " on the baseline, " + spec.minSamples() + " needed per arm)")
+                    .build(), candidateShort ? "candidate" : "baseline",
+                    candidateShort ? r.candidateRequests() : r.baselineRequests(), spec.minSamples(), false);
         }
-        if (!Duration.between(epoch.start(), ctx.now).minus(spec.window()).isNegative() && !Double.isNaN(r.rateRatio())
+        if (ctx.sinceStartOf(epoch).compareTo(spec.window()) >= 0 && !Double.isNaN(r.rateRatio())
                 && r.rateRatio() > 1 + threshold.value()) {
-            return new RawResult(RawResult.State.INCONCLUSIVE, evidence.note("undecided past its window of " + spec.window()
-                    + ": the candidate's rate is higher but not significantly").build());
+            return new RawResult(RawResult.State.INCONCLUSIVE, evidence.note(compared + ": undecided past its window of "
+                    + Texts.duration(spec.window()) + ": the rate ratio " + Texts.number(r.rateRatio()) + " is above " + allowed
+                    + ", but not significantly (p " + Texts.number(r.pValue()) + " > " + Texts.number(spec.significance()) + ")")
+                    .build());
         }
-        return new RawResult(RawResult.State.OK, evidence.build());
+        return new RawResult(RawResult.State.OK, evidence.note(compared + ": no significant excess over " + allowed
+                + " (p " + Texts.number(r.pValue()) + " > " + Texts.number(spec.significance()) + ")").build());
     }
 
     /** Cumulative {candidate failures, candidate requests, baseline failures, baseline requests}. */
@@ -197,7 +226,7 @@ final class Evaluators {
      */
     private static RawResult burnRate(TriggerSpec spec, Metric.BurnRate metric, Arm arm, EvaluationContext ctx, ArmState state) {
         long[] now = totals(ctx.sinceStart, arm, new Metric.ErrorRate());
-        state.history().add(ctx.now, now[0], now[1]);
+        state.history().add(ctx.nowNanos, ctx.now, now[0], now[1]);
         List<BurnRateRule> rules = new ArrayList<>();
         for (BurnWindow w : metric.windows()) {
             rules.add(new BurnRateRule(w.longWindow(), w.shortWindow(), w.factor()));
@@ -206,9 +235,9 @@ final class Evaluators {
         Map<Duration, WindowCounts> counts = new LinkedHashMap<>();
         Instant oldest = ctx.now;
         for (Duration window : guard.requiredWindows()) {
-            long[] delta = state.history().since(ctx.now.minus(window));
+            long[] delta = state.history().since(ctx.nowNanos - window.toNanos());
             counts.put(window, new WindowCounts(delta[0], delta[1]));
-            oldest = state.history().oldestWithin(ctx.now.minus(window));
+            oldest = state.history().oldestWithin(ctx.nowNanos - window.toNanos(), ctx.now.minus(window));
         }
         BurnRateResult result = guard.evaluate(counts);
         BurnRateResult.RuleResult worst = result.rules().stream()
@@ -224,11 +253,19 @@ final class Evaluators {
                 .samples(shortRequests, worst.longCounts().requests())
                 .statistic("burn rate (short window; baseline column: long window)", worst.shortBurnRate())
                 .window(oldest, ctx.now);
+        String compared = "error budget burn rate of the candidate against the SLO " + Texts.number(metric.slo())
+                + ": " + Texts.number(worst.shortBurnRate()) + " over " + Texts.duration(worst.rule().shortWindow()) + " and "
+                + Texts.number(worst.longBurnRate()) + " over " + Texts.duration(worst.rule().longWindow())
+                + ", against the factor " + Texts.number(worst.rule().factor());
         if (shortRequests < spec.minSamples()) {
-            return new RawResult(RawResult.State.INCONCLUSIVE, evidence.note("not enough requests in the short window: "
-                    + shortRequests + ", " + spec.minSamples() + " needed").build());
+            return RawResult.notEnough(evidence.note(compared + ": not enough requests in the short window to decide ("
+                    + shortRequests + ", " + spec.minSamples() + " needed)").build(), "candidate", shortRequests,
+                    spec.minSamples(), true);
         }
-        return new RawResult(result.breached() ? RawResult.State.BREACH : RawResult.State.OK, evidence.build());
+        boolean breached = result.breached();
+        return new RawResult(breached ? RawResult.State.BREACH : RawResult.State.OK, evidence.note(compared
+                + (breached ? ": both windows burn faster than the factor" : ": not both windows burn faster than the factor"))
+                .build());
     }
 
     private static double nanToZero(double value) {
@@ -254,12 +291,19 @@ final class Evaluators {
         Evidence.Builder evidence = Evidence.builder("input null rate of '" + metric.field() + "'"
                         + (reference != null ? " vs its reference profile" : ""), threshold).values(cv, bv)
                 .limit(threshold.limit(bv)).samples(cn, bn).statistic("null rate", cv).window(snapshot.from(), snapshot.to());
+        String what = "null rate of input '" + metric.field() + "'";
+        String against = reference != null ? " (baseline: its reference profile)" : "";
+        String over = " over the last " + Texts.duration(spec.window());
         if (cn < spec.minSamples() || (threshold.kind().relativeToBaseline() && bn < spec.minSamples())) {
-            return new RawResult(RawResult.State.INCONCLUSIVE, evidence.note("not enough sampled inputs: " + cn + " on the candidate, "
-                    + bn + " on the baseline, " + spec.minSamples() + " needed per arm"
-                    + (c == null && b == null ? " (is '" + metric.field() + "' in the router's input profile?)" : "")).build());
+            boolean candidateShort = cn < spec.minSamples();
+            return RawResult.notEnough(evidence.note(what + " of the candidate against "
+                    + Texts.threshold(threshold, Texts.Unit.PERCENT) + over + against + ": not enough sampled inputs to decide (" + cn + " on the candidate, " + bn
+                    + " on the baseline, " + spec.minSamples() + " needed per arm)").build(),
+                    candidateShort ? "candidate" : "baseline", candidateShort ? cn : bn, spec.minSamples(), true);
         }
-        return new RawResult(threshold.breached(cv, bv) ? RawResult.State.BREACH : RawResult.State.OK, evidence.build());
+        boolean breached = threshold.breached(cv, bv);
+        return new RawResult(breached ? RawResult.State.BREACH : RawResult.State.OK, evidence.note(Texts.comparison(what,
+                Texts.Unit.PERCENT, cv, bv, threshold, breached) + over + against).build());
     }
 
     static FieldProfile field(TelemetrySnapshot snapshot, io.github.rollback4j.ReleaseId release, Arm arm, String field) {
@@ -277,12 +321,16 @@ final class Evaluators {
         Threshold threshold = spec.threshold();
         Evidence.Builder evidence = Evidence.builder("schema violation rate", threshold).values(cv, bv).limit(threshold.limit(bv))
                 .samples(cn, bn).statistic("violation rate", cv).window(snapshot.from(), snapshot.to());
+        String what = "schema violation rate";
+        String over = " over the last " + Texts.duration(spec.window());
         if (cn < spec.minSamples()) {
-            return new RawResult(RawResult.State.INCONCLUSIVE, evidence.note("not enough sampled inputs checked against the"
-                    + " input schema: " + cn + ", " + spec.minSamples() + " needed"
-                    + (cn == 0 ? " (does the router's input profile declare a schema?)" : "")).build());
+            return RawResult.notEnough(evidence.note(what + " of the candidate against "
+                    + Texts.threshold(threshold, Texts.Unit.PERCENT) + over + ": not enough sampled inputs checked against the input schema to decide (" + cn + ", "
+                    + spec.minSamples() + " needed)").build(), "candidate", cn, spec.minSamples(), true);
         }
-        return new RawResult(threshold.breached(cv, bv) ? RawResult.State.BREACH : RawResult.State.OK, evidence.build());
+        boolean breached = threshold.breached(cv, bv);
+        return new RawResult(breached ? RawResult.State.BREACH : RawResult.State.OK, evidence.note(Texts.comparison(what,
+                Texts.Unit.PERCENT, cv, bv, threshold, breached) + over).build());
     }
 
     static String trim(double value) {

@@ -25,21 +25,33 @@ final class KpiEvaluator {
         KpiStats c = stats(snapshot, arm, true, metric.name());
         KpiStats b = stats(snapshot, arm, false, metric.name());
         Threshold threshold = spec.threshold();
-        Evidence.Builder evidence = Evidence.builder("kpi " + metric.name() + (metric.proportion() ? " (proportion)" : " (mean)"),
-                threshold).values(c.mean(), b.mean()).limit(threshold.value()).samples(c.count(), b.count())
-                .statistic("mean", c.mean()).window(snapshot.from(), snapshot.to());
+        String what = "KPI " + metric.name() + (metric.proportion() ? " (proportion)" : " (mean)");
+        Evidence.Builder evidence = Evidence.builder(what, threshold).values(c.mean(), b.mean()).limit(threshold.value())
+                .samples(c.count(), b.count()).statistic("mean", c.mean()).window(snapshot.from(), snapshot.to());
+        Texts.Unit unit = metric.proportion() ? Texts.Unit.PERCENT : Texts.Unit.NUMBER;
+        String over = " over the last " + Texts.duration(spec.window());
         if (c.count() < spec.minSamples()) {
-            return new RawResult(RawResult.State.INCONCLUSIVE, evidence.note("not enough KPI observations: " + c.count()
-                    + " on the candidate, " + spec.minSamples() + " needed").build());
+            return RawResult.notEnough(evidence.note(what + " of the candidate against the floor " + Texts.value(threshold.value(),
+                    unit) + over + ": not enough KPI observations to decide (" + c.count() + " on the candidate, "
+                    + spec.minSamples() + " needed)").build(), "candidate", c.count(), spec.minSamples(), true);
         }
-        return new RawResult(threshold.breached(c.mean(), b.mean()) ? RawResult.State.BREACH : RawResult.State.OK, evidence.build());
+        boolean breached = threshold.breached(c.mean(), b.mean());
+        return new RawResult(breached ? RawResult.State.BREACH : RawResult.State.OK, evidence.note(
+                Texts.comparison(what, unit, c.mean(), b.mean(), threshold, breached) + over).build());
     }
 
     /**
-     * The always-valid sequential test of a drop against the baseline over everything reported since
-     * the candidate's epoch began (its weights last changed). Looking every second does not inflate
-     * the false-rollback rate above the trigger's significance. A test still undecided after the
-     * trigger's window with the candidate below the baseline reports itself inconclusive.
+     * The always-valid sequential test of a drop against the baseline over everything reported since the
+     * candidate's epoch began (its weights last changed). Looking every second does not inflate the
+     * false-rollback rate above the trigger's significance. The decision uses the confidence sequence and the
+     * declared minimum effect {@code d} (the threshold; for a threshold of 0, the planned effect):
+     * <ul>
+     *   <li>breach: "no drop" is rejected and the estimated drop is at least the threshold;</li>
+     *   <li>healthy: the sequence excludes a drop of {@code d} (its lower end lies above {@code −d});</li>
+     *   <li>inconclusive otherwise: a significant drop below the threshold that the sequence cannot yet tell
+     *   from one of {@code d}, or no significant drop while a drop of {@code d} is not excluded yet. The
+     *   trigger's window (its decision horizon) only words the note: undecided so far, or past the window.</li>
+     * </ul>
      */
     static RawResult sequential(TriggerSpec spec, Metric.Kpi metric, Arm arm, EvaluationContext ctx, ArmState state) {
         Epoch epoch = ctx.epochs.get(arm.candidate());
@@ -48,15 +60,10 @@ final class KpiEvaluator {
         // mixture tuned for a drop of the threshold's size) and the estimated drop is at least the threshold.
         boolean relative = threshold.kind() == Threshold.Kind.DROP;
         EffectThreshold noDrop = relative ? EffectThreshold.relative(0.0) : EffectThreshold.absolute(0.0);
-        double planned = threshold.value() > 0 ? threshold.value() : (relative ? 0.02 : Double.NaN);
-        SequentialKpiTest test = state.kpiTest(() -> {
-            KpiTestConfig.Builder config = KpiTestConfig.builder(metric.proportion() ? KpiKind.PROPORTION : KpiKind.MEAN, noDrop)
-                    .alpha(spec.significance()).minSamplesPerArm(Math.min(spec.minSamples(), 1_000_000L));
-            if (!Double.isNaN(planned)) {
-                config.plannedEffect(planned);
-            }
-            return new SequentialKpiTest(config.build());
-        });
+        double planned = plannedEffect(threshold);
+        SequentialKpiTest test = state.kpiTest(() -> new SequentialKpiTest(KpiTestConfig.builder(metric.proportion()
+                        ? KpiKind.PROPORTION : KpiKind.MEAN, noDrop).alpha(spec.significance())
+                .minSamplesPerArm(Math.min(spec.minSamples(), 1_000_000L)).plannedEffect(planned).build()));
         if (state.epochChanged(epoch)) {
             test.restart();
         }
@@ -69,37 +76,69 @@ final class KpiEvaluator {
             b = stats(epoch.origin(), arm, false, metric.name());
         }
         KpiTestResult r = test.look(c, b);
-        Evidence.Builder evidence = Evidence.builder("kpi " + metric.name() + (metric.proportion() ? " (proportion)" : " (mean)"),
-                threshold).values(r.candidateMean(), r.baselineMean()).limit(threshold.limit(r.baselineMean()))
-                .samples(r.candidateCount(), r.baselineCount())
-                .statistic("normal-mixture SPRT z (effect " + Evaluators.trim(threshold.kind() == Threshold.Kind.DROP
-                        ? r.estimatedRelativeEffect() : r.estimatedEffect()) + ", bound " + Evaluators.trim(r.effectBound()) + ")",
-                        r.statistic())
-                .p(r.pValue()).e(r.likelihoodRatio()).window(epoch.start(), ctx.now);
-        if (before) {
-            evidence.note("baseline: the last-known-good's KPI before the weights changed (it has no traffic now)");
-        }
+        String what = "KPI " + metric.name() + (metric.proportion() ? " (proportion)" : " (mean)");
         double drop = relative ? -r.estimatedRelativeEffect() : -r.estimatedEffect();
+        double margin = threshold.value() > 0 ? threshold.value() : planned;
+        double lowest = -r.effectLowerBound(); // the largest drop the confidence sequence still allows
+        Evidence.Builder evidence = Evidence.builder(what, threshold).values(r.candidateMean(), r.baselineMean())
+                .limit(threshold.limit(r.baselineMean())).samples(r.candidateCount(), r.baselineCount())
+                .statistic("normal-mixture SPRT z (drop " + Texts.effect(drop, relative) + ", confidence sequence "
+                        + Texts.effect(-r.effectLowerBound(), relative) + " ≥ drop ≥ " + Texts.effect(-r.effectBound(), relative)
+                        + ")", r.statistic())
+                .p(r.pValue()).e(r.likelihoodRatio()).window(epoch.start(), ctx.now);
+        String baseline = before ? " (baseline: the last-known-good's KPI before the weights changed; it has no traffic now)" : "";
+        String compared = what + " of the candidate " + Texts.number(r.candidateMean()) + " against the baseline "
+                + Texts.number(r.baselineMean()) + baseline;
         if (r.rejected() && drop >= threshold.value()) {
-            return new RawResult(RawResult.State.BREACH, evidence.note("significant drop (p " + Evaluators.trim(r.pValue())
-                    + " <= " + spec.significance() + ") of " + Evaluators.trim(drop) + ", at least the threshold "
-                    + Evaluators.trim(threshold.value())).build());
+            return new RawResult(RawResult.State.BREACH, evidence.note(compared + ": a significant drop (p "
+                    + Texts.number(r.pValue()) + " ≤ " + Texts.number(spec.significance()) + ") of " + Texts.effect(drop, relative)
+                    + ", at least the threshold " + Texts.effect(threshold.value(), relative)).build());
         }
-        if (!r.evaluated() || r.candidateCount() < spec.minSamples() || r.baselineCount() < spec.minSamples()) {
-            return new RawResult(RawResult.State.INCONCLUSIVE, evidence.note("not enough KPI observations since the weights last"
-                    + " changed: " + r.candidateCount() + " on the candidate, " + r.baselineCount() + " on the baseline, "
-                    + spec.minSamples() + " needed per arm").build());
+        long needed = spec.minSamples();
+        if (!r.evaluated() || r.candidateCount() < needed || r.baselineCount() < needed) {
+            boolean candidateShort = r.candidateCount() < needed;
+            return RawResult.notEnough(evidence.note(compared + ": not enough KPI observations since the weights last"
+                            + " changed to decide (" + r.candidateCount() + " on the candidate, " + r.baselineCount()
+                            + " on the baseline, " + needed + " needed per arm)").build(),
+                    candidateShort ? "candidate" : "baseline", candidateShort ? r.candidateCount() : r.baselineCount(),
+                    needed, false);
         }
-        boolean pastWindow = !java.time.Duration.between(epoch.start(), ctx.now).minus(spec.window()).isNegative();
-        if (pastWindow && r.candidateMean() < r.baselineMean()) {
-            return new RawResult(RawResult.State.INCONCLUSIVE, evidence.note("undecided past its window of " + spec.window()
-                    + ": the candidate is lower, but not significantly beyond the threshold").build());
+        if (r.excludesDrop(margin)) {
+            return new RawResult(RawResult.State.OK, evidence.note(compared + ": the confidence sequence excludes a drop of "
+                    + Texts.effect(margin, relative) + " (the drop is at most " + Texts.effect(lowest, relative)
+                    + " with confidence " + Texts.percent(1 - spec.significance()) + ")"
+                    + (threshold.value() > 0 ? "" : ", the planned effect of a zero threshold")).build());
         }
-        return new RawResult(RawResult.State.OK, evidence.build());
+        if (r.rejected()) {
+            return new RawResult(RawResult.State.INCONCLUSIVE, evidence.note(compared + ": a significant drop of "
+                    + Texts.effect(drop, relative) + ", below the threshold " + Texts.effect(threshold.value(), relative)
+                    + ", but a drop of " + Texts.effect(margin, relative) + " is not excluded (the drop may be up to "
+                    + Texts.effect(lowest, relative) + ")").build());
+        }
+        // Undecided: neither a drop of the threshold nor its absence is shown yet. Inconclusive before the window
+        // too: "no significant drop so far" is not evidence of health, and a bake shorter than the window would
+        // otherwise pass a step on it.
+        boolean pastWindow = ctx.sinceStartOf(epoch).compareTo(spec.window()) >= 0;
+        return new RawResult(RawResult.State.INCONCLUSIVE, evidence.note(compared + ": undecided "
+                + (pastWindow ? "past its window of " : "so far, within its window of ") + Texts.duration(spec.window())
+                + ": no significant drop (p " + Texts.number(r.pValue()) + " > " + Texts.number(spec.significance())
+                + "), but a drop of " + Texts.effect(margin, relative) + " is not excluded yet (the drop may be up to "
+                + Texts.effect(lowest, relative) + ")").build());
+    }
+
+    /**
+     * The mixture's planned effect: the threshold, or for a zero threshold 2 % (a relative drop); an absolute
+     * drop of 0 has no scale, and the engine refuses it when built.
+     */
+    static double plannedEffect(Threshold threshold) {
+        if (threshold.value() > 0) {
+            return threshold.value();
+        }
+        return threshold.kind() == Threshold.Kind.DROP ? 0.02 : Double.NaN;
     }
 
     static KpiStats stats(TelemetrySnapshot snapshot, Arm arm, boolean candidate, String kpi) {
         return EvaluationContext.of(snapshot, candidate ? arm.candidate() : arm.baseline(), arm.segment())
-                .map(t -> t.kpi(kpi)).orElse(new KpiStats(kpi, 0, 0, 0));
+                .map(t -> t.kpi(kpi)).orElse(KpiStats.empty(kpi));
     }
 }

@@ -73,16 +73,49 @@ public final class ReleaseCheck {
      * @param router the router whose telemetry is read
      * @param release the release checked
      * @param segment a request segment, or {@code null} for all of the release's traffic
-     * @param now the evaluation time, recorded in the verdict
+     * @param now the evaluation time, recorded in the verdict; also the clock of burn-rate windows, so use
+     *            {@link #evaluate(ModelRouter, ReleaseId, Segment, Instant, long)} where a monotonic time is at hand
      * @return the verdict; its candidate and baseline are both {@code release}
      */
-    public synchronized Verdict evaluate(ModelRouter<?, ?> router, ReleaseId release, Segment segment, Instant now) {
+    public Verdict evaluate(ModelRouter<?, ?> router, ReleaseId release, Segment segment, Instant now) {
+        Objects.requireNonNull(now, "ReleaseCheck.evaluate: now must not be null");
+        return evaluate(router, release, segment, now, Math.multiplyExact(now.toEpochMilli(), 1_000_000L));
+    }
+
+    /**
+     * Evaluates the check now.
+     *
+     * @param router the router whose telemetry is read
+     * @param release the release checked
+     * @param segment a request segment, or {@code null} for all of the release's traffic
+     * @param now the evaluation time (wall), recorded in the verdict
+     * @param nowNanos the same moment on the monotonic clock ({@link io.github.rollback4j.TimeSource#nanoTime()}):
+     *                 burn-rate windows are measured on it
+     * @return the verdict; its candidate and baseline are both {@code release}
+     */
+    public Verdict evaluate(ModelRouter<?, ?> router, ReleaseId release, Segment segment, Instant now, long nowNanos) {
         Objects.requireNonNull(router, "ReleaseCheck.evaluate: router must not be null");
+        return evaluate(router.telemetry(), release, segment, now, nowNanos);
+    }
+
+    /**
+     * Evaluates the check now on the given telemetry (a fleet's merged telemetry, for a fleet-wide verification).
+     *
+     * @param telemetry the telemetry read
+     * @param release the release checked
+     * @param segment a request segment, or {@code null} for all of the release's traffic
+     * @param now the evaluation time (wall), recorded in the verdict
+     * @param nowNanos the same moment on the monotonic clock: burn-rate windows are measured on it
+     * @return the verdict; its candidate and baseline are both {@code release}
+     */
+    public synchronized Verdict evaluate(io.github.rollback4j.telemetry.RouterTelemetry telemetry, ReleaseId release,
+                                         Segment segment, Instant now, long nowNanos) {
+        Objects.requireNonNull(telemetry, "ReleaseCheck.evaluate: telemetry must not be null");
         Objects.requireNonNull(release, "ReleaseCheck.evaluate: release must not be null");
-        Duration retention = router.telemetry().retention();
-        EvaluationContext ctx = new EvaluationContext(now,
-                window -> router.telemetry().snapshot(window.compareTo(retention) > 0 ? retention : window),
-                router.telemetry().sinceStart(), Map.of(), Map.of());
+        Duration retention = telemetry.retention();
+        EvaluationContext ctx = new EvaluationContext(now, nowNanos,
+                window -> telemetry.snapshot(window.compareTo(retention) > 0 ? retention : window),
+                telemetry.sinceStart(), Map.of(), Map.of());
         RawResult raw;
         try {
             raw = Evaluators.evaluate(spec, new Arm(release, release, segment), ctx, state);
@@ -99,6 +132,9 @@ public final class ReleaseCheck {
                 case DRY_RUN -> VerdictLevel.DRY_RUN_BREACH;
             };
         };
-        return new Verdict(spec.name(), release, release, segment, level, spec.severity(), now, raw.evidence());
+        // The evaluators speak of "the candidate"; a check judges one release on its own.
+        Evidence evidence = raw.evidence().withNote(raw.evidence().note().replace("of the candidate", "of release " + release)
+                .replace("on the candidate", "on release " + release));
+        return new Verdict(spec.name(), release, release, segment, level, spec.severity(), now, evidence);
     }
 }

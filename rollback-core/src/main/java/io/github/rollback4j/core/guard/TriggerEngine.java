@@ -1,6 +1,8 @@
 package io.github.rollback4j.core.guard;
 
 import io.github.rollback4j.core.internal.Ticks;
+import io.github.rollback4j.core.fleet.FleetTelemetry;
+import io.github.rollback4j.telemetry.RouterTelemetry;
 import io.github.rollback4j.Cause;
 import io.github.rollback4j.ModelRouter;
 import io.github.rollback4j.ReleaseId;
@@ -72,6 +74,8 @@ public final class TriggerEngine implements AutoCloseable {
     public static final int DEFAULT_HISTORY = 10_000;
 
     private final ModelRouter<?, ?> router;
+    /** Where verdicts read their data: the router's own telemetry, or its fleet's ({@link Builder#telemetry}). */
+    private final RouterTelemetry telemetry;
     private final List<TriggerSpec> triggers;
     private final TimeSource time;
     private final Duration interval;
@@ -81,13 +85,20 @@ public final class TriggerEngine implements AutoCloseable {
     private final Map<String, ArmState> states = new HashMap<>();
     private final Map<ReleaseId, Epoch> epochs = new HashMap<>();
     private final Map<String, Verdict> latest = new LinkedHashMap<>();
+    /** When each latest verdict's evaluation ran, on the monotonic clock, by the same key. */
+    private final Map<String, Long> latestNanos = new HashMap<>();
     private final ArrayDeque<Verdict> history = new ArrayDeque<>();
     private final List<Verdict> pendingApprovals = new ArrayList<>();
+    /** Triggers short of samples at the latest evaluation, by trigger, candidate and segment. */
+    private final Map<String, SampleShortfall> shortfalls = new LinkedHashMap<>();
+    /** Starved triggers a rollout reported (they cannot reach their samples within the step's bake), same key. */
+    private final Map<String, String> starved = new LinkedHashMap<>();
     private final CopyOnWriteArrayList<Consumer<? super Verdict>> listeners = new CopyOnWriteArrayList<>();
     private ScheduledFuture<?> schedule;
 
     private TriggerEngine(Builder b) {
         this.router = b.router;
+        this.telemetry = b.telemetry != null ? b.telemetry : b.router.telemetry();
         this.triggers = List.copyOf(b.triggers);
         this.time = b.time;
         this.interval = b.interval;
@@ -101,6 +112,11 @@ public final class TriggerEngine implements AutoCloseable {
      */
     public static Builder builder(ModelRouter<?, ?> router) {
         return new Builder(router);
+    }
+
+    /** @return where verdicts read their data: the router's own telemetry or its fleet's */
+    public RouterTelemetry telemetry() {
+        return telemetry;
     }
 
     /** @return the triggers, in declaration order */
@@ -117,25 +133,29 @@ public final class TriggerEngine implements AutoCloseable {
         evaluating.lock();
         try {
             Instant now = time.now();
+            long nowNanos = time.nanoTime();
             RolloutState state = router.state();
             ReleaseId baseline = state.lastKnownGood();
             Map<ReleaseId, Map<String, Integer>> candidates = candidates(state);
-            TelemetrySnapshot sinceStart = router.telemetry().sinceStart();
-            updateEpochs(candidates, now, sinceStart);
-            Duration retention = router.telemetry().retention();
-            EvaluationContext ctx = new EvaluationContext(now,
-                    window -> router.telemetry().snapshot(window.compareTo(retention) > 0 ? retention : window),
+            TelemetrySnapshot sinceStart = telemetry.sinceStart();
+            shortfalls.clear();
+            updateEpochs(candidates, now, nowNanos, sinceStart);
+            Duration retention = telemetry.retention();
+            EvaluationContext ctx = new EvaluationContext(now, nowNanos,
+                    window -> telemetry.snapshot(window.compareTo(retention) > 0 ? retention : window),
                     sinceStart, epochs, references);
             List<Verdict> verdicts = new ArrayList<>();
+            String sources = telemetry instanceof FleetTelemetry fleet ? fleet.describeSources() : null;
             for (ReleaseId candidate : candidates.keySet()) {
                 for (TriggerSpec trigger : triggers) {
                     for (Segment segment : segmentsOf(trigger, candidate, candidates.get(candidate), ctx)) {
-                        verdicts.add(judge(trigger, new Arm(candidate, baseline, segment), ctx));
+                        Verdict verdict = judge(trigger, new Arm(candidate, baseline, segment), ctx);
+                        verdicts.add(sources == null ? verdict : withSources(verdict, sources));
                     }
                 }
             }
             for (Verdict verdict : verdicts) {
-                keep(verdict);
+                keep(verdict, nowNanos);
                 publish(verdict);
             }
             act(verdicts);
@@ -158,12 +178,15 @@ public final class TriggerEngine implements AutoCloseable {
         return candidates;
     }
 
-    private void updateEpochs(Map<ReleaseId, Map<String, Integer>> candidates, Instant now, TelemetrySnapshot sinceStart) {
+    private void updateEpochs(Map<ReleaseId, Map<String, Integer>> candidates, Instant now, long nowNanos,
+                              TelemetrySnapshot sinceStart) {
         epochs.keySet().retainAll(candidates.keySet());
         candidates.forEach((candidate, weights) -> {
             Epoch epoch = epochs.get(candidate);
             if (epoch == null || !epoch.weights().equals(weights)) {
-                epochs.put(candidate, new Epoch(now, Map.copyOf(weights), sinceStart));
+                epochs.put(candidate, new Epoch(now, nowNanos, Map.copyOf(weights), sinceStart));
+                String prefix = "|" + candidate.value() + "|";
+                starved.keySet().removeIf(k -> k.contains(prefix));
             }
         });
     }
@@ -191,34 +214,121 @@ public final class TriggerEngine implements AutoCloseable {
         try {
             raw = Evaluators.evaluate(trigger, arm, ctx, state);
         } catch (RuntimeException e) {
-            LOG.error("trigger '{}' could not be evaluated for {}: {}", trigger.name(), arm.candidate(), e.toString(), e);
+            LOG.error("trigger '{}' could not be evaluated for {}: {}", trigger.name(), router.releaseNameAndId(arm.candidate()),
+                    e.toString(), e);
             raw = new RawResult(RawResult.State.INCONCLUSIVE, Evidence.builder(trigger.metric().kind(), trigger.threshold())
-                    .note("evaluation failed: " + e).build());
+                    .note(trigger.metric().kind() + " could not be evaluated, so nothing was compared: " + e).build());
         }
         Evidence evidence = raw.evidence();
         VerdictLevel level;
         if (raw.state() == RawResult.State.BREACH) {
             if (state.breachingSince == null) {
                 state.breachingSince = ctx.now;
+                state.breachingSinceNanos = ctx.nowNanos;
             }
             evidence = evidence.withBreachingSince(state.breachingSince);
-            Duration held = Duration.between(state.breachingSince, ctx.now);
+            // Sustain ("for 5 minutes") on the monotonic clock: a wall-clock step neither delays nor skips it.
+            Duration held = Duration.ofNanos(ctx.nowNanos - state.breachingSinceNanos);
             if (held.compareTo(trigger.sustain()) >= 0) {
                 level = switch (trigger.severity()) {
                     case SEVERE -> VerdictLevel.SEVERE_BREACH;
                     case MILD -> VerdictLevel.MILD_BREACH;
                     case DRY_RUN -> VerdictLevel.DRY_RUN_BREACH;
                 };
+                String sustained = trigger.sustain().isZero() ? "" : ", for " + Texts.duration(held) + " (it must hold "
+                        + Texts.duration(trigger.sustain()) + ")";
+                evidence = evidence.withNote(evidence.note() + sustained + "; " + consequence(trigger.severity()));
             } else {
                 level = VerdictLevel.INCONCLUSIVE;
-                evidence = evidence.withNote(join(evidence.note(), "breaching for " + held.toSeconds() + " s of the "
-                        + trigger.sustain().toSeconds() + " s it must hold"));
+                evidence = evidence.withNote(join(evidence.note(), "breaching for " + Texts.duration(held) + " of the "
+                        + Texts.duration(trigger.sustain()) + " it must hold before it counts"));
             }
         } else {
             state.breachingSince = null;
             level = raw.state() == RawResult.State.OK ? VerdictLevel.HEALTHY : VerdictLevel.INCONCLUSIVE;
         }
-        return new Verdict(trigger.name(), arm.candidate(), arm.baseline(), arm.segment(), level, trigger.severity(), ctx.now, evidence);
+        Verdict verdict = new Verdict(trigger.name(), arm.candidate(), arm.baseline(), arm.segment(), level, trigger.severity(),
+                ctx.now, evidence);
+        noteShortfall(trigger, arm, ctx, raw.shortfall(), verdict);
+        return verdict;
+    }
+
+    /** Keeps the trigger's shortfall with the rate its arm collects samples at, or forgets it when there is none. */
+    private void noteShortfall(TriggerSpec trigger, Arm arm, EvaluationContext ctx, RawResult.Shortfall shortfall, Verdict verdict) {
+        String key = key(trigger.name(), arm);
+        Epoch epoch = ctx.epochs.get(arm.candidate());
+        long elapsedNanos = epoch == null ? 0 : ctx.nowNanos - epoch.startNanos();
+        if (shortfall == null || elapsedNanos <= 0) {
+            shortfalls.remove(key);
+            return;
+        }
+        boolean windowed = shortfall.windowed();
+        long spanNanos = windowed ? Math.min(elapsedNanos, trigger.window().toNanos()) : elapsedNanos;
+        double rate = shortfall.samples() / (spanNanos / 1e9);
+        Duration timeNeeded = null;
+        if (rate > 0 && (!windowed || rate * trigger.window().toNanos() / 1e9 >= shortfall.needed())) {
+            double seconds = shortfall.needed() / rate;
+            timeNeeded = seconds > 1e9 ? null : Duration.ofNanos((long) (seconds * 1e9));
+        }
+        shortfalls.put(key, new SampleShortfall(trigger.name(), arm.candidate(), arm.segment(), shortfall.arm(),
+                shortfall.samples(), shortfall.needed(), rate, Duration.ofNanos(elapsedNanos), timeNeeded,
+                windowed ? trigger.window() : null, verdict.time()));
+    }
+
+    /**
+     * @return the triggers short of samples at the latest evaluation, with the rates their arms collect samples at
+     */
+    public List<SampleShortfall> shortfalls() {
+        evaluating.lock();
+        try {
+            return List.copyOf(shortfalls.values());
+        } finally {
+            evaluating.unlock();
+        }
+    }
+
+    /**
+     * Records that a rollout found a trigger starved: it cannot reach its minimum samples within the step's bake
+     * at the observed rate. Kept until the candidate's weights change; a runbook's self-check reports it.
+     *
+     * @param shortfall the trigger's shortfall
+     * @param finding the finding in words, with the numbers
+     */
+    public void reportStarved(SampleShortfall shortfall, String finding) {
+        Objects.requireNonNull(shortfall, "reportStarved: shortfall must not be null");
+        Objects.requireNonNull(finding, "reportStarved: finding must not be null");
+        evaluating.lock();
+        try {
+            starved.put(shortfall.trigger() + "|" + shortfall.candidate().value() + "|"
+                    + (shortfall.segment() == null ? "*" : shortfall.segment().name()), finding);
+        } finally {
+            evaluating.unlock();
+        }
+    }
+
+    /** @return the starved triggers the rollouts reported for the candidates' current weights, in words */
+    public List<String> starvedTriggers() {
+        evaluating.lock();
+        try {
+            return List.copyOf(starved.values());
+        } finally {
+            evaluating.unlock();
+        }
+    }
+
+    /** Why a sustained breach is the level it is: what its severity does. */
+    private static String consequence(Severity severity) {
+        return switch (severity) {
+            case SEVERE -> "severe: rolls back";
+            case MILD -> "mild: pauses for approval";
+            case DRY_RUN -> "dry run: reported only";
+        };
+    }
+
+    /** A fleet's verdict says whose data it read: how many replicas, which are stale and how old. */
+    private static Verdict withSources(Verdict v, String sources) {
+        return new Verdict(v.trigger(), v.candidate(), v.baseline(), v.segment(), v.level(), v.severity(), v.time(),
+                v.evidence().withNote(join(v.evidence().note(), sources)));
     }
 
     private static String join(String a, String b) {
@@ -229,9 +339,11 @@ public final class TriggerEngine implements AutoCloseable {
         return trigger + "|" + arm.candidate().value() + "|" + (arm.segment() == null ? "*" : arm.segment().name());
     }
 
-    private void keep(Verdict verdict) {
-        latest.put(verdict.trigger() + "|" + verdict.candidate().value() + "|"
-                + (verdict.segment() == null ? "*" : verdict.segment().name()), verdict);
+    private void keep(Verdict verdict, long nanos) {
+        String key = verdict.trigger() + "|" + verdict.candidate().value() + "|"
+                + (verdict.segment() == null ? "*" : verdict.segment().name());
+        latest.put(key, verdict);
+        latestNanos.put(key, nanos);
         history.addLast(verdict);
         while (history.size() > historyCapacity) {
             history.removeFirst();
@@ -250,15 +362,16 @@ public final class TriggerEngine implements AutoCloseable {
             boolean segmentOnly = verdict.segment() != null && !byName.get(verdict.trigger()).global();
             if (verdict.level() == VerdictLevel.SEVERE_BREACH
                     && stillServing(verdict.candidate(), segmentOnly ? verdict.segment() : null)) {
-                Cause cause = Cause.trigger(verdict.trigger(), Severity.SEVERE.name(), verdict.summary());
+                Cause cause = Cause.trigger(verdict.trigger(), Severity.SEVERE.name(), summary(verdict));
                 try {
                     if (segmentOnly) {
                         router.rollbackSegment(verdict.segment(), cause);
                     } else {
                         router.rollbackToLastKnownGood(cause);
                     }
-                    LOG.warn("router '{}': rolled back {} on trigger {}", router.name(),
-                            segmentOnly ? "segment " + verdict.segment() : "every segment", verdict.summary());
+                    // The router logged the one WARN line of this rollback; this is its detail.
+                    LOG.info("router '{}': rolled back {} on trigger {}", router.name(),
+                            segmentOnly ? "segment " + verdict.segment() : "every segment", summary(verdict));
                 } catch (RollbackRefusedException e) {
                     LOG.error("router '{}': trigger '{}' asked for a rollback that was refused: {}", router.name(),
                             verdict.trigger(), e.getMessage());
@@ -269,9 +382,14 @@ public final class TriggerEngine implements AutoCloseable {
                 // One pending approval per trigger, candidate and segment: a per-segment trigger's mild breach in
                 // one segment must not hide another segment's.
                 pendingApprovals.add(verdict);
-                LOG.warn("router '{}': rollout paused for approval: {}", router.name(), verdict.summary());
+                LOG.warn("router '{}': rollout paused for approval: {}", router.name(), summary(verdict));
             }
         }
+    }
+
+    /** The verdict's one line, naming the candidate by its display name and id. */
+    private String summary(Verdict verdict) {
+        return verdict.summary(router.releaseNameAndId(verdict.candidate()));
     }
 
     /** Whether the candidate still has weight in the segment (or anywhere, for {@code null}). */
@@ -304,7 +422,7 @@ public final class TriggerEngine implements AutoCloseable {
     public List<ReferenceProfile> captureReferences(Duration window) {
         evaluating.lock();
         try {
-            TelemetrySnapshot snapshot = router.telemetry().snapshot(window);
+            TelemetrySnapshot snapshot = telemetry.snapshot(window);
             List<ReferenceProfile> captured = new ArrayList<>();
             snapshot.total(router.state().lastKnownGood()).ifPresent(lkg -> {
                 long at = snapshot.to().toEpochMilli();
@@ -348,6 +466,29 @@ public final class TriggerEngine implements AutoCloseable {
         evaluating.lock();
         try {
             return List.copyOf(latest.values());
+        } finally {
+            evaluating.unlock();
+        }
+    }
+
+    /**
+     * The latest verdicts of evaluations that ran at or after a moment of the monotonic clock, e.g. since a
+     * rollout step began. Measured on {@link TimeSource#nanoTime()}, not on the verdicts' wall-time stamps, so a
+     * step of the wall clock neither hides fresh verdicts nor passes off old ones as fresh.
+     *
+     * @param nanoTime a value of this engine's {@link TimeSource#nanoTime()}
+     * @return the latest verdict per trigger, candidate and segment whose evaluation ran at or after it
+     */
+    public List<Verdict> latestSince(long nanoTime) {
+        evaluating.lock();
+        try {
+            List<Verdict> fresh = new ArrayList<>();
+            latest.forEach((key, verdict) -> {
+                if (latestNanos.get(key) - nanoTime >= 0) {
+                    fresh.add(verdict);
+                }
+            });
+            return fresh;
         } finally {
             evaluating.unlock();
         }
@@ -419,7 +560,7 @@ public final class TriggerEngine implements AutoCloseable {
                     .filter(v -> segment == null || v.segment() == null || v.segment().equals(segment)).toList();
             pendingApprovals.removeAll(approved);
             router.audit("approved", cause, approved.isEmpty() ? "nothing was pending"
-                    : approved.stream().map(Verdict::summary).collect(java.util.stream.Collectors.joining("; ")));
+                    : approved.stream().map(this::summary).collect(java.util.stream.Collectors.joining("; ")));
             LOG.info("router '{}': {} approved {} pending breach(es): {}", router.name(), cause.actor(), approved.size(), cause.reason());
             return approved;
         } finally {
@@ -452,6 +593,7 @@ public final class TriggerEngine implements AutoCloseable {
     /** Builds a {@link TriggerEngine}; not thread-safe. */
     public static final class Builder {
         private final ModelRouter<?, ?> router;
+        private RouterTelemetry telemetry;
         private final List<TriggerSpec> triggers = new ArrayList<>();
         private TimeSource time = TimeSource.system();
         private Duration interval = DEFAULT_INTERVAL;
@@ -477,6 +619,20 @@ public final class TriggerEngine implements AutoCloseable {
          */
         public Builder trigger(TriggerSpec spec) {
             triggers.add(Objects.requireNonNull(spec, "TriggerEngine.trigger must not be null"));
+            return this;
+        }
+
+        /**
+         * Where verdicts read their data; default the router's own {@link ModelRouter#telemetry()}. In
+         * fleet mode the leader's engine reads its fleet's merged telemetry
+         * ({@code FleetMember.telemetry()}), and every verdict's evidence then says how many replicas'
+         * data it read and which were stale.
+         *
+         * @param source the telemetry
+         * @return this builder
+         */
+        public Builder telemetry(RouterTelemetry source) {
+            this.telemetry = Objects.requireNonNull(source, "TriggerEngine.telemetry must not be null");
             return this;
         }
 
@@ -537,7 +693,9 @@ public final class TriggerEngine implements AutoCloseable {
 
         /**
          * @return the engine
-         * @throws IllegalArgumentException when no trigger is given, or two share a name
+         * @throws IllegalArgumentException when no trigger is given, two share a name, an input-quality trigger
+         *         reads what the router does not profile (a field outside its input profile, a schema it does not
+         *         declare, scores it does not extract), or a KPI {@code dropBy} of 0 is tested sequentially
          */
         public TriggerEngine build() {
             if (triggers.isEmpty()) {
@@ -549,7 +707,52 @@ public final class TriggerEngine implements AutoCloseable {
                     throw new IllegalArgumentException("TriggerEngine: trigger name '" + t.name() + "' is used twice; names must be unique");
                 }
             }
+            io.github.rollback4j.core.internal.ProfiledInputs.of(router.telemetry()).ifPresent(this::checkProfiled);
+            for (TriggerSpec t : triggers) {
+                if (t.metric() instanceof io.github.rollback4j.trigger.Metric.Kpi && t.sequential()
+                        && t.threshold().kind() == io.github.rollback4j.trigger.Threshold.Kind.DROP_BY
+                        && t.threshold().value() == 0) {
+                    throw new IllegalArgumentException("TriggerEngine: trigger '" + t.name() + "' tests a KPI dropBy of 0: an"
+                            + " absolute drop has no natural scale, so set dropBy to the smallest drop that matters, in the"
+                            + " KPI's units (e.g. 0.002), or use drop (a fraction of the baseline)");
+                }
+            }
             return new TriggerEngine(this);
+        }
+
+        /**
+         * An input-quality trigger on something the router does not profile would stay inconclusive for ever and hold
+         * every rollout it guards: a configuration error, refused here.
+         */
+        private void checkProfiled(io.github.rollback4j.core.internal.ProfiledInputs profiled) {
+            String fields = profiled.fields().isEmpty()
+                    ? "the router has no input profile; declare one with ModelRouters.builder(..).inputProfile(..)"
+                    : "the router profiles " + profiled.fields();
+            for (TriggerSpec t : triggers) {
+                String field = null;
+                if (t.metric() instanceof io.github.rollback4j.trigger.Metric.InputNullRate nulls) {
+                    field = nulls.field();
+                } else if (t.metric() instanceof io.github.rollback4j.trigger.Metric.Drift drift) {
+                    if (io.github.rollback4j.trigger.Metric.Drift.SCORE.equals(drift.field())) {
+                        if (!profiled.scores()) {
+                            throw new IllegalArgumentException("TriggerEngine: trigger '" + t.name() + "' watches the drift of"
+                                    + " the prediction score, but router '" + router.name() + "' extracts no score; set"
+                                    + " ModelRouters.builder(..).scoreExtractor(..) or remove the trigger");
+                        }
+                        continue;
+                    }
+                    field = drift.field();
+                } else if (t.metric() instanceof io.github.rollback4j.trigger.Metric.SchemaViolationRate && !profiled.schema()) {
+                    throw new IllegalArgumentException("TriggerEngine: trigger '" + t.name() + "' reads the schema violation rate,"
+                            + " but router '" + router.name() + "' declares no input schema (" + fields + "); add rules"
+                            + " (range, allowedCategories, required) to its InputProfile or remove the trigger");
+                }
+                if (field != null && !profiled.fields().contains(field)) {
+                    throw new IllegalArgumentException("TriggerEngine: trigger '" + t.name() + "' reads input field '" + field
+                            + "', which router '" + router.name() + "' does not profile (" + fields + "); add '" + field
+                            + "' to the InputProfile or name one of its fields");
+                }
+            }
         }
     }
 }

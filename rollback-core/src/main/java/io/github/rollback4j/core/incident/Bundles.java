@@ -32,6 +32,7 @@ final class Bundles {
         root.put("incident", incident.id());
         root.put("router", incident.router());
         root.put("status", incident.status().name());
+        root.put("rollbackRefused", incident.rollbackRefused());
         root.put("openedAt", text(incident.openedAt()));
         root.put("endedAt", text(incident.endedAt()));
         root.put("segment", incident.segment() == null ? null : incident.segment().name());
@@ -48,10 +49,12 @@ final class Bundles {
             root.set("trigger", verdict(incident.trigger()));
         }
         root.put("lastKnownGood", incident.lastKnownGood().value());
+        root.put("lastKnownGoodName", incident.lastKnownGoodName());
         ArrayNode frozen = root.putArray("frozen");
         for (Incident.FrozenRelease f : incident.frozen()) {
             ObjectNode node = frozen.addObject();
             node.put("release", f.release().value());
+            node.put("name", f.name());
             node.put("label", f.label());
             ObjectNode model = node.putObject("model");
             model.put("name", f.modelName());
@@ -143,7 +146,7 @@ final class Bundles {
             node.put("latencyMs", s.latencyNanos() / 1_000_000.0);
             node.set("input", tree(s.input()));
             node.set("output", tree(s.output()));
-            node.put("error", s.error() == null ? null : s.error().getClass().getName() + ": " + s.error().getMessage());
+            node.put("error", s.error() == null ? null : s.error().toString()); // a RedactedError: type and redacted message
         }
         return array;
     }
@@ -182,10 +185,16 @@ final class Bundles {
         row(md, "ended", i.endedAt() == null ? "–" : i.endedAt().toString());
         row(md, "duration", i.endedAt() == null ? "–" : java.time.Duration.between(i.openedAt(), i.endedAt()).toString());
         row(md, "scope", i.segment() == null ? "every segment" : "segment `" + i.segment().name() + "`");
-        row(md, "rolled back by", i.cause().actor() + (i.cause().trigger().equals(io.github.rollback4j.Cause.NONE) ? ""
+        if (i.rollbackRefused()) {
+            row(md, "rollback", "**REFUSED**: the last-known-good could not serve; the releases below keep serving");
+        }
+        row(md, i.rollbackRefused() ? "rollback asked by" : "rolled back by", i.cause().actor() + (i.cause().trigger().equals(io.github.rollback4j.Cause.NONE) ? ""
                 : " (trigger `" + i.cause().trigger() + "`, " + i.cause().severity() + ")"));
         row(md, "reason", escape(i.cause().reason()));
-        row(md, "last-known-good", "`" + i.lastKnownGood().value() + "`");
+        java.util.Map<io.github.rollback4j.ReleaseId, String> names = new java.util.HashMap<>();
+        i.frozen().forEach(f -> names.put(f.release(), f.name()));
+        names.put(i.lastKnownGood(), i.lastKnownGoodName());
+        row(md, "last-known-good", shown(names, i.lastKnownGood()));
         row(md, "owner", i.owner().isEmpty() ? "– (none configured)" : i.owner());
         row(md, "channel", i.channel().isEmpty() ? "– (none configured)" : i.channel());
         if (!location.isEmpty()) {
@@ -196,12 +205,12 @@ final class Bundles {
             md.append("No trigger verdict (").append(i.cause().trigger().equals(io.github.rollback4j.Cause.NONE)
                     ? "the rollback was not caused by a trigger" : "no trigger engine was attached").append(").\n");
         } else {
-            evidence(md, i.trigger());
+            evidence(md, i.trigger(), names);
         }
-        md.append("\n## Frozen releases\n\n| release | label | model digest | features | config | quarantined | flags off |\n")
-                .append("| --- | --- | --- | --- | --- | --- | --- |\n");
+        md.append("\n## Frozen releases\n\n| release | id | label | model digest | features | config | quarantined | flags off |\n")
+                .append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
         for (Incident.FrozenRelease f : i.frozen()) {
-            md.append("| `").append(f.release().value()).append("` | ").append(f.label()).append(" | `").append(f.modelDigest())
+            md.append("| ").append(escape(f.name())).append(" | `").append(f.release().value()).append("` | ").append(f.label()).append(" | `").append(f.modelDigest())
                     .append("` | ").append(f.featureDigests().isEmpty() ? "–" : escape(f.featureDigests().toString()))
                     .append(" | ").append(f.configDigest() == null ? "–" : f.configDigest())
                     .append(" | ").append(f.quarantined() ? "yes" : "no")
@@ -211,7 +220,7 @@ final class Bundles {
                 .append("| release | segment | requests | errors | error rate | distinct stickiness keys |\n")
                 .append("| --- | --- | ---: | ---: | ---: | ---: |\n");
         for (Incident.Impact m : i.impact()) {
-            md.append("| `").append(m.release().value()).append("` | ").append(m.segment() == null ? "all" : m.segment().name())
+            md.append("| ").append(shown(names, m.release())).append(" | ").append(m.segment() == null ? "all" : m.segment().name())
                     .append(" | ").append(m.requests()).append(" | ").append(m.errors()).append(" | ")
                     .append(m.requests() == 0 ? "–" : String.format(Locale.ROOT, "%.2f %%", 100.0 * m.errors() / m.requests()))
                     .append(" | ").append(m.distinctKeys() < 0 ? "– (telemetry off)" : "≈ " + m.distinctKeys()).append(" |\n");
@@ -225,7 +234,7 @@ final class Bundles {
         for (Verdict v : i.verification().checks()) {
             // A check judges the last-known-good alone: one value against an absolute threshold, no baseline.
             Evidence e = v.evidence();
-            md.append("| ").append(escape(v.trigger())).append(" | `").append(v.candidate()).append("` | ").append(v.level())
+            md.append("| ").append(escape(v.trigger())).append(" | ").append(shown(names, v.candidate())).append(" | ").append(v.level())
                     .append(" | ").append(escape(e.metric())).append(" | ").append(fmt(e.candidateValue())).append(" | ")
                     .append(escape(e.threshold())).append(" | ").append(e.candidateSamples()).append(" | ")
                     .append(e.windowFrom()).append(" .. ").append(e.windowTo()).append(" |\n");
@@ -233,8 +242,8 @@ final class Bundles {
         md.append("\n## Samples\n\n").append(i.samplesBefore().size()).append(" before the rollback (rolled-back releases), ")
                 .append(i.samplesAfter().size()).append(" after it (last-known-good), ").append(i.samplesDropped())
                 .append(" dropped by the redactor; all of them are in `incident.json`.\n\n");
-        sampleTable(md, "Before", i.samplesBefore());
-        sampleTable(md, "After", i.samplesAfter());
+        sampleTable(md, "Before", i.samplesBefore(), names);
+        sampleTable(md, "After", i.samplesAfter(), names);
         md.append("## Timeline\n\n");
         for (Incident.TimelineEntry t : i.timeline()) {
             md.append("- ").append(t.time()).append(" — ").append(escape(t.event())).append('\n');
@@ -247,9 +256,16 @@ final class Bundles {
         return md.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    private static void evidence(StringBuilder md, Verdict v) {
+    /** A release as people read it: its display name, then its id in code font; the id alone when the name is unknown. */
+    private static String shown(java.util.Map<io.github.rollback4j.ReleaseId, String> names, io.github.rollback4j.ReleaseId release) {
+        String name = names.get(release);
+        return (name == null || name.equals(String.valueOf(release)) ? "" : escape(name) + " ") + "`" + release + "`";
+    }
+
+    private static void evidence(StringBuilder md, Verdict v, java.util.Map<io.github.rollback4j.ReleaseId, String> names) {
         Evidence e = v.evidence();
-        md.append(escape(v.summary())).append("\n\n| evidence | value |\n| --- | --- |\n");
+        String name = names.get(v.candidate());
+        md.append(escape(name == null ? v.summary() : v.summary(name + " (" + v.candidate() + ")"))).append("\n\n| evidence | value |\n| --- | --- |\n");
         row(md, "metric", escape(e.metric()));
         row(md, "candidate / baseline", fmt(e.candidateValue()) + " / " + fmt(e.baselineValue()));
         row(md, "threshold (limit)", escape(e.threshold()) + " (" + fmt(e.limit()) + ")");
@@ -266,7 +282,8 @@ final class Bundles {
         }
     }
 
-    private static void sampleTable(StringBuilder md, String title, List<CallSample<?, ?>> samples) {
+    private static void sampleTable(StringBuilder md, String title, List<CallSample<?, ?>> samples,
+                                    java.util.Map<io.github.rollback4j.ReleaseId, String> names) {
         if (samples.isEmpty()) {
             return;
         }
@@ -274,7 +291,7 @@ final class Bundles {
                 .append("\n\n| time | release | segment | outcome | latency ms | input | output |\n")
                 .append("| --- | --- | --- | --- | ---: | --- | --- |\n");
         for (CallSample<?, ?> s : samples.subList(Math.max(0, samples.size() - MARKDOWN_SAMPLES), samples.size())) {
-            md.append("| ").append(s.time()).append(" | `").append(s.release().value()).append("` | ").append(s.segment())
+            md.append("| ").append(s.time()).append(" | ").append(shown(names, s.release())).append(" | ").append(s.segment())
                     .append(" | ").append(s.outcome()).append(" | ").append(String.format(Locale.ROOT, "%.3f", s.latencyNanos() / 1e6))
                     .append(" | ").append(cell(tree(s.input()).toString())).append(" | ")
                     .append(s.error() != null ? cell(s.error().toString()) : cell(tree(s.output()).toString())).append(" |\n");

@@ -8,10 +8,13 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -22,10 +25,17 @@ import java.util.regex.Pattern;
  * previous complete file or the new complete file. Temporary files ({@code *.tmp}) that a killed
  * writer left behind are never read and are deleted when a store is opened.
  *
+ * <p>Bundles hold request samples, so the directories this store creates (the root when it does not
+ * exist yet, and each incident's) are owner-only ({@code rwx------}) on file systems with POSIX
+ * permissions, whatever the process umask; the files are owner-only ({@code rw-------}) too. A root
+ * that already exists keeps its permissions. On other file systems (Windows) the directory's
+ * inherited ACL applies.
+ *
  * <p>Thread-safe; several processes may write different incidents into one root.
  */
 public final class FileSystemEvidenceStore implements EvidenceStore {
 
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
     private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._\\-]{0,199}");
 
     private final Path root;
@@ -44,7 +54,7 @@ public final class FileSystemEvidenceStore implements EvidenceStore {
     public static FileSystemEvidenceStore of(Path root) {
         Path dir = root.toAbsolutePath().normalize();
         try {
-            Files.createDirectories(dir);
+            createOwnerOnly(dir);
             AtomicFiles.deleteTemporaryFiles(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("evidence store " + dir + " cannot be opened: " + e.getMessage(), e);
@@ -67,7 +77,21 @@ public final class FileSystemEvidenceStore implements EvidenceStore {
 
     @Override
     public void write(String incidentId, String name, byte[] content) throws IOException {
-        AtomicFiles.write(directory(incidentId).resolve(checkFile(name)), content);
+        Path dir = directory(incidentId);
+        createOwnerOnly(dir);
+        AtomicFiles.write(dir.resolve(checkFile(name)), content); // its temporary file is created owner-only
+    }
+
+    /** Creates the directory and any missing parents rwx------ where the file system has POSIX permissions. */
+    private static void createOwnerOnly(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+        } else {
+            Files.createDirectories(dir);
+        }
     }
 
     @Override

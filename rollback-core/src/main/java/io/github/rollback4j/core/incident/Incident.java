@@ -27,7 +27,9 @@ import java.util.Set;
  * @param cause who rolled back and why (a trigger's name and severity when a trigger did)
  * @param trigger the trigger engine's verdict that caused the rollback, with its evidence; {@code null}
  *                when no engine was given or the cause was not a trigger
- * @param lastKnownGood the release that took the traffic back
+ * @param lastKnownGood the release that took the traffic back (or, when the rollback was refused, would have)
+ * @param lastKnownGoodName the last-known-good's display name, e.g. {@code v1} ({@link io.github.rollback4j.Release#name()}),
+ *                          which summaries and notices show beside its id
  * @param frozen the releases rolled back, with their digests, as they were frozen
  * @param impact per release rolled back: requests, errors and distinct stickiness keys it served
  * @param samplesBefore the last sampled calls of the rolled-back releases before the rollback (redacted)
@@ -38,17 +40,22 @@ import java.util.Set;
  * @param audit the router's audit entries since the last-known-good was last promoted (or since the router started)
  * @param owner who owns the router's rollouts, or an empty string
  * @param channel the communication channel, or an empty string
+ * @param rollbackRefused {@code true} when the router refused the rollback because the last-known-good could not
+ *                        serve: the incident is {@link IncidentStatus#ESCALATED} at once, {@code frozen} and
+ *                        {@code impact} are the releases still serving (not quarantined), verification is
+ *                        {@link Verification.State#SKIPPED} (nothing was rolled back to verify)
  */
 public record Incident(String id, String router, IncidentStatus status, Instant openedAt, Instant endedAt, Segment segment,
-                       Cause cause, Verdict trigger, ReleaseId lastKnownGood, List<FrozenRelease> frozen, List<Impact> impact,
+                       Cause cause, Verdict trigger, ReleaseId lastKnownGood, String lastKnownGoodName, List<FrozenRelease> frozen, List<Impact> impact,
                        List<CallSample<?, ?>> samplesBefore, List<CallSample<?, ?>> samplesAfter, int samplesDropped,
                        Verification verification, List<TimelineEntry> timeline, List<AuditEntry> audit, String owner,
-                       String channel) {
+                       String channel, boolean rollbackRefused) {
 
     /**
      * A rolled-back release as it was frozen: its artifacts by digest, its quarantine and the flags turned off.
      *
      * @param release the release id
+     * @param name the release's display name, e.g. {@code v2}
      * @param label e.g. {@code fraud-model:2.0.0+categorical-encoder:v5}
      * @param modelName the model's name
      * @param modelVersion the model's version
@@ -58,7 +65,7 @@ public record Incident(String id, String router, IncidentStatus status, Instant 
      * @param quarantined whether the router holds it in quarantine (it cannot serve again without an override)
      * @param flagsDisabled the feature flags the rollback turned off
      */
-    public record FrozenRelease(ReleaseId release, String label, String modelName, String modelVersion, String modelDigest,
+    public record FrozenRelease(ReleaseId release, String name, String label, String modelName, String modelVersion, String modelDigest,
                                 Map<String, String> featureDigests, String configDigest, boolean quarantined,
                                 Set<String> flagsDisabled) {
     }
@@ -103,7 +110,7 @@ public record Incident(String id, String router, IncidentStatus status, Instant 
             PASSED,
             /** The deadline passed with a check not passing. */
             FAILED,
-            /** An operator resolved the incident before verification finished. */
+            /** An operator resolved the incident before verification finished, or the rollback was refused (nothing to verify). */
             SKIPPED
         }
     }

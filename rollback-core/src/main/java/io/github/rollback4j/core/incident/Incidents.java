@@ -57,6 +57,12 @@ import java.util.stream.Collectors;
  *   telemetry since start (requests, errors, distinct stickiness keys), the trigger verdict that caused
  *   the rollback is attached (when a {@link TriggerEngine} is given), the bundle is written and an
  *   {@code OPENED} notice goes out.</li>
+ *   <li><b>Refused.</b> On a {@link RouterEvent.RollbackRefused} (the last-known-good is cold or unhealthy, so the
+ *   router would not route to it): an incident {@link IncidentStatus#ESCALATED} at once, with
+ *   {@link Incident#rollbackRefused()}, the releases still serving frozen (not quarantined) with their impact and
+ *   samples, the trigger's verdict, and an {@code ESCALATED} notice. A trigger asks again at every evaluation while
+ *   its breach holds: further refusals at the same routing generation are counted on that incident's timeline
+ *   (at the 10th, 100th, ... refusal), not opened anew.</li>
  *   <li><b>Evidence after.</b> Each {@link #evaluate()} adds the sampled calls the last-known-good served
  *   after the rollback, up to {@code samplesAfter} ({@code UPDATED} notice once complete).</li>
  *   <li><b>Verify.</b> Each {@link #evaluate()} runs the verification checks ({@link ReleaseCheck}s:
@@ -67,7 +73,9 @@ import java.util.stream.Collectors;
  *   the failing checks' evidence. Without checks, an operator resolves it ({@link #resolve}).</li>
  * </ol>
  * Every change rewrites the bundle ({@value EvidenceStore#BUNDLE_JSON} and {@value EvidenceStore#SUMMARY_MD})
- * atomically in the {@link EvidenceStore}. Samples pass the {@link Redactor} before they are kept.
+ * atomically in the {@link EvidenceStore}. Samples pass the {@link Redactor} before they are kept, and
+ * so do the messages of the exceptions models threw in them ({@link Redactor#redactMessage}; a kept
+ * sample's error is a {@link RedactedError}).
  *
  * <p>Failure isolation: notifiers run each on a daemon thread of their own, so a slow or failing
  * notifier never delays a rollback or another notifier; failures are logged and counted. A store or
@@ -94,6 +102,10 @@ public final class Incidents implements AutoCloseable {
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     private final ManagedModelRouter<?, ?> router;
+    /** What impact and verification read: the trigger engine's telemetry (a fleet's, in fleet mode) or the router's. */
+    private final io.github.rollback4j.telemetry.RouterTelemetry telemetry;
+    /** Whether this manager opens incidents for the router's own rollbacks now (fleet mode: only on the leader). */
+    private volatile java.util.function.BooleanSupplier opens = () -> true;
     private final TimeSource time;
     private final EvidenceStore store;
     private final List<Notifier> notifiers;
@@ -115,6 +127,8 @@ public final class Incidents implements AutoCloseable {
     private final String channel;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, Tracked> incidents = new LinkedHashMap<>();
+    /** The refusal incident of each routing generation: refusals repeat at every evaluation while a breach holds. */
+    private final Map<Long, Tracked> refusedAt = new LinkedHashMap<>();
     /** Latest verdict per trigger, candidate and segment, fed by the engine's listener (never by calling the engine). */
     private final Map<String, Verdict> verdicts = new ConcurrentHashMap<>();
     private final List<RouterEventPublisher.Registration> registrations = new ArrayList<>();
@@ -123,6 +137,7 @@ public final class Incidents implements AutoCloseable {
     private ScheduledFuture<?> schedule;
 
     private Incidents(Builder b) {
+        this.telemetry = b.engine != null ? b.engine.telemetry() : b.router.telemetry();
         this.router = b.router;
         this.time = b.time;
         this.store = b.store;
@@ -155,6 +170,48 @@ public final class Incidents implements AutoCloseable {
             registrations.add(b.engine.onVerdict(v -> verdicts.put(key(v.trigger(), v.candidate(), v.segment()), v)));
         }
         registrations.add(router.eventPublisher().onEvent(this::onEvent));
+    }
+
+    /**
+     * Fleet mode ({@code FleetMember.Builder.incidents}): the manager opens incidents for its router's
+     * own rollbacks only while {@code gate} says so (only on the leader, which keeps the evidence of every
+     * rollback in the fleet and verifies recovery on fleet-wide data); the rollbacks other replicas commit
+     * reach it through {@link #openForFleetRollback}.
+     *
+     * @param gate whether to open incidents now; called on the thread that rolled back
+     */
+    public void openOnlyWhen(java.util.function.BooleanSupplier gate) {
+        this.opens = Objects.requireNonNull(gate, "openOnlyWhen: gate must not be null");
+    }
+
+    /**
+     * Opens the incident of a rollback another replica of the fleet committed (fleet mode, on the
+     * leader), as if this router had rolled back: frozen releases, impact and samples as this replica
+     * knows them, the bundle, notifications and recovery verification.
+     *
+     * @param at when the rollback was committed
+     * @param segment the segment rolled back, or {@code null} for every segment
+     * @param lastKnownGood the release that took the traffic back
+     * @param rolledBack the releases rolled back
+     * @param flagsOff the feature flags turned off
+     * @param generation the state generation of the rollback commit
+     * @param cause who rolled back and why
+     * @param committedBy the replica whose commit it was
+     * @return the incident
+     */
+    public Incident openForFleetRollback(Instant at, Segment segment, ReleaseId lastKnownGood, Set<ReleaseId> rolledBack,
+                                         Set<String> flagsOff, long generation, Cause cause, String committedBy) {
+        lock.lock();
+        try {
+            String id = open(at, segment, lastKnownGood, rolledBack, flagsOff, generation, cause);
+            Tracked t = incidents.get(id);
+            t.event(time.now(), "committed by replica " + committedBy + "; this replica leads the fleet and keeps the evidence");
+            Incident snapshot = t.snapshot();
+            write(snapshot);
+            return snapshot;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -227,11 +284,16 @@ public final class Incidents implements AutoCloseable {
 
     /**
      * @return the notifiers, described for people ({@code toString()} of the built-ins, e.g.
-     *         {@code WebhookNotifier{https://hooks.example/...}}; {@code custom notifier} for lambdas)
+     *         {@code WebhookNotifier{https://hooks.example/****}}, with every URL masked by {@link MaskedUrls};
+     *         {@code custom notifier} for lambdas)
      */
     public List<String> notifierDescriptions() {
-        return notifiers.stream().map(n -> n.getClass().isSynthetic() || n.getClass().isAnonymousClass()
-                ? "custom notifier" : n.toString()).toList();
+        return notifiers.stream().map(Incidents::describe).toList();
+    }
+
+    /** A notifier for people and logs; URLs in a custom notifier's {@code toString()} are masked too. */
+    private static String describe(Notifier n) {
+        return n.getClass().isSynthetic() || n.getClass().isAnonymousClass() ? "custom notifier" : MaskedUrls.in(n.toString());
     }
 
     /** @return the evidence store, or {@code null} when bundles are kept in memory only */
@@ -242,24 +304,30 @@ public final class Incidents implements AutoCloseable {
     // ------------------------------------------------------------------ open
 
     private void onEvent(RouterEvent event) {
+        if ((event instanceof RouterEvent.RolledBack || event instanceof RouterEvent.SegmentRolledBack) && !opens.getAsBoolean()) {
+            return;
+        }
         try {
             if (event instanceof RouterEvent.RolledBack r) {
                 open(r.time(), null, r.lastKnownGood(), r.rolledBack(), r.flagsDisabled(), r.generation(), r.cause());
             } else if (event instanceof RouterEvent.SegmentRolledBack s) {
                 open(s.time(), s.segment(), s.lastKnownGood(), s.rolledBack(), Set.of(), s.generation(), s.cause());
+            } else if (event instanceof RouterEvent.RollbackRefused r) {
+                refused(r);
             }
         } catch (RuntimeException e) {
             LOG.error("router '{}': could not open the incident of {}", router.name(), event, e);
         }
     }
 
-    private void open(Instant at, Segment segment, ReleaseId lkg, Set<ReleaseId> rolledBack, Set<String> flagsOff,
-                      long generation, Cause cause) {
+    private String open(Instant at, Segment segment, ReleaseId lkg, Set<ReleaseId> rolledBack, Set<String> flagsOff,
+                        long generation, Cause cause) {
         lock.lock();
         try {
             String id = uniqueId("inc-" + ID_TIME.format(at) + "-" + router.name() + "-g" + generation);
             Tracked t = new Tracked(id, at, segment, lkg, new LinkedHashSet<>(rolledBack), cause);
             t.deadline = at.plus(timeout);
+            t.openedNanos = time.nanoTime();
             t.afterComplete = samplesAfter == 0;
             t.verification = checks.isEmpty() ? Incident.Verification.State.NOT_CONFIGURED : Incident.Verification.State.RUNNING;
             checks.forEach(c -> t.checks.add(ReleaseCheck.of(c)));
@@ -270,7 +338,7 @@ public final class Incidents implements AutoCloseable {
                     t.frozen.add(freeze(release, quarantined.contains(id0), flagsOff));
                 }
             }
-            TelemetrySnapshot totals = router.telemetry().sinceStart();
+            TelemetrySnapshot totals = telemetry.sinceStart();
             for (ReleaseId id0 : rolledBack) {
                 Optional<ReleaseTelemetry> served = segment == null ? totals.total(id0) : totals.get(id0, segment);
                 long requests = served.map(ReleaseTelemetry::requests).orElse(0L);
@@ -297,22 +365,111 @@ public final class Incidents implements AutoCloseable {
             for (CallSample<?, ?> s : before.subList(Math.max(0, before.size() - samplesBefore), before.size())) {
                 redactInto(t, s, t.before);
             }
-            t.event(at, "rolled back " + (segment == null ? "every segment" : "segment " + segment) + " to " + lkg + " by "
+            t.event(at, "rolled back " + (segment == null ? "every segment" : "segment " + segment) + " to " + router.releaseNameAndId(lkg) + " by "
                     + cause.actor() + (Cause.NONE.equals(cause.trigger()) ? "" : " (trigger " + cause.trigger() + ")") + ": "
                     + cause.reason());
-            t.event(time.now(), "incident opened: " + rolledBack + " frozen and quarantined, " + t.before.size()
+            t.event(time.now(), "incident opened: " + rolledBack.stream().map(router::releaseNameAndId).toList() + " frozen and quarantined, " + t.before.size()
                     + " samples from before the rollback kept" + (checks.isEmpty() ? "; no verification checks configured"
                     : "; verifying " + checks.stream().map(TriggerSpec::name).collect(Collectors.joining(", "))
-                    + " on " + lkg + " until " + t.deadline));
+                    + " on " + router.releaseNameAndId(lkg) + " until " + t.deadline));
             t.audit = auditSince(lkg, at);
             incidents.put(id, t);
             Incident snapshot = t.snapshot();
             write(snapshot);
             notifyAll(IncidentNotice.Kind.OPENED, snapshot, "[" + router.name() + "] rolled back to "
                     + label(lkg) + ": " + (Cause.NONE.equals(cause.trigger()) ? cause.reason() : cause.trigger()));
+            return id;
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * A refused rollback: nothing changed in the routing, so there is nothing to verify; somebody must restore the
+     * last-known-good (or promote a healthy release) by hand. Escalated at once, once per routing generation.
+     */
+    private void refused(RouterEvent.RollbackRefused r) {
+        lock.lock();
+        try {
+            long generation = router.state().generation();
+            String base = "inc-" + ID_TIME.format(r.time()) + "-" + router.name() + "-g" + generation + "-refused";
+            Tracked already = refusedAt.get(generation);
+            if (already != null) {
+                already.refusals++;
+                if (isPowerOfTen(already.refusals)) {
+                    already.event(r.time(), "rollback refused again (" + already.refusals + " times so far): the last-known-good "
+                            + router.releaseNameAndId(r.lastKnownGood().release()) + " is still " + r.lastKnownGood().state());
+                    write(already.snapshot());
+                }
+                return;
+            }
+            ReleaseId lkg = r.lastKnownGood().release();
+            Set<ReleaseId> serving = new LinkedHashSet<>();
+            router.state().allocations().values().forEach(ranges -> ranges.forEach(range -> {
+                if (!range.release().equals(lkg)) {
+                    serving.add(range.release());
+                }
+            }));
+            Tracked t = new Tracked(uniqueId(base), r.time(), null, lkg, serving, r.cause());
+            t.refused = true;
+            t.refusals = 1;
+            t.status = IncidentStatus.ESCALATED;
+            t.endedAt = r.time();
+            t.deadline = r.time();
+            t.afterComplete = true;
+            t.verification = Incident.Verification.State.SKIPPED;
+            for (ReleaseId id0 : serving) {
+                router.releases().stream().filter(rel -> rel.id().equals(id0)).findFirst()
+                        .ifPresent(release -> t.frozen.add(freeze(release, false, Set.of())));
+            }
+            TelemetrySnapshot totals = router.telemetry().sinceStart();
+            for (ReleaseId id0 : serving) {
+                Optional<ReleaseTelemetry> served = totals.total(id0);
+                t.impact.add(new Incident.Impact(id0, null, served.map(ReleaseTelemetry::requests).orElse(0L),
+                        served.map(s -> s.count(Outcome.MODEL_ERROR) + s.count(Outcome.TIMEOUT) + s.count(Outcome.FALLBACK)).orElse(0L),
+                        router.distinctKeys(id0).orElse(-1L)));
+            }
+            if (!Cause.NONE.equals(r.cause().trigger())) {
+                t.trigger = verdicts.values().stream()
+                        .filter(v -> v.trigger().equals(r.cause().trigger()) && serving.contains(v.candidate()) && v.level().isBreach())
+                        .reduce((a, b) -> b).orElse(null);
+            }
+            List<CallSample<?, ?>> before = new ArrayList<>();
+            for (CallSample<?, ?> s : router.samples(Instant.MIN, Instant.MAX)) {
+                if (serving.contains(s.release())) {
+                    before.add(s);
+                }
+            }
+            for (CallSample<?, ?> s : before.subList(Math.max(0, before.size() - samplesBefore), before.size())) {
+                redactInto(t, s, t.before);
+            }
+            String health = r.lastKnownGood().state() + (r.lastKnownGood().lastFailure() == null ? ""
+                    : " (" + r.lastKnownGood().lastFailure() + ")");
+            t.event(r.time(), "rollback refused: " + r.cause().actor() + (Cause.NONE.equals(r.cause().trigger()) ? ""
+                    : " (trigger " + r.cause().trigger() + ")") +  " asked for a rollback to " + router.releaseNameAndId(lkg) + ", which is " + health
+                    + "; " + serving.stream().map(router::releaseNameAndId).toList() + " keep serving: " + r.cause().reason());
+            t.event(r.time(), "escalated: no release can take the traffic back; restore the last-known-good (warmUp/checkHealth"
+                    + " until it is READY, then roll back) or promote a healthy release");
+            router.audit("incident-escalated", Cause.automatic("rollback refused: the last-known-good is " + r.lastKnownGood().state()),
+                    t.id + ": " + serving.stream().map(router::releaseNameAndId).toList() + " keep serving");
+            t.audit = auditSince(lkg, r.time());
+            incidents.put(t.id, t);
+            refusedAt.put(generation, t);
+            Incident snapshot = t.snapshot();
+            write(snapshot);
+            notifyAll(IncidentNotice.Kind.ESCALATED, snapshot, "[" + router.name() + "] rollback REFUSED: the last-known-good "
+                    + label(lkg) + " is " + r.lastKnownGood().state() + "; " + serving.stream().map(this::label).toList()
+                    + " keep serving");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static boolean isPowerOfTen(long n) {
+        while (n >= 10 && n % 10 == 0) {
+            n /= 10;
+        }
+        return n == 1;
     }
 
     private String uniqueId(String base) {
@@ -328,7 +485,7 @@ public final class Incidents implements AutoCloseable {
         release.features().forEach(f -> features.put(f.name(), f.version() + "@" + f.digest()));
         Set<String> flags = new LinkedHashSet<>(release.featureFlags());
         flags.retainAll(flagsOff);
-        return new Incident.FrozenRelease(release.id(), release.label(), release.model().name(), release.model().version(),
+        return new Incident.FrozenRelease(release.id(), release.name(), release.label(), release.model().name(), release.model().version(),
                 release.model().digest(), Map.copyOf(features),
                 release.config().map(c -> c.version() + "@" + c.digest()).orElse(null), quarantined, Set.copyOf(flags));
     }
@@ -350,12 +507,25 @@ public final class Incidents implements AutoCloseable {
             if (kept == null) {
                 t.dropped++;
             } else {
-                into.add(kept);
+                into.add(withRedactedError(kept));
             }
         } catch (RuntimeException e) {
             t.dropped++;
-            LOG.warn("router '{}': the redactor failed on sample #{}; the sample is dropped", router.name(), sample.sequence(), e);
+            // Neither the message nor the stack trace: a redactor's exception may quote the sample it failed on.
+            LOG.warn("router '{}': the redactor failed on sample #{} with {}; the sample is dropped", router.name(),
+                    sample.sequence(), e.getClass().getName());
         }
+    }
+
+    /** The sample with its model exception replaced by a {@link RedactedError}: a message may quote the input. */
+    private CallSample<?, ?> withRedactedError(CallSample<?, ?> s) {
+        if (s.error() == null || s.error() instanceof RedactedError) {
+            return s;
+        }
+        String message = s.error().getMessage();
+        RedactedError error = new RedactedError(s.error().getClass().getName(), message == null ? null : redactor.redactMessage(message));
+        return new CallSample<>(s.sequence(), s.time(), s.release(), s.segment(), s.stickinessKey(), s.input(), s.output(), error,
+                s.latencyNanos(), s.outcome());
     }
 
     // ------------------------------------------------------------------ evaluate
@@ -370,11 +540,12 @@ public final class Incidents implements AutoCloseable {
         lock.lock();
         try {
             Instant now = time.now();
+            long nanos = time.nanoTime();
             List<Incident> changed = new ArrayList<>();
             for (Tracked t : incidents.values()) {
                 boolean dirty = collectAfter(t);
                 if (t.status == IncidentStatus.OPEN && t.verification == Incident.Verification.State.RUNNING) {
-                    dirty |= verify(t, now);
+                    dirty |= verify(t, now, nanos);
                 }
                 if (dirty) {
                     t.audit = auditSince(t.lkg, t.openedAt);
@@ -411,7 +582,7 @@ public final class Incidents implements AutoCloseable {
         }
         if (t.afterCount >= samplesAfter && !t.afterComplete) {
             t.afterComplete = true;
-            t.event(time.now(), t.after.size() + " samples served by " + t.lkg + " after the rollback kept");
+            t.event(time.now(), t.after.size() + " samples served by " + router.releaseNameAndId(t.lkg) + " after the rollback kept");
             if (t.pendingNotice == null) {
                 t.pendingNotice = IncidentNotice.Kind.UPDATED;
                 t.pendingTitle = "[" + router.name() + "] incident " + t.id + " updated: samples after the rollback kept";
@@ -421,13 +592,15 @@ public final class Incidents implements AutoCloseable {
         return added > 0;
     }
 
-    private boolean verify(Tracked t, Instant now) {
-        Duration subWindow = router.telemetry().subWindow();
+    private boolean verify(Tracked t, Instant now, long nanos) {
+        // Durations since the rollback on the monotonic clock: a wall-clock step neither escalates early nor late.
+        Duration subWindow = telemetry.subWindow();
+        Duration elapsed = Duration.ofNanos(nanos - t.openedNanos);
         List<Verdict> latest = new ArrayList<>();
         boolean allPassed = true;
         for (ReleaseCheck check : t.checks) {
-            Verdict v = check.evaluate(router, t.lkg, t.segment, now);
-            boolean counted = !now.isBefore(t.openedAt.plus(check.spec().window()).plus(subWindow));
+            Verdict v = check.evaluate(telemetry, t.lkg, t.segment, now, nanos);
+            boolean counted = elapsed.compareTo(check.spec().window().plus(subWindow)) >= 0;
             if (!counted) {
                 v = new Verdict(v.trigger(), v.candidate(), v.baseline(), v.segment(), VerdictLevel.INCONCLUSIVE, v.severity(), now,
                         v.evidence().withNote("its window still reaches back before the rollback; it counts from "
@@ -444,13 +617,13 @@ public final class Incidents implements AutoCloseable {
             t.endedAt = now;
             String passed = latest.stream().map(v -> v.trigger() + " " + Bundles.fmt(v.evidence().candidateValue()))
                     .collect(Collectors.joining(", "));
-            t.event(now, "verification passed: the SLOs recovered on " + t.lkg + " (" + passed + "); incident resolved");
+            t.event(now, "verification passed: the SLOs recovered on " + router.releaseNameAndId(t.lkg) + " (" + passed + "); incident resolved");
             router.audit("incident-resolved", Cause.automatic("recovery verified: " + passed), t.id);
             t.pendingNotice = IncidentNotice.Kind.RESOLVED;
             t.pendingTitle = "[" + router.name() + "] incident resolved: the SLOs recovered on " + label(t.lkg);
             return true;
         }
-        if (!now.isBefore(t.deadline)) {
+        if (elapsed.compareTo(timeout) >= 0) {
             t.verification = Incident.Verification.State.FAILED;
             t.status = IncidentStatus.ESCALATED;
             t.endedAt = now;
@@ -572,7 +745,7 @@ public final class Incidents implements AutoCloseable {
                 notifierThreads.get(i).execute(() -> deliver(notifier, notice));
             } catch (RejectedExecutionException e) {
                 LOG.warn("router '{}': notice {} of incident {} not sent to {}: the incident manager is closed",
-                        router.name(), kind, incident.id(), notifier);
+                        router.name(), kind, incident.id(), describe(notifier));
             }
         }
     }
@@ -582,8 +755,9 @@ public final class Incidents implements AutoCloseable {
             notifier.send(notice);
         } catch (Exception | LinkageError | AssertionError e) {
             notificationFailures.incrementAndGet();
-            LOG.warn("router '{}': notifier {} failed to deliver {} of incident {}: {}", router.name(), notifier, notice.kind(),
-                    notice.incidentId(), e.toString());
+            // Masked: an HTTP client's message may name the URL, whose path or user info is the webhook's secret.
+            LOG.warn("router '{}': notifier {} failed to deliver {} of incident {}: {}", router.name(), describe(notifier),
+                    notice.kind(), notice.incidentId(), MaskedUrls.in(e.toString()));
         }
     }
 
@@ -600,7 +774,7 @@ public final class Incidents implements AutoCloseable {
         s.append("Verification: ").append(i.verification().state());
         if (i.status() == IncidentStatus.ESCALATED) {
             s.append(" — rollback did not restore the SLOs: ").append(i.verification().checks().stream()
-                    .filter(v -> v.level() != VerdictLevel.HEALTHY).map(Verdict::summary).collect(Collectors.joining("; ")));
+                    .filter(v -> v.level() != VerdictLevel.HEALTHY).map(v -> v.summary(router.releaseNameAndId(v.candidate()))).collect(Collectors.joining("; ")));
         } else if (!i.verification().checks().isEmpty()) {
             s.append(" — ").append(i.verification().checks().stream().map(v -> v.trigger() + " " + v.level())
                     .collect(Collectors.joining(", ")));
@@ -609,8 +783,9 @@ public final class Incidents implements AutoCloseable {
         return s.toString();
     }
 
+    /** {@code name (rel-…), model:version+features}, or the name and id of a release the router no longer has. */
     private String label(ReleaseId id) {
-        return router.releases().stream().filter(r -> r.id().equals(id)).findFirst().map(Release::label).orElse(id.value());
+        return router.release(id).map(r -> r.name() + " (" + r.id() + "), " + r.label()).orElse(router.releaseNameAndId(id));
     }
 
     private static String key(String trigger, ReleaseId candidate, Segment segment) {
@@ -667,6 +842,7 @@ public final class Incidents implements AutoCloseable {
         final Instant openedAt;
         final Segment segment;
         final ReleaseId lkg;
+        final String lkgName;
         final Set<ReleaseId> rolledBack;
         final Cause cause;
         final List<Incident.FrozenRelease> frozen = new ArrayList<>();
@@ -680,7 +856,10 @@ public final class Incidents implements AutoCloseable {
         Verdict trigger;
         IncidentStatus status = IncidentStatus.OPEN;
         Incident.Verification.State verification;
+        /** The verification deadline as a wall time, shown in the incident; the check itself uses the nanos below. */
         Instant deadline;
+        /** When the incident opened, on the monotonic clock: the verification timeout and windows count from it. */
+        long openedNanos;
         Instant endedAt;
         long lastSequenceSeen = -1;
         int afterCount;
@@ -688,12 +867,15 @@ public final class Incidents implements AutoCloseable {
         int dropped;
         IncidentNotice.Kind pendingNotice;
         String pendingTitle;
+        boolean refused;
+        long refusals;
 
         Tracked(String id, Instant openedAt, Segment segment, ReleaseId lkg, Set<ReleaseId> rolledBack, Cause cause) {
             this.id = id;
             this.openedAt = openedAt;
             this.segment = segment;
             this.lkg = lkg;
+            this.lkgName = router.releaseName(lkg);
             this.rolledBack = rolledBack;
             this.cause = cause;
         }
@@ -703,9 +885,10 @@ public final class Incidents implements AutoCloseable {
         }
 
         Incident snapshot() {
-            return new Incident(id, router.name(), status, openedAt, endedAt, segment, cause, trigger, lkg, List.copyOf(frozen),
+            return new Incident(id, router.name(), status, openedAt, endedAt, segment, cause, trigger, lkg, lkgName, List.copyOf(frozen),
                     List.copyOf(impact), List.copyOf(before), List.copyOf(after), dropped,
-                    new Incident.Verification(verification, deadline, checkVerdicts), List.copyOf(timeline), audit, owner, channel);
+                    new Incident.Verification(verification, deadline, checkVerdicts), List.copyOf(timeline), audit, owner, channel,
+                    refused);
         }
     }
 
@@ -747,7 +930,11 @@ public final class Incidents implements AutoCloseable {
             return this;
         }
 
-        /** @param sampleRedactor applied to every sample before it is kept or written; default {@link Redactor#identity()} @return this builder */
+        /**
+         * @param sampleRedactor applied to every sample, and to the message of the exception a model threw in it, before
+         *                       it is kept or written; default {@link Redactor#identity()}
+         * @return this builder
+         */
         public Builder redactor(Redactor sampleRedactor) {
             this.redactor = Objects.requireNonNull(sampleRedactor, "Incidents.redactor must not be null");
             return this;

@@ -17,11 +17,14 @@ public final class LogNotifier implements Notifier {
 
     @Override
     public void send(IncidentNotice notice) {
-        if (notice.kind() == IncidentNotice.Kind.OPENED || notice.kind() == IncidentNotice.Kind.ESCALATED) {
-            LOG.warn("incident {} {}: {}\n{}", notice.incidentId(), notice.kind(), notice.title(), notice.summary());
+        // The router already logged the rollback's one WARN line; opening its incident is detail (one INFO line,
+        // the multi-line summary at DEBUG). An escalation is news of its own: the rollback did not restore the SLOs.
+        if (notice.kind() == IncidentNotice.Kind.ESCALATED) {
+            LOG.warn("incident {} {}: {}", notice.incidentId(), notice.kind(), notice.title());
         } else {
-            LOG.info("incident {} {}: {}\n{}", notice.incidentId(), notice.kind(), notice.title(), notice.summary());
+            LOG.info("incident {} {}: {}", notice.incidentId(), notice.kind(), notice.title());
         }
+        LOG.debug("incident {} {} summary:\n{}", notice.incidentId(), notice.kind(), notice.summary());
     }
 
     @Override

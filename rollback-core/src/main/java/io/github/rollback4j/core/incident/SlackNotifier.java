@@ -69,7 +69,7 @@ public final class SlackNotifier implements Notifier {
 
     @Override
     public String toString() {
-        return "SlackNotifier{" + webhook.uri() + '}';
+        return "SlackNotifier{" + MaskedUrls.of(webhook.uri()) + '}'; // the path is the incoming webhook's secret
     }
 
     /** Builds a {@link SlackNotifier}; not thread-safe. */

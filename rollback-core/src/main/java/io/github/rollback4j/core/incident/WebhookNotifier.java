@@ -113,14 +113,14 @@ public final class WebhookNotifier implements Notifier {
         HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         if (response.statusCode() / 100 != 2) {
             String text = response.body() == null ? "" : response.body();
-            throw new IOException("webhook " + uri + " answered HTTP " + response.statusCode()
+            throw new IOException("webhook " + MaskedUrls.of(uri) + " answered HTTP " + response.statusCode()
                     + (text.isEmpty() ? "" : ": " + (text.length() > 200 ? text.substring(0, 200) + "…" : text)));
         }
     }
 
     @Override
     public String toString() {
-        return "WebhookNotifier{" + uri + '}';
+        return "WebhookNotifier{" + MaskedUrls.of(uri) + '}'; // the path or user info is the webhook's secret
     }
 
     /** Builds a {@link WebhookNotifier}; not thread-safe. */

@@ -1,6 +1,7 @@
 package io.github.rollback4j.core.internal;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.timelimiter.TimeLimiter;
 import io.github.rollback4j.AuditEntry;
 import io.github.rollback4j.Cause;
 import io.github.rollback4j.Decision;
@@ -27,6 +28,7 @@ import io.github.rollback4j.spi.BucketRange;
 import io.github.rollback4j.spi.FeatureFlags;
 import io.github.rollback4j.spi.RolloutState;
 import io.github.rollback4j.spi.RolloutStateStore;
+import io.github.rollback4j.spi.StateChange;
 import io.github.rollback4j.telemetry.Outcome;
 import io.github.rollback4j.telemetry.RouterTelemetry;
 import org.slf4j.Logger;
@@ -35,6 +37,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -44,19 +47,27 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 import java.util.function.ToDoubleFunction;
 import java.util.function.UnaryOperator;
@@ -69,16 +80,25 @@ import java.util.function.UnaryOperator;
  * routing (weights, promotion, rollback, override, health) runs under {@link #control}, computes a
  * new {@link RolloutState}, stores it through the {@link RolloutStateStore} with compare-and-set,
  * compiles a new {@link RoutingTable} and publishes it with one volatile write. A rollback swaps the
- * table before it persists, so that a slow or contended store can never delay it. Health probes run
- * outside the lock (a hanging model must not block a rollback) and take it only to publish results.
+ * table before it persists, so that a slow or contended store can never delay it; a rollback the store
+ * did not take (unreachable) stays pending and is proposed again on top of the stored state at the next
+ * {@link #reloadState()}. Reloads read the store outside the lock and apply a newer generation under it.
+ * Health probes run outside the lock (a hanging model must not block a rollback) and take it only to
+ * publish results. In fail-safe (fleet mode, store unreachable for too long) every table sends all
+ * buckets to the last-known-good while the stored state keeps being tracked.
  */
 public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> {
 
     private static final Logger LOG = LoggerFactory.getLogger(DefaultModelRouter.class);
+    /** How long an idle probe thread is kept. */
+    private static final Duration PROBE_THREAD_KEEP_ALIVE = Duration.ofSeconds(30);
+    /** How long an idle call thread (of releases with a call timeout) is kept. */
+    private static final Duration CALL_THREAD_KEEP_ALIVE = Duration.ofSeconds(60);
 
     private final String name;
     private final RouterConfig config;
-    private final int salt;
+    /** The salt of states that record none, and the salt recorded in the first state this router stores. */
+    private final int configuredSalt;
     private final TimeSource time;
     private final RolloutStateStore store;
     private final FeatureFlags flags;
@@ -89,6 +109,8 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
     private final ReentrantLock probing = new ReentrantLock();
     private final Map<ReleaseId, ReleaseSlot<I, O>> slots = new ConcurrentHashMap<>();
     private final List<ReleaseId> order = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Display name of every release ever registered, kept after retirement so incidents and logs can still name it. */
+    private final Map<ReleaseId, String> names = new ConcurrentHashMap<>();
     private final Executor probeExecutor;
     private final ExecutorService ownedProbeExecutor;
     private final TelemetryHub<I, O> telemetry;
@@ -96,8 +118,17 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
     /** The sample ring; {@code null} when sampling is off. */
     private final CallSampleRing<I, O> samples;
     private ScheduledFuture<?> healthSchedule;
+    /** The call executor of releases with a call timeout; created with the first such release, guarded by {@code this}. */
+    private ThreadPoolExecutor callPool;
+    /** Set by {@link #close()}: no health round runs or publishes after it. */
+    private volatile boolean closed;
     /** The shadow binding compiled into every table; guarded by {@link #control}. */
     private RoutingTable.Shadow<I, O> shadow;
+    /** Why the router is in fail-safe, or {@code null}; written under {@link #control}. */
+    private volatile String failSafeReason;
+    /** A rollback that routes locally but the store has not taken yet; guarded by {@link #control}. */
+    private PendingRollback pendingRollback;
+    private final CopyOnWriteArrayList<Consumer<? super AuditEntry>> auditListeners = new CopyOnWriteArrayList<>();
 
     private volatile RoutingTable<I, O> table;
 
@@ -108,7 +139,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
                               int sampleCapacity, double sampleRate) {
         this.name = name;
         this.config = config;
-        this.salt = config.saltFor(name);
+        this.configuredSalt = config.saltFor(name);
         this.time = time;
         this.store = store;
         this.flags = flags;
@@ -123,11 +154,13 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
             this.probeExecutor = probeExecutor;
             this.ownedProbeExecutor = null;
         } else {
-            this.ownedProbeExecutor = Executors.newCachedThreadPool(runnable -> {
-                Thread thread = new Thread(runnable, "rollback4j-probe-" + name);
-                thread.setDaemon(true);
-                return thread;
-            });
+            // Bounded, with no queue: a probe that finds every thread taken is not run (and is no verdict),
+            // so hanging models can hold at most probeThreads threads.
+            ThreadPoolExecutor pool = new ThreadPoolExecutor(config.probeThreads(), config.probeThreads(),
+                    PROBE_THREAD_KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS, new SynchronousQueue<>(),
+                    daemonThreads("rollback4j-probe-" + name));
+            pool.allowCoreThreadTimeOut(true);
+            this.ownedProbeExecutor = pool;
             this.probeExecutor = ownedProbeExecutor;
         }
         register(lastKnownGood);
@@ -143,7 +176,9 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
                 checkKnown(state);
             } else {
                 state = new RolloutState(name, 1, lastKnownGood.release().id(),
-                        Map.of(RolloutState.DEFAULT_SEGMENT, BucketAllocator.all(lastKnownGood.release().id())), Set.of());
+                        Map.of(RolloutState.DEFAULT_SEGMENT, BucketAllocator.all(lastKnownGood.release().id())), Set.of(),
+                        configuredSalt, Map.of(), List.of(),
+                        change(StateChange.CREATED, Cause.automatic("router '" + name + "' created its first rollout state")));
                 if (!store.compareAndSet(0, state)) {
                     state = store.load(name).orElseThrow(() -> new IllegalStateException(
                             "router '" + name + "': the state store refused the first state and holds none"));
@@ -151,6 +186,10 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
                 }
             }
             table = compile(state);
+            if (state.salt() != null && state.salt() != configuredSalt) {
+                LOG.info("router '{}': routes sticky keys with the salt recorded in the stored rollout state, not the"
+                        + " configured one, so that every replica maps a key to the same bucket", name);
+            }
         } finally {
             control.unlock();
         }
@@ -160,13 +199,87 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         enableFlagsOfServingReleases(table.state);
     }
 
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /** The call executor of releases with a call timeout, created on first use. */
+    private synchronized ExecutorService callExecutor() {
+        if (callPool == null) {
+            callPool = new ThreadPoolExecutor(config.callThreads(), config.callThreads(), CALL_THREAD_KEEP_ALIVE.toMillis(),
+                    TimeUnit.MILLISECONDS, config.callQueueCapacity() == 0 ? new SynchronousQueue<>()
+                    : new ArrayBlockingQueue<>(config.callQueueCapacity()), daemonThreads("rollback4j-call-" + name));
+            callPool.allowCoreThreadTimeOut(true);
+        }
+        return callPool;
+    }
+
     private void register(ReleaseSpec<I, O> spec) {
         ReleaseId id = spec.release().id();
-        if (slots.putIfAbsent(id, new ReleaseSlot<>(name, spec, telemetryOn)) != null) {
+        String releaseName = spec.release().name();
+        // Registration runs on one control thread at a time (builder, addRelease), so check-then-put is not racy.
+        for (ReleaseSlot<I, O> other : slots.values()) {
+            if (!other.id.equals(id) && other.release.name().equals(releaseName)) {
+                throw new IllegalArgumentException("router '" + name + "': releases " + other.id + " and " + id
+                        + " are both named '" + releaseName + "'; release names must be unique within a router. Name one of"
+                        + " them with ReleaseSpec.builder(..).name(\"...\") or Release.builder(..).name(\"...\"), e.g. 'v2'");
+            }
+        }
+        ExecutorService calls = spec.callTimeout() != null ? callExecutor() : null;
+        if (slots.putIfAbsent(id, new ReleaseSlot<>(name, spec, telemetryOn, calls)) != null) {
             throw new IllegalArgumentException("router '" + name + "': release " + spec.release()
                     + " is registered twice; each release (same model, feature and config digests) may be added once");
         }
+        names.put(id, releaseName);
         order.add(id);
+    }
+
+    /** The release's display name; a release never registered shows its id. */
+    @Override
+    public String releaseName(ReleaseId release) {
+        String known = release == null ? null : names.get(release);
+        return known != null ? known : String.valueOf(release);
+    }
+
+    @Override
+    public Optional<Release> release(ReleaseId release) {
+        ReleaseSlot<I, O> slot = release == null ? null : slots.get(release);
+        return slot == null ? Optional.empty() : Optional.of(slot.release);
+    }
+
+    /** {@code name (rel-…)}, for messages people read. */
+    private String shown(ReleaseId release) {
+        return releaseName(release) + " (" + release + ")";
+    }
+
+    /** {@code [name (rel-…), …]}, for messages people read. */
+    private String shown(Collection<ReleaseId> releases) {
+        List<String> out = new ArrayList<>(releases.size());
+        for (ReleaseId id : releases) {
+            out.add(shown(id));
+        }
+        return out.toString();
+    }
+
+    /** {@code [name, …]}, for the one-line rollback warning. */
+    private String names(Collection<ReleaseId> releases) {
+        List<String> out = new ArrayList<>(releases.size());
+        for (ReleaseId id : releases) {
+            out.add(releaseName(id));
+        }
+        return out.toString();
+    }
+
+    /** {@code {name (rel-…)=bp, …}}, for audit lines people read. */
+    private String shownWeights(Map<ReleaseId, Integer> weights) {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        weights.forEach((id, bp) -> out.put(shown(id), bp));
+        return out.toString();
     }
 
     private void checkKnown(RolloutState state) {
@@ -176,7 +289,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         for (ReleaseId id : referenced) {
             if (!slots.containsKey(id)) {
                 throw new IllegalStateException("router '" + name + "': the stored rollout state (generation " + state.generation()
-                        + ") routes to release " + id + ", which is not registered with this router. Register that release"
+                        + ") routes to release " + shown(id) + ", which is not registered with this router. Register that release"
                         + " (ModelRouters.builder(..).release(..)) or remove the router's state from the store");
             }
         }
@@ -221,7 +334,13 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
      */
     private O serve(RoutingTable<I, O> current, ReleaseSlot<I, O> slot, I input, RequestContext request, boolean[] fellBack)
             throws Exception {
-        CallStats<I, O> stats = telemetryOn ? slot.stats(request.segment(), telemetry) : null;
+        CallStats<I, O> stats = null;
+        if (telemetryOn) {
+            stats = slot.stats(request.segment(), telemetry);
+            if (stats.segment != request.segment()) {
+                slot.overflowCalls.increment(); // the segment is over TelemetryConfig.maxSegments: counted under default
+            }
+        }
         if (slot.breaker != null && slot != current.lastKnownGood) {
             return callGuarded(slot, current.lastKnownGood, input, stats, fellBack, request);
         }
@@ -261,7 +380,12 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         // Decided before the call, so a call that is neither recorded nor sampled reads no clock.
         CallSampleRing<I, O> ring = samples != null && samples.sample() ? samples : null;
         if (stats == null && ring == null) {
-            O output = slot.model.predict(input);
+            O output;
+            try {
+                output = predict(slot, input);
+            } catch (Exception e) {
+                throw slot.attribution.attach(e);
+            }
             if (mirror != null) {
                 mirror(mirror, input, output, request, telemetry.nowMillis());
             }
@@ -270,7 +394,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         long start = time.nanoTime();
         O output;
         try {
-            output = slot.model.predict(input);
+            output = predict(slot, input);
         } catch (Exception e) {
             long end = time.nanoTime();
             Outcome outcome = outcomeOf(e);
@@ -278,7 +402,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
                 stats.recordCall(telemetry.millis(end), end - start, outcome);
             }
             keep(ring, end, slot, request, input, null, e, end - start, outcome);
-            throw e;
+            throw slot.attribution.attach(e);
         }
         long end = time.nanoTime();
         if (stats != null) {
@@ -289,6 +413,15 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
             mirror(mirror, input, output, request, telemetry.millis(end));
         }
         return output;
+    }
+
+    /** The last-known-good serving a failed call; its own exception says it came from the LKG. */
+    private O fallback(ReleaseSlot<I, O> lkg, I input) throws Exception {
+        try {
+            return predict(lkg, input);
+        } catch (Exception e) {
+            throw lkg.attribution.attach(e);
+        }
     }
 
     private void recordSuccess(CallStats<I, O> stats, long end, long latency, I input, O output) {
@@ -336,11 +469,11 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
             if (fellBack != null) {
                 fellBack[0] = true;
             }
-            return lkg.model.predict(input);
+            return fallback(lkg, input);
         }
         O output;
         try {
-            output = slot.model.predict(input);
+            output = predict(slot, input);
         } catch (Exception e) {
             long end = time.nanoTime();
             breaker.onError(end - start, TimeUnit.NANOSECONDS, e);
@@ -351,12 +484,12 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
             }
             keepSample(samples, end, slot, request, input, null, e, end - start, outcome);
             if (ignored) {
-                throw e;
+                throw slot.attribution.attach(e);
             }
             if (fellBack != null) {
                 fellBack[0] = true;
             }
-            return lkg.model.predict(input);
+            return fallback(lkg, input);
         } catch (Error e) {
             breaker.releasePermission();
             throw e;
@@ -370,6 +503,50 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         return output;
     }
 
+    /**
+     * Calls the release's model: on the caller's thread when it has no call timeout (one field read,
+     * nothing allocated), otherwise on the call executor, limited by its {@link TimeLimiter}.
+     */
+    private O predict(ReleaseSlot<I, O> slot, I input) throws Exception {
+        TimeLimiter limiter = slot.timeLimiter;
+        return limiter == null ? slot.model.predict(input) : predictTimed(slot, limiter, input);
+    }
+
+    /**
+     * A call with the release's call timeout. Thread model: the caller submits the call to the
+     * router's bounded call executor and waits for it at most the timeout; then the call is
+     * cancelled (its thread interrupted) and the caller gets a {@link TimeoutException}. Allocates a
+     * task and a future per call; see docs/routing.md for the measured cost.
+     */
+    private O predictTimed(ReleaseSlot<I, O> slot, TimeLimiter limiter, I input) throws Exception {
+        if (closed) {
+            return slot.model.predict(input); // the call executor is shut down; calls of a closed router run in place
+        }
+        Future<O> future;
+        try {
+            future = slot.callExecutor.submit(() -> slot.model.predict(input));
+        } catch (RejectedExecutionException e) {
+            if (closed) {
+                return slot.model.predict(input);
+            }
+            throw new TimeoutException("router '" + name + "': release " + slot.id + " (" + slot.release.label()
+                    + ") call not started: all " + config.callThreads() + " call threads are busy and "
+                    + config.callQueueCapacity() + " calls wait (RouterConfig.callThreads, callQueueCapacity)");
+        }
+        try {
+            return limiter.executeFutureSupplier(() -> future);
+        } catch (TimeoutException e) {
+            TimeoutException timeout = new TimeoutException("router '" + name + "': release " + slot.id + " ("
+                    + slot.release.label() + ") did not answer within its call timeout of "
+                    + slot.spec.callTimeout().toMillis() + " ms; the call was interrupted");
+            timeout.initCause(e);
+            throw timeout;
+        } catch (InterruptedException e) {
+            future.cancel(true); // the caller gave up: so does the call
+            throw e;
+        }
+    }
+
     private static Outcome outcomeOf(Exception e) {
         return e instanceof TimeoutException ? Outcome.TIMEOUT : Outcome.MODEL_ERROR;
     }
@@ -380,7 +557,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         if (key == null) {
             return current.owners(context.segment().index())[randomBucket()];
         }
-        int hash = StickyBuckets.murmur3x86_32Utf8(key, salt);
+        int hash = StickyBuckets.murmur3x86_32Utf8(key, current.salt);
         ReleaseSlot<I, O> slot = current.owners(context.segment().index())[Integer.remainderUnsigned(hash, StickyBuckets.BUCKETS)];
         DistinctKeys keys = slot.keys;
         if (keys != null) {
@@ -391,7 +568,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
 
     private ReleaseSlot<I, O> route(RoutingTable<I, O> current, RequestContext context) {
         String key = context.stickinessKey();
-        int bucket = key != null ? StickyBuckets.bucket(key, salt) : randomBucket();
+        int bucket = key != null ? StickyBuckets.bucket(key, current.salt) : randomBucket();
         return current.owners(context.segment().index())[bucket];
     }
 
@@ -413,8 +590,9 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         ReleaseId lkg = table.state.lastKnownGood();
         releases.add(slots.get(lkg).release);
         for (ReleaseId id : order) {
-            if (!id.equals(lkg)) {
-                releases.add(slots.get(id).release);
+            ReleaseSlot<I, O> slot = slots.get(id);
+            if (slot != null && !id.equals(lkg)) { // null: retired while this list was read
+                releases.add(slot.release);
             }
         }
         return Collections.unmodifiableList(releases);
@@ -492,6 +670,14 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         return telemetry;
     }
 
+    TelemetryHub<I, O> hub() {
+        return telemetry;
+    }
+
+    TimeSource timeSource() {
+        return time;
+    }
+
     /** The registered releases' slots, in registration order. */
     List<ReleaseSlot<I, O>> slotsInOrder() {
         List<ReleaseSlot<I, O>> inOrder = new ArrayList<>();
@@ -518,7 +704,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         ReleaseSlot<I, O> slot = slots.get(release);
         if (slot == null) {
             throw new IllegalArgumentException(operation + ": router '" + name + "' has no release " + release
-                    + "; known releases are " + order);
+                    + "; known releases are " + shown(order));
         }
         return slot;
     }
@@ -530,18 +716,20 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         Objects.requireNonNull(segment, "setWeights: segment must not be null");
         Objects.requireNonNull(basisPoints, "setWeights: basisPoints must not be null");
         Objects.requireNonNull(cause, "setWeights: cause must not be null");
-        Map<ReleaseId, Integer> target = validateWeights(segment, basisPoints);
         control.lock();
         try {
+            requireNotFailSafe("setWeights(" + segment + ")");
+            // Validated under the lock: a release looked up before it could be retired in between.
+            Map<ReleaseId, Integer> target = validateWeights(segment, basisPoints);
             RolloutState base = table.state;
             for (ReleaseId id : target.keySet()) {
                 if (base.quarantined().contains(id)) {
-                    throw new IllegalStateException("setWeights(" + segment + "): release " + id + " is quarantined since it was"
+                    throw new IllegalStateException("setWeights(" + segment + "): release " + shown(id) + " is quarantined since it was"
                             + " rolled back; it may receive traffic again only after overrideQuarantine(" + id
                             + ", Cause.operator(..)) by an operator");
                 }
                 if (slots.get(id).state == ReleaseState.COLD) {
-                    throw new IllegalStateException("setWeights(" + segment + "): release " + id + " was never warmed;"
+                    throw new IllegalStateException("setWeights(" + segment + "): release " + shown(id) + " was never warmed;"
                             + " call warmUp(" + id + ") or checkHealth() first");
                 }
             }
@@ -549,10 +737,11 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
             List<BucketRange> current = base.allocations().getOrDefault(segment.name(),
                     base.allocations().get(RolloutState.DEFAULT_SEGMENT));
             List<BucketRange> next = BucketAllocator.reallocate(current, target);
-            RolloutState state = commit(base, s -> withAllocation(s, segment.name(), next));
+            RolloutState state = commit(base, s -> withAllocation(s, segment.name(), next,
+                    change("weights-changed", cause)));
             enableFlags(target.keySet());
             Map<ReleaseId, Integer> after = state.weights(segment.name());
-            record("weights-changed", cause, segment + ": " + before + " -> " + after + " (basis points)");
+            record("weights-changed", cause, segment + ": " + shownWeights(before) + " -> " + shownWeights(after) + " (basis points)");
             if (events.hasListeners()) {
                 events.publish(new RouterEvent.WeightsChanged(name, time.now(), segment, before, after, state.generation(), cause));
             }
@@ -569,7 +758,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
             Integer weight = entry.getValue();
             String field = "setWeights(" + segment + ").basisPoints[" + id + "]";
             if (id == null || !slots.containsKey(id)) {
-                throw new IllegalArgumentException(field + ": router '" + name + "' has no such release; known releases are " + order);
+                throw new IllegalArgumentException(field + ": router '" + name + "' has no such release; known releases are " + shown(order));
             }
             if (weight == null || weight < 0 || weight > StickyBuckets.BUCKETS) {
                 throw new IllegalArgumentException(field + " must be between 0 and " + StickyBuckets.BUCKETS
@@ -590,22 +779,24 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
     @Override
     public void promote(ReleaseId release, Cause cause) {
         Objects.requireNonNull(cause, "promote: cause must not be null");
-        ReleaseSlot<I, O> slot = slot(release, "promote");
         control.lock();
         try {
+            requireNotFailSafe("promote(" + release + ")");
+            ReleaseSlot<I, O> slot = slot(release, "promote");
             RolloutState base = table.state;
             if (base.quarantined().contains(release)) {
-                throw new IllegalStateException("promote: release " + release + " is quarantined since it was rolled back;"
+                throw new IllegalStateException("promote: release " + shown(release) + " is quarantined since it was rolled back;"
                         + " an operator must call overrideQuarantine(" + release + ", ..) first");
             }
             if (!slot.isReady()) {
-                throw new IllegalStateException("promote: release " + release + " is " + slot.state
+                throw new IllegalStateException("promote: release " + shown(release) + " is " + slot.state
                         + " and cannot take all traffic; it must be warm and healthy (READY). Last failure: " + slot.lastFailure);
             }
             ReleaseId previous = base.lastKnownGood();
-            RolloutState state = commit(base, s -> allTo(s, release, release, s.quarantined()));
+            RolloutState state = commit(base, s -> allTo(s, release, release, s.quarantined(), change("promoted", cause)));
             enableFlags(Set.of(release));
-            record("promoted", cause, release + " (" + slot.release.label() + ") is the last-known-good; previous " + previous);
+            record("promoted", cause, shown(release) + ", " + slot.release.label() + ", is the last-known-good; previous "
+                    + shown(previous));
             if (events.hasListeners()) {
                 events.publish(new RouterEvent.Promoted(name, time.now(), release, previous, state.generation(), cause));
             }
@@ -629,35 +820,41 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
             ReleaseSlot<I, O> lkg = before.lastKnownGood;
             refuseUnlessServable(lkg, cause);
             Set<ReleaseId> rolledBack = new LinkedHashSet<>();
-            base.allocations().values().forEach(ranges -> ranges.forEach(r -> {
-                if (!r.release().equals(lkg.id)) {
-                    rolledBack.add(r.release());
-                }
-            }));
-            Set<ReleaseId> quarantine = new LinkedHashSet<>(base.quarantined());
-            quarantine.addAll(rolledBack);
-            RolloutState next = allTo(base, lkg.id, lkg.id, quarantine);
-            // The swap: from here on no new call reaches a rolled-back release.
-            table = compile(next);
-            RolloutState stored = persistRollback(base, next, rolledBack, latest -> {
-                // Releases the newer state gave traffic to lose it too, so they are rolled back and quarantined as well.
-                latest.allocations().values().forEach(ranges -> ranges.forEach(r -> {
+            StateChange why = change(StateChange.ROLLED_BACK, cause);
+            UnaryOperator<RolloutState> rollback = s -> {
+                // Releases a newer state gave traffic to lose it too, so they are rolled back and quarantined as well.
+                s.allocations().values().forEach(ranges -> ranges.forEach(r -> {
                     if (!r.release().equals(lkg.id)) {
                         rolledBack.add(r.release());
                     }
                 }));
-                Set<ReleaseId> again = new LinkedHashSet<>(latest.quarantined());
-                again.addAll(rolledBack);
-                return allTo(latest, lkg.id, lkg.id, again);
-            });
-            Set<String> disabled = disableFlags(rolledBack, lkg);
-            record("rolled-back", cause, "all traffic to " + lkg.id + " (" + lkg.release.label() + "); quarantined " + rolledBack
-                    + "; flags off " + disabled);
-            LOG.warn("router '{}': rolled back to {} ({}); quarantined {}; feature flags turned off {}; cause: {} ({})",
-                    name, lkg.id, lkg.release.label(), rolledBack, disabled, cause.reason(), cause.actor());
+                Set<ReleaseId> quarantine = new LinkedHashSet<>(s.quarantined());
+                quarantine.addAll(rolledBack);
+                return allTo(s, lkg.id, lkg.id, quarantine, why);
+            };
+            RolloutState next = rollback.apply(base);
+            // The swap: from here on no new call reaches a rolled-back release.
+            table = compile(next);
+            Persisted stored = persistRollback(base, next, rollback, rolledBack);
+            // Past the swap nothing may stop the audit entry and the event (which opens the incident).
+            Set<String> disabled = Set.of();
+            try {
+                disabled = disableFlags(rolledBack, lkg);
+            } catch (RuntimeException e) {
+                LOG.error("router '{}': rolled back, but turning feature flags off failed", name, e);
+            }
+            if (stored.byAnother()) {
+                appliedRemoteRollback(base, stored.state(), disabled);
+                return;
+            }
+            record("rolled-back", cause, "all traffic to " + shown(lkg.id) + ", " + lkg.release.label() + "; quarantined "
+                    + shown(rolledBack) + "; flags off " + disabled + stored.notStored());
+            // The one WARN line of a rollback; triggers, rollouts and incidents add their detail at INFO.
+            LOG.warn("router '{}': rolled back {} to {}: {} ({}); quarantined; feature flags turned off {}",
+                    name, names(rolledBack), lkg.release.name(), cause.reason(), cause.actor(), disabled);
             if (events.hasListeners()) {
                 events.publish(new RouterEvent.RolledBack(name, time.now(), lkg.id, Set.copyOf(rolledBack), Set.copyOf(disabled),
-                        stored.generation(), cause));
+                        stored.state().generation(), cause));
             }
         } finally {
             control.unlock();
@@ -670,8 +867,8 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
             return;
         }
         ReleaseHealth lkgHealth = lkg.health(false);
-        String message = "router '" + name + "': rollback refused: the last-known-good " + lkg.id + " (" + lkg.release.label()
-                + ") is " + lkg.state + (lkg.lastFailure != null ? " (" + lkg.lastFailure + ")" : "")
+        String message = "router '" + name + "': rollback refused: the last-known-good " + shown(lkg.id) + ", " + lkg.release.label()
+                + ", is " + lkg.state + (lkg.lastFailure != null ? " (" + lkg.lastFailure + ")" : "")
                 + "; rolling back onto a release that cannot serve would trade one outage for another. Fix or warm the"
                 + " last-known-good (warmUp/checkHealth), or promote a healthy release, then roll back";
         record("rollback-refused", cause, message);
@@ -682,29 +879,94 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         throw new RollbackRefusedException(message, lkgHealth);
     }
 
+    /** How a rollback that already routes ended up in the store. */
+    private record Persisted(RolloutState state, boolean byAnother, boolean pending, String failure) {
+
+        /** @return for the audit line: why the rollback is not in the store yet, or empty */
+        String notStored() {
+            return pending ? "; not stored yet (" + failure + "): the state store did not take it, other replicas may still"
+                    + " route to the releases rolled back; it is proposed again at the next reload" : "";
+        }
+    }
+
+    /** A rollback that routes locally but is not in the store yet: re-applied on the stored state at the next reload. */
+    private record PendingRollback(UnaryOperator<RolloutState> change, Set<ReleaseId> rolledBack) {
+    }
+
     /**
-     * Stores a rollback that is already routing; when another writer won, re-applies it on top of the
-     * newer state (and routes by that) until the store accepts it or the retries run out.
+     * Stores a rollback that is already routing. When another writer won, re-applies it on top of the
+     * newer state (and routes by that) until the store accepts it, the retries run out, or the newer
+     * state already routes exactly as the rollback would (another replica rolled back first: nothing is
+     * written and {@code byAnother} is set). When the store cannot be reached the rollback stays pending.
      */
-    private RolloutState persistRollback(RolloutState base, RolloutState next, Set<ReleaseId> rolledBack,
-                                         UnaryOperator<RolloutState> reapply) {
+    private Persisted persistRollback(RolloutState base, RolloutState next, UnaryOperator<RolloutState> reapply,
+                                      Set<ReleaseId> rolledBack) {
         RolloutState expected = base;
         RolloutState candidate = next;
-        for (int attempt = 0; attempt <= config.stateStoreRetries(); attempt++) {
-            if (store.compareAndSet(expected.generation(), candidate)) {
-                return candidate;
+        RolloutState routing = next;
+        String failure;
+        try {
+            for (int attempt = 0; attempt <= config.stateStoreRetries(); attempt++) {
+                if (store.compareAndSet(expected.generation(), candidate)) {
+                    pendingRollback = null;
+                    return new Persisted(candidate, false, false, null);
+                }
+                Optional<RolloutState> latest = store.load(name);
+                if (latest.isEmpty()) {
+                    break;
+                }
+                expected = latest.get();
+                candidate = reapply.apply(expected);
+                try {
+                    checkKnown(candidate);
+                } catch (IllegalStateException e) {
+                    // Another writer stored a state naming a release this router does not have: keep the local rollback.
+                    LOG.error("router '{}': {}", name, e.getMessage());
+                    break;
+                }
+                if (candidate.sameRoutingAs(expected)) {
+                    pendingRollback = null;
+                    table = compile(expected);
+                    return new Persisted(expected, true, false, null);
+                }
+                table = compile(candidate);
+                routing = candidate;
             }
-            Optional<RolloutState> latest = store.load(name);
-            if (latest.isEmpty()) {
-                break;
-            }
-            expected = latest.get();
-            candidate = reapply.apply(expected);
-            table = compile(candidate);
+            failure = "the store did not accept it after " + (config.stateStoreRetries() + 1) + " attempts";
+            LOG.error("router '{}': rolled back locally, but the state store did not accept the rollback after {} attempts;"
+                    + " other replicas may still route to {}", name, config.stateStoreRetries() + 1, shown(rolledBack));
+        } catch (RuntimeException e) {
+            failure = e.toString();
+            LOG.error("router '{}': rolled back locally, but the state store could not be reached ({}); the rollback stays"
+                    + " pending and is proposed again at the next reload; other replicas may still route to {}", name, e.toString(),
+                    shown(rolledBack));
         }
-        LOG.error("router '{}': rolled back locally, but the state store did not accept the rollback after {} attempts;"
-                + " other replicas may still route to {}", name, config.stateStoreRetries() + 1, rolledBack);
-        return candidate;
+        pendingRollback = new PendingRollback(reapply, Set.copyOf(rolledBack));
+        return new Persisted(routing, false, true, failure);
+    }
+
+    /**
+     * Another replica committed the rollback first: this router routes by that commit, records that it
+     * applied it and publishes {@link RouterEvent.StateApplied} (no {@code RolledBack}: one rollback, one
+     * incident, opened by the replica whose commit won).
+     */
+    private void appliedRemoteRollback(RolloutState before, RolloutState applied, Set<String> disabled) {
+        StateChange by = applied.change();
+        record("state-applied", by != null ? by.cause() : Cause.automatic("rollout state reloaded"),
+                "generation " + before.generation() + " -> " + applied.generation() + (by == null ? "" : " (" + by.action()
+                + (by.replica().isEmpty() ? "" : " by replica " + by.replica()) + ")") + "; flags off " + disabled);
+        LOG.info("router '{}': another replica rolled back first; routes by its generation {}", name, applied.generation());
+        if (events.hasListeners()) {
+            Set<ReleaseId> lost = newlyQuarantined(before, applied);
+            events.publish(new RouterEvent.StateApplied(name, time.now(), before.generation(), applied.generation(), lost,
+                    Set.copyOf(disabled), by));
+        }
+    }
+
+    private static Set<ReleaseId> newlyQuarantined(RolloutState before, RolloutState after) {
+        Set<ReleaseId> lost = new LinkedHashSet<>(after.quarantined());
+        lost.removeAll(before.quarantined());
+        return Set.copyOf(lost);
     }
 
     @Override
@@ -724,19 +986,30 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
                         }
                     });
             Set<ReleaseId> orphaned = new LinkedHashSet<>();
-            RolloutState next = segmentToLastKnownGood(base, segment, lkg.id, lost, orphaned);
+            StateChange why = change(StateChange.SEGMENT_ROLLED_BACK, cause);
+            UnaryOperator<RolloutState> rollback = s -> segmentToLastKnownGood(s, segment, lkg.id, lost, orphaned, why);
+            RolloutState next = rollback.apply(base);
             // The swap: from here on no new call of this segment reaches the releases it lost.
             table = compile(next);
-            RolloutState stored = persistRollback(base, next, lost,
-                    latest -> segmentToLastKnownGood(latest, segment, lkg.id, lost, orphaned));
-            Set<String> disabled = disableFlags(orphaned, lkg);
-            record("segment-rolled-back", cause, segment + ": all traffic to " + lkg.id + "; lost by " + lost
-                    + (orphaned.isEmpty() ? "" : "; quarantined " + orphaned + "; flags off " + disabled));
-            LOG.warn("router '{}': segment {} rolled back to {}; {} lost its traffic; cause: {} ({})",
-                    name, segment, lkg.id, lost, cause.reason(), cause.actor());
+            Persisted stored = persistRollback(base, next, rollback, lost);
+            // Past the swap nothing may stop the audit entry and the event (which opens the incident).
+            Set<String> disabled = Set.of();
+            try {
+                disabled = disableFlags(orphaned, lkg);
+            } catch (RuntimeException e) {
+                LOG.error("router '{}': segment {} rolled back, but turning feature flags off failed", name, segment, e);
+            }
+            if (stored.byAnother()) {
+                appliedRemoteRollback(base, stored.state(), disabled);
+                return;
+            }
+            record("segment-rolled-back", cause, segment + ": all traffic to " + shown(lkg.id) + "; lost by " + shown(lost)
+                    + (orphaned.isEmpty() ? "" : "; quarantined " + shown(orphaned) + "; flags off " + disabled) + stored.notStored());
+            LOG.warn("router '{}': segment {} rolled back {} to {}: {} ({})",
+                    name, segment, names(lost), lkg.release.name(), cause.reason(), cause.actor());
             if (events.hasListeners()) {
                 events.publish(new RouterEvent.SegmentRolledBack(name, time.now(), segment, lkg.id, Set.copyOf(lost),
-                        Set.copyOf(orphaned), stored.generation(), cause));
+                        Set.copyOf(orphaned), stored.state().generation(), cause));
             }
         } finally {
             control.unlock();
@@ -745,7 +1018,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
 
     /** The state with one segment all on the LKG; releases left with no traffic anywhere are added to {@code orphaned} and quarantined. */
     private RolloutState segmentToLastKnownGood(RolloutState s, Segment segment, ReleaseId lkg, Set<ReleaseId> lost,
-                                                Set<ReleaseId> orphaned) {
+                                                Set<ReleaseId> orphaned, StateChange why) {
         Map<String, List<BucketRange>> allocations = new LinkedHashMap<>(s.allocations());
         allocations.put(segment.name(), BucketAllocator.all(lkg));
         Set<ReleaseId> serving = new LinkedHashSet<>();
@@ -757,29 +1030,31 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         }
         Set<ReleaseId> quarantine = new LinkedHashSet<>(s.quarantined());
         quarantine.addAll(orphaned);
-        return new RolloutState(name, s.generation() + 1, s.lastKnownGood(), allocations, quarantine);
+        return s.next(s.lastKnownGood(), allocations, quarantine, why);
     }
 
     @Override
     public void overrideQuarantine(ReleaseId release, Cause cause) {
         Objects.requireNonNull(cause, "overrideQuarantine: cause must not be null");
-        slot(release, "overrideQuarantine");
+        Objects.requireNonNull(release, "overrideQuarantine: release must not be null");
         if (Cause.AUTOMATIC.equals(cause.actor())) {
-            throw new IllegalArgumentException("overrideQuarantine(" + release + "): the actor must be an operator, not '"
+            throw new IllegalArgumentException("overrideQuarantine(" + shown(release) + "): the actor must be an operator, not '"
                     + Cause.AUTOMATIC + "'; a quarantine is only lifted by a person, on the record");
         }
         control.lock();
         try {
+            requireNotFailSafe("overrideQuarantine(" + release + ")");
+            slot(release, "overrideQuarantine");
             RolloutState base = table.state;
             if (!base.quarantined().contains(release)) {
-                throw new IllegalArgumentException("overrideQuarantine(" + release + "): the release is not quarantined;"
-                        + " quarantined releases are " + base.quarantined());
+                throw new IllegalArgumentException("overrideQuarantine(" + shown(release) + "): the release is not quarantined;"
+                        + " quarantined releases are " + shown(base.quarantined()));
             }
             Set<ReleaseId> quarantine = new LinkedHashSet<>(base.quarantined());
             quarantine.remove(release);
-            commit(base, s -> new RolloutState(name, s.generation() + 1, s.lastKnownGood(), s.allocations(), quarantine));
-            record("quarantine-overridden", cause, release + " may receive traffic again");
-            LOG.warn("router '{}': quarantine of {} lifted by {}: {}", name, release, cause.actor(), cause.reason());
+            commit(base, s -> s.next(s.lastKnownGood(), s.allocations(), quarantine, change("quarantine-overridden", cause)));
+            record("quarantine-overridden", cause, shown(release) + " may receive traffic again");
+            LOG.warn("router '{}': quarantine of {} lifted by {}: {}", name, shown(release), cause.actor(), cause.reason());
             if (events.hasListeners()) {
                 events.publish(new RouterEvent.QuarantineOverridden(name, time.now(), release, cause));
             }
@@ -791,22 +1066,22 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
     @Override
     public void retire(ReleaseId release, Cause cause) {
         Objects.requireNonNull(cause, "retire: cause must not be null");
-        slot(release, "retire");
         control.lock();
         try {
+            slot(release, "retire");
             RolloutState state = table.state;
             if (release.equals(state.lastKnownGood())) {
-                throw new IllegalStateException("retire(" + release + "): the release is the last-known-good; promote"
+                throw new IllegalStateException("retire(" + shown(release) + "): the release is the last-known-good; promote"
                         + " another release first");
             }
             if (shadow != null && shadow.candidate().id.equals(release)) {
-                throw new IllegalStateException("retire(" + release + "): the release is the shadow candidate; call"
+                throw new IllegalStateException("retire(" + shown(release) + "): the release is the shadow candidate; call"
                         + " stopShadow() first");
             }
             for (Map.Entry<String, List<BucketRange>> entry : state.allocations().entrySet()) {
                 for (BucketRange range : entry.getValue()) {
                     if (range.release().equals(release)) {
-                        throw new IllegalStateException("retire(" + release + "): the release still has "
+                        throw new IllegalStateException("retire(" + shown(release) + "): the release still has "
                                 + state.weights(entry.getKey()).get(release) + " basis points in segment '" + entry.getKey()
                                 + "'; set its weight to 0 (or roll back) first");
                     }
@@ -814,7 +1089,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
             }
             slots.remove(release);
             order.remove(release);
-            record("retired", cause, release + " is unloaded; its telemetry is dropped");
+            record("retired", cause, shown(release) + " is unloaded; its telemetry is dropped");
             if (events.hasListeners()) {
                 events.publish(new RouterEvent.ReleaseRetired(name, time.now(), release, cause));
             }
@@ -827,23 +1102,23 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
     public void startShadow(ReleaseId candidate, ShadowRunner<I, O> runner, Cause cause) {
         Objects.requireNonNull(runner, "startShadow: runner must not be null");
         Objects.requireNonNull(cause, "startShadow: cause must not be null");
-        ReleaseSlot<I, O> slot = slot(candidate, "startShadow");
         control.lock();
         try {
+            ReleaseSlot<I, O> slot = slot(candidate, "startShadow");
             if (candidate.equals(table.state.lastKnownGood())) {
-                throw new IllegalArgumentException("startShadow(" + candidate + "): the release is the last-known-good, which"
+                throw new IllegalArgumentException("startShadow(" + shown(candidate) + "): the release is the last-known-good, which"
                         + " serves the calls that are mirrored; shadow a candidate release instead");
             }
             if (!slot.isReady()) {
-                throw new IllegalStateException("startShadow(" + candidate + "): the release is " + slot.state
+                throw new IllegalStateException("startShadow(" + shown(candidate) + "): the release is " + slot.state
                         + "; it must be warm and healthy (READY) to be shadowed. Last failure: " + slot.lastFailure);
             }
             RoutingTable.Shadow<I, O> previous = shadow;
             shadow = new RoutingTable.Shadow<>(slot, runner);
             table = compile(table.state);
-            record("shadow-started", cause, "calls served by " + table.state.lastKnownGood() + " are offered to shadow runner '"
-                    + runner.name() + "' for " + candidate + " (" + slot.release.label() + ")"
-                    + (previous == null ? "" : "; replaces runner '" + previous.runner().name() + "' for " + previous.candidate().id));
+            record("shadow-started", cause, "calls served by " + shown(table.state.lastKnownGood()) + " are offered to shadow runner '"
+                    + runner.name() + "' for " + shown(candidate) + ", " + slot.release.label()
+                    + (previous == null ? "" : "; replaces runner '" + previous.runner().name() + "' for " + shown(previous.candidate().id)));
         } finally {
             control.unlock();
         }
@@ -860,7 +1135,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
             }
             shadow = null;
             table = compile(table.state);
-            record("shadow-stopped", cause, "shadow runner '" + previous.runner().name() + "' for " + previous.candidate().id
+            record("shadow-stopped", cause, "shadow runner '" + previous.runner().name() + "' for " + shown(previous.candidate().id)
                     + " receives no more calls");
         } finally {
             control.unlock();
@@ -869,35 +1144,83 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
 
     @Override
     public void reloadState() {
+        // Read outside the lock: a slow store must never hold up a rollback waiting for the lock.
+        Optional<RolloutState> stored = store.load(name);
         control.lock();
         try {
-            Optional<RolloutState> stored = store.load(name);
-            if (stored.isEmpty() || stored.get().generation() == table.state.generation()) {
+            if (pendingRollback != null) {
+                proposePendingRollback(stored);
                 return;
             }
-            RolloutState before = table.state;
-            RolloutState state = stored.get();
-            checkKnown(state);
-            table = compile(state);
-            // Listeners (audit, metrics) learn about every segment whose weights another replica changed.
-            Set<String> segments = new LinkedHashSet<>(before.allocations().keySet());
-            segments.addAll(state.allocations().keySet());
-            for (String segment : segments) {
-                Map<ReleaseId, Integer> was = before.weights(segment);
-                Map<ReleaseId, Integer> now = state.weights(segment);
-                if (!was.equals(now) || before.allocations().containsKey(segment) != state.allocations().containsKey(segment)) {
-                    Cause cause = Cause.automatic("rollout state reloaded from the store (generation " + before.generation()
-                            + " -> " + state.generation() + ")");
-                    record("weights-changed", cause, segment + ": " + was + " -> " + now + " (basis points)");
-                    if (events.hasListeners()) {
-                        events.publish(new RouterEvent.WeightsChanged(name, time.now(), Segment.of(segment), was, now,
-                                state.generation(), cause));
-                    }
-                }
+            if (stored.isEmpty() || stored.get().generation() <= table.state.generation()) {
+                return;
             }
+            apply(stored.get());
         } finally {
             control.unlock();
         }
+    }
+
+    /** Routes by a newer stored state; tells listeners what another replica changed. Lock held. */
+    private void apply(RolloutState state) {
+        RolloutState before = table.state;
+        checkKnown(state);
+        table = compile(state);
+        StateChange by = state.change();
+        Set<ReleaseId> lost = newlyQuarantined(before, state);
+        Set<String> disabled = lost.isEmpty() ? Set.of() : disableFlags(lost, table.lastKnownGood);
+        boolean routingChanged = !before.sameRoutingAs(state);
+        if (routingChanged) {
+            record("state-applied", by != null ? by.cause() : Cause.automatic("rollout state reloaded from the store"),
+                    "generation " + before.generation() + " -> " + state.generation() + (by == null ? "" : " (" + by.action()
+                    + (by.replica().isEmpty() ? "" : " by replica " + by.replica()) + ")")
+                    + (lost.isEmpty() ? "" : "; quarantined " + shown(lost) + "; flags off " + disabled));
+        }
+        if (!events.hasListeners()) {
+            return;
+        }
+        // Listeners (metrics, rollouts) learn about every segment whose weights another replica changed.
+        Set<String> segments = new LinkedHashSet<>(before.allocations().keySet());
+        segments.addAll(state.allocations().keySet());
+        Cause cause = by != null ? by.cause() : Cause.automatic("rollout state reloaded from the store (generation "
+                + before.generation() + " -> " + state.generation() + ")");
+        for (String segment : segments) {
+            Map<ReleaseId, Integer> was = before.weights(segment);
+            Map<ReleaseId, Integer> now = state.weights(segment);
+            if (!was.equals(now) || before.allocations().containsKey(segment) != state.allocations().containsKey(segment)) {
+                events.publish(new RouterEvent.WeightsChanged(name, time.now(), Segment.of(segment), was, now,
+                        state.generation(), cause));
+            }
+        }
+        events.publish(new RouterEvent.StateApplied(name, time.now(), before.generation(), state.generation(), lost,
+                Set.copyOf(disabled), by));
+    }
+
+    /**
+     * The store is reachable again after a rollback it did not take: propose the rollback on top of the
+     * stored state (unless that already routes as the rollback would), and route by the result. Lock held.
+     */
+    private void proposePendingRollback(Optional<RolloutState> stored) {
+        if (stored.isEmpty()) {
+            return;
+        }
+        PendingRollback pending = pendingRollback;
+        RolloutState latest = stored.get();
+        RolloutState next = pending.change().apply(latest);
+        if (next.sameRoutingAs(latest)) {
+            pendingRollback = null;
+            apply(latest);
+            return;
+        }
+        table = compile(next);
+        if (store.compareAndSet(latest.generation(), next)) {
+            pendingRollback = null;
+            record("rollback-stored", next.change() != null ? next.change().cause() : Cause.automatic("pending rollback"),
+                    "the rollback that routed locally while the store was unreachable is stored as generation " + next.generation());
+            LOG.warn("router '{}': the pending rollback of {} is stored now (generation {})", name, shown(pending.rolledBack()),
+                    next.generation());
+        }
+        // else: another writer got there first; the next reload proposes it again on that state
     }
 
     /**
@@ -906,6 +1229,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
      */
     private RolloutState commit(RolloutState base, UnaryOperator<RolloutState> change) {
         RolloutState next = change.apply(base);
+        checkKnown(next); // never store a state this router could not compile
         if (!store.compareAndSet(base.generation(), next)) {
             RolloutState latest = store.load(name).orElse(base);
             checkKnown(latest);
@@ -918,18 +1242,89 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         return next;
     }
 
-    private RolloutState withAllocation(RolloutState s, String segment, List<BucketRange> ranges) {
+    private static RolloutState withAllocation(RolloutState s, String segment, List<BucketRange> ranges, StateChange why) {
         Map<String, List<BucketRange>> allocations = new LinkedHashMap<>(s.allocations());
         allocations.put(segment, ranges);
-        return new RolloutState(name, s.generation() + 1, s.lastKnownGood(), allocations, s.quarantined());
+        return s.next(s.lastKnownGood(), allocations, s.quarantined(), why);
     }
 
-    private RolloutState allTo(RolloutState s, ReleaseId owner, ReleaseId lastKnownGood, Set<ReleaseId> quarantined) {
+    private static RolloutState allTo(RolloutState s, ReleaseId owner, ReleaseId lastKnownGood, Set<ReleaseId> quarantined,
+                                      StateChange why) {
         Map<String, List<BucketRange>> allocations = new LinkedHashMap<>();
         for (String segment : s.allocations().keySet()) {
             allocations.put(segment, BucketAllocator.all(owner));
         }
-        return new RolloutState(name, s.generation() + 1, lastKnownGood, allocations, quarantined);
+        return s.next(lastKnownGood, allocations, quarantined, why);
+    }
+
+    /** What a commit records as the generation's cause; fleet mode fills in the replica. */
+    private StateChange change(String action, Cause cause) {
+        return new StateChange(action, cause, "", time.now());
+    }
+
+    private void requireNotFailSafe(String operation) {
+        if (failSafeReason != null) {
+            throw new IllegalStateException(operation + ": router '" + name + "' is in fail-safe and serves only its"
+                    + " last-known-good (" + failSafeReason + "); routing changes other than rollbacks wait until it"
+                    + " rejoins its fleet");
+        }
+    }
+
+    // ---------------------------------------------------------------- fail-safe (fleet mode)
+
+    @Override
+    public void enterFailSafe(String reason) {
+        Objects.requireNonNull(reason, "enterFailSafe: reason must not be null");
+        control.lock();
+        try {
+            if (failSafeReason != null) {
+                return;
+            }
+            failSafeReason = reason;
+            table = compile(table.state);
+            record("fail-safe-entered", Cause.automatic(reason), "all traffic to the last-known-good " + shown(table.lastKnownGood.id)
+                    + " until the router rejoins its fleet");
+            LOG.warn("router '{}': fail-safe: serves only its last-known-good {}: {}", name, shown(table.lastKnownGood.id), reason);
+            if (events.hasListeners()) {
+                events.publish(new RouterEvent.FailSafeEntered(name, time.now(), table.lastKnownGood.id, reason));
+            }
+        } finally {
+            control.unlock();
+        }
+    }
+
+    @Override
+    public void leaveFailSafe(String reason) {
+        Objects.requireNonNull(reason, "leaveFailSafe: reason must not be null");
+        control.lock();
+        try {
+            if (failSafeReason == null) {
+                return;
+            }
+            failSafeReason = null;
+            table = compile(table.state);
+            record("fail-safe-left", Cause.automatic(reason), "routes by the stored state again (generation "
+                    + table.state.generation() + ")");
+            LOG.warn("router '{}': left fail-safe, routes by generation {} again: {}", name, table.state.generation(), reason);
+            if (events.hasListeners()) {
+                events.publish(new RouterEvent.FailSafeLeft(name, time.now(), table.state.generation(), reason));
+            }
+        } finally {
+            control.unlock();
+        }
+    }
+
+    @Override
+    public Optional<String> failSafe() {
+        return Optional.ofNullable(failSafeReason);
+    }
+
+    @Override
+    public RouterEventPublisher.Registration onAudit(Consumer<? super AuditEntry> listener) {
+        Objects.requireNonNull(listener, "onAudit: listener must not be null");
+        Consumer<AuditEntry> entry = listener::accept;
+        auditListeners.add(entry);
+        return () -> auditListeners.remove(entry);
     }
 
     /** Compiles a state into the table the request path reads; buckets of releases that cannot serve go to the LKG. */
@@ -943,7 +1338,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
             ReleaseSlot<I, O>[] owners = new ReleaseSlot[StickyBuckets.BUCKETS];
             for (BucketRange range : entry.getValue()) {
                 ReleaseSlot<I, O> slot = slots.get(range.release());
-                boolean serves = slot.isReady() && !state.quarantined().contains(slot.id);
+                boolean serves = failSafeReason == null && slot.isReady() && !state.quarantined().contains(slot.id);
                 java.util.Arrays.fill(owners, range.from(), range.to(), serves ? slot : lkg);
             }
             Segment segment = Segment.of(entry.getKey());
@@ -959,11 +1354,20 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         if (mirror != null && (mirror.candidate() == lkg || slots.get(mirror.candidate().id) != mirror.candidate())) {
             mirror = null; // the candidate became the last-known-good: nothing left to compare it with
         }
-        return new RoutingTable<>(state, lkg, defaultOwners, indexed, mirror);
+        int salt = state.salt() != null ? state.salt() : configuredSalt;
+        return new RoutingTable<>(state, lkg, salt, failSafeReason != null, defaultOwners, indexed, mirror);
     }
 
     private void record(String action, Cause cause, String detail) {
-        audit.add(new AuditEntry(time.now(), name, action, cause.actor(), cause.reason(), detail));
+        AuditEntry entry = new AuditEntry(time.now(), name, action, cause.actor(), cause.reason(), detail);
+        audit.add(entry);
+        for (Consumer<? super AuditEntry> listener : auditListeners) {
+            try {
+                listener.accept(entry);
+            } catch (RuntimeException e) {
+                LOG.warn("router '{}': audit listener {} threw on '{}'", name, listener, action, e);
+            }
+        }
     }
 
     // ---------------------------------------------------------------- feature flags
@@ -980,7 +1384,7 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
                 try {
                     flags.set(flag, true);
                 } catch (RuntimeException e) {
-                    LOG.error("router '{}': could not enable feature flag '{}' of release {}", name, flag, id, e);
+                    LOG.error("router '{}': could not enable feature flag '{}' of release {}", name, flag, shown(id), e);
                 }
             }
         }
@@ -989,13 +1393,17 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
     private Set<String> disableFlags(Set<ReleaseId> rolledBack, ReleaseSlot<I, O> lkg) {
         Set<String> disabled = new LinkedHashSet<>();
         for (ReleaseId id : rolledBack) {
-            for (String flag : slots.get(id).release.featureFlags()) {
+            ReleaseSlot<I, O> slot = slots.get(id);
+            if (slot == null) {
+                continue; // not registered here (another replica's release): it has no flags this router knows
+            }
+            for (String flag : slot.release.featureFlags()) {
                 if (!lkg.release.featureFlags().contains(flag) && disabled.add(flag)) {
                     try {
                         flags.set(flag, false);
                     } catch (RuntimeException e) {
                         // The traffic is already back on the LKG; a flag service outage must not undo that.
-                        LOG.error("router '{}': rolled back, but could not turn off feature flag '{}' of release {}", name, flag, id, e);
+                        LOG.error("router '{}': rolled back, but could not turn off feature flag '{}' of release {}", name, flag, shown(id), e);
                     }
                 }
             }
@@ -1017,21 +1425,37 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
 
     @Override
     public void warmUp(ReleaseId release) {
-        ReleaseSlot<I, O> slot = slot(release, "warmUp");
+        warmUp(slot(release, "warmUp"));
+    }
+
+    private void warmUp(ReleaseSlot<I, O> slot) {
+        ReleaseId release = slot.id;
         probing.lock();
         try {
+            if (closed) {
+                LOG.debug("router '{}': closed; release {} is not warmed", name, release);
+                return;
+            }
             long start = time.nanoTime();
+            ReleaseState before = slot.state;
             updateHealth(slot, ReleaseState.WARMING, null);
             ReleaseSpec<I, O> spec = slot.spec;
             List<I> samples = spec.sampleInputs();
             String failure = null;
-            for (int call = 0; call < spec.warmupCalls() && failure == null; call++) {
-                failure = callOnce(slot, samples.get(call % samples.size()), call % samples.size(), false);
-            }
-            if (failure == null) {
-                failure = probe(slot);
-            } else {
-                failure = "warm-up failed: " + failure;
+            try {
+                for (int call = 0; call < spec.warmupCalls() && failure == null; call++) {
+                    failure = callOnce(slot, samples.get(call % samples.size()), call % samples.size(), false);
+                }
+                if (failure == null) {
+                    failure = probe(slot);
+                } else {
+                    failure = "warm-up failed: " + failure;
+                }
+            } catch (ProbeNotRun e) {
+                // No verdict on the release: it stays as it was before the warm-up began.
+                updateHealth(slot, before == ReleaseState.WARMING ? ReleaseState.COLD : before, slot.lastFailure);
+                LOG.warn("router '{}': warm-up of {} not run: {}", name, release, e.getMessage());
+                return;
             }
             if (failure == null) {
                 updateHealth(slot, ReleaseState.READY, null);
@@ -1052,19 +1476,31 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         probing.lock();
         try {
             for (ReleaseId id : order) {
+                if (closed) {
+                    return; // a round racing close() publishes nothing: its probes were cut short, not failed
+                }
                 ReleaseSlot<I, O> slot = slots.get(id);
+                if (slot == null) {
+                    continue; // retired since the round began
+                }
                 if (slot.state == ReleaseState.COLD) {
-                    warmUp(id);
+                    warmUp(slot);
                     continue;
                 }
-                String failure = probe(slot);
+                String failure;
+                try {
+                    failure = probe(slot);
+                } catch (ProbeNotRun e) {
+                    LOG.warn("router '{}': health probe of {} not run, its health is unchanged: {}", name, id, e.getMessage());
+                    continue;
+                }
                 if (failure == null) {
                     boolean recovered = slot.state != ReleaseState.READY;
                     updateHealth(slot, ReleaseState.READY, null);
-                    if (recovered) {
+                    if (recovered && slots.get(id) == slot) { // not retired while probed
                         record("release-recovered", Cause.automatic("health probe passed again"),
-                                id + " may serve its buckets again");
-                        LOG.info("router '{}': release {} passed its health probe again and may serve", name, id);
+                                shown(id) + " may serve its buckets again");
+                        LOG.info("router '{}': release {} passed its health probe again and may serve", name, shown(id));
                         if (events.hasListeners()) {
                             events.publish(new RouterEvent.HealthRecovered(name, time.now(), id));
                         }
@@ -1091,17 +1527,17 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
                 boolean wasServing = slot.state == ReleaseState.READY;
                 slot.state = next;
                 table = compile(table.state);
-                if (wasServing) {
+                if (wasServing && slots.get(slot.id) == slot) {
                     // Its buckets now go to the last-known-good: a routing change, so it is audited.
                     record("release-unhealthy", Cause.automatic("health probe failed " + failures + " time(s): " + failure),
-                            slot.id + " is out of traffic; its buckets are served by the last-known-good");
+                            shown(slot.id) + " is out of traffic; its buckets are served by the last-known-good");
                 }
             }
         } finally {
             control.unlock();
         }
         boolean isLkg = slot.id.equals(table.state.lastKnownGood());
-        LOG.warn("router '{}': health probe of {}{} failed ({} in a row): {}{}", name, slot.id, isLkg ? " (last-known-good)" : "",
+        LOG.warn("router '{}': health probe of {}{} failed ({} in a row): {}{}", name, shown(slot.id), isLkg ? " (last-known-good)" : "",
                 failures, failure, unhealthy ? "; it is out of traffic" : "");
         if (events.hasListeners()) {
             events.publish(new RouterEvent.HealthCheckFailed(name, time.now(), slot.id, failure, failures, unhealthy));
@@ -1128,8 +1564,12 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         }
     }
 
-    /** Runs every sample input once; returns why the probe failed, or {@code null}. */
-    private String probe(ReleaseSlot<I, O> slot) {
+    /**
+     * Runs every sample input once; returns why the probe failed, or {@code null}.
+     *
+     * @throws ProbeNotRun when a call could not be run at all (router closed, no probe thread free)
+     */
+    private String probe(ReleaseSlot<I, O> slot) throws ProbeNotRun {
         List<I> samples = slot.spec.sampleInputs();
         for (int i = 0; i < samples.size(); i++) {
             String failure = callOnce(slot, samples.get(i), i, true);
@@ -1140,31 +1580,58 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         return null;
     }
 
-    /** One call with the probe timeout (enforced on the probe executor, and measured on the router's clock). */
-    private String callOnce(ReleaseSlot<I, O> slot, I input, int sampleIndex, boolean check) {
+    /**
+     * One call with the probe timeout, enforced on the probe executor (the call's thread is
+     * interrupted when the time is up) and measured on the router's clock. A release whose earlier
+     * timed-out call has not returned fails at once instead of taking another thread.
+     */
+    private String callOnce(ReleaseSlot<I, O> slot, I input, int sampleIndex, boolean check) throws ProbeNotRun {
         long timeoutNanos = slot.spec.probeTimeout().toNanos();
+        ProbeCall<?> stuck = slot.stuckProbe;
+        if (stuck != null) {
+            if (!stuck.returned()) {
+                return "a probe call that timed out earlier is still running though it was interrupted (the model ignores"
+                        + " interrupts); no further probe thread is given to this release until it returns";
+            }
+            slot.stuckProbe = null;
+        }
+        if (closed) {
+            throw new ProbeNotRun("the router is closed");
+        }
+        ProbeCall<O> call = new ProbeCall<>(slot.model, input);
+        FutureTask<O> task = new FutureTask<>(call);
         long start = time.nanoTime();
         O output;
         try {
-            CompletableFuture<O> call = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return slot.model.predict(input);
-                } catch (Exception e) {
-                    throw new CompletionException(e);
-                }
-            }, probeExecutor);
-            output = call.get(timeoutNanos, TimeUnit.NANOSECONDS);
+            probeExecutor.execute(task);
+            output = task.get(timeoutNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            throw new ProbeNotRun(closed ? "the router is closed" : "no probe thread free (all "
+                    + config.probeThreads() + " are taken by probes of hanging models; RouterConfig.probeThreads)");
         } catch (TimeoutException e) {
-            return "sample input #" + sampleIndex + " timed out after " + slot.spec.probeTimeout().toMillis() + " ms";
+            task.cancel(true);
+            if (!call.returned()) {
+                slot.stuckProbe = call;
+            }
+            if (closed) {
+                throw new ProbeNotRun("the router was closed during the probe");
+            }
+            return "sample input #" + sampleIndex + " timed out after " + slot.spec.probeTimeout().toMillis()
+                    + " ms; the call was interrupted";
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause() instanceof CompletionException && e.getCause().getCause() != null
-                    ? e.getCause().getCause() : e.getCause();
-            return "sample input #" + sampleIndex + " threw " + cause;
+            if (closed) {
+                throw new ProbeNotRun("the router was closed during the probe"); // close() interrupted the call
+            }
+            return "sample input #" + sampleIndex + " threw " + e.getCause();
+        } catch (CancellationException e) {
+            throw new ProbeNotRun("the probe call was cancelled");
         } catch (InterruptedException e) {
+            task.cancel(true);
             Thread.currentThread().interrupt();
-            return "interrupted while probing";
-        } catch (RuntimeException e) {
-            return "sample input #" + sampleIndex + " could not be run: " + e;
+            throw new ProbeNotRun("interrupted while probing" + (closed ? " (the router was closed)" : ""));
+        }
+        if (closed) {
+            throw new ProbeNotRun("the router was closed during the probe");
         }
         long took = time.nanoTime() - start;
         if (took > timeoutNanos) {
@@ -1183,6 +1650,15 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
             }
         }
         return null;
+    }
+
+    /** A probe call that could not be run at all: no verdict on the release's health. */
+    private static final class ProbeNotRun extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        ProbeNotRun(String message) {
+            super(message, null, false, false);
+        }
     }
 
     @Override
@@ -1205,14 +1681,21 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
 
     @Override
     public void close() {
+        closed = true;
+        ThreadPoolExecutor calls;
         synchronized (this) {
             if (healthSchedule != null) {
                 healthSchedule.cancel(false);
                 healthSchedule = null;
             }
+            calls = callPool;
         }
         if (ownedProbeExecutor != null) {
             ownedProbeExecutor.shutdownNow();
+        }
+        if (calls != null) {
+            // Timed calls still running are interrupted; later calls of releases with a call timeout run in place.
+            calls.shutdownNow();
         }
     }
 

@@ -9,6 +9,10 @@ import io.github.rollback4j.telemetry.KpiStats;
  * application), so a short lock per report is simpler than a lock-free design and cheap enough; a
  * slot is cleared when it is reused for a later period, and a slot not written in its period reads
  * as empty.
+ *
+ * <p>Every slot and the never-reset total keep their sums around one shift, the first value reported (see
+ * {@link KpiStats}): sums of {@code x − shift} keep the variance of a KPI whose mean is large against its
+ * spread, and slots and totals around the same shift merge and subtract exactly.
  */
 final class KpiWindow {
 
@@ -22,6 +26,8 @@ final class KpiWindow {
     private long totalCount;
     private double totalSum;
     private double totalSumOfSquares;
+    private boolean shifted;
+    private double shift;
 
     KpiWindow(String kpi, SlidingWindowConfig config) {
         this.kpi = kpi;
@@ -35,9 +41,14 @@ final class KpiWindow {
     }
 
     synchronized void record(long nowMillis, double value) {
+        if (!shifted) {
+            shift = value;
+            shifted = true;
+        }
+        double d = value - shift;
         totalCount++;
-        totalSum += value;
-        totalSumOfSquares += value * value;
+        totalSum += d;
+        totalSumOfSquares += d * d;
         long slot = Math.floorDiv(nowMillis, subWindowMillis);
         int i = (int) Math.floorMod(slot, (long) count);
         if (slots[i] != slot) {
@@ -50,13 +61,13 @@ final class KpiWindow {
             sumsOfSquares[i] = 0;
         }
         counts[i]++;
-        sums[i] += value;
-        sumsOfSquares[i] += value * value;
+        sums[i] += d;
+        sumsOfSquares[i] += d * d;
     }
 
     /** @return every observation since the window was created, never reset */
     synchronized KpiStats total() {
-        return new KpiStats(kpi, totalCount, totalSum, totalSumOfSquares);
+        return stats(totalCount, totalSum, totalSumOfSquares);
     }
 
     synchronized KpiStats snapshot(long nowMillis, int subWindows) {
@@ -72,6 +83,14 @@ final class KpiWindow {
                 sumSq += sumsOfSquares[i];
             }
         }
-        return new KpiStats(kpi, n, sum, sumSq);
+        return stats(n, sum, sumSq);
+    }
+
+    private KpiStats stats(long n, double s1, double s2) {
+        if (n == 0) {
+            return new KpiStats(kpi, 0, shift, 0.0, 0.0);
+        }
+        // Rounding in the running sums may cross the Cauchy–Schwarz bound by an ulp when every value is equal.
+        return new KpiStats(kpi, n, shift, s1, Math.max(s2, s1 * s1 / n));
     }
 }

@@ -18,15 +18,21 @@ final class RoutingTable<I, O> {
 
     final RolloutState state;
     final ReleaseSlot<I, O> lastKnownGood;
+    /** The seed of the sticky-bucket hash: the state's, or the router's configured one when the state records none. */
+    final int salt;
+    /** Whether this table sends every bucket to the last-known-good because the router is in fail-safe. */
+    final boolean failSafe;
     /** Where calls served by the last-known-good are mirrored, or {@code null} when shadowing is off. */
     final Shadow<I, O> shadow;
     private final ReleaseSlot<I, O>[] defaultOwners;
     private final ReleaseSlot<I, O>[][] ownersBySegment;
 
-    RoutingTable(RolloutState state, ReleaseSlot<I, O> lastKnownGood, ReleaseSlot<I, O>[] defaultOwners,
-                 ReleaseSlot<I, O>[][] ownersBySegment, Shadow<I, O> shadow) {
+    RoutingTable(RolloutState state, ReleaseSlot<I, O> lastKnownGood, int salt, boolean failSafe,
+                 ReleaseSlot<I, O>[] defaultOwners, ReleaseSlot<I, O>[][] ownersBySegment, Shadow<I, O> shadow) {
         this.state = state;
         this.lastKnownGood = lastKnownGood;
+        this.salt = salt;
+        this.failSafe = failSafe;
         this.defaultOwners = defaultOwners;
         this.ownersBySegment = ownersBySegment;
         this.shadow = shadow;

@@ -11,6 +11,7 @@ import io.github.rollback4j.core.TelemetryConfig;
 import io.github.rollback4j.telemetry.CallObserver;
 import io.github.rollback4j.telemetry.CallObserverFactory;
 import io.github.rollback4j.telemetry.RouterTelemetry;
+import io.github.rollback4j.telemetry.SegmentOverflow;
 import io.github.rollback4j.telemetry.TelemetrySnapshot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,6 +66,21 @@ final class TelemetryHub<I, O> implements RouterTelemetry {
         this.inputProfile = inputProfile;
     }
 
+    TelemetryConfig config() {
+        return config;
+    }
+
+    long startMillis() {
+        return anchorMillis;
+    }
+
+    /** @return the profiled input fields, whether they have a schema, and whether scores are extracted */
+    ProfiledInputs profiledInputs() {
+        List<String> fields = inputProfile == null ? List.of()
+                : inputProfile.fields().stream().map(InputProfile.Field::name).toList();
+        return new ProfiledInputs(fields, inputProfile != null && inputProfile.hasSchema(), scoreExtractor != null);
+    }
+
     /** Wall time, in epoch millis, of a nano-time reading (see the class comment). */
     long millis(long nanoTime) {
         return anchorMillis + Math.floorDiv(nanoTime - anchorNanos, 1_000_000L);
@@ -88,27 +104,48 @@ final class TelemetryHub<I, O> implements RouterTelemetry {
         return draw < sampleThreshold;
     }
 
-    /** The slow path of {@link ReleaseSlot#stats}: the first call of a release in a segment. */
+    /**
+     * The slow path of {@link ReleaseSlot#stats}: the first call of a release in a segment. Past
+     * {@link TelemetryConfig#maxSegments()} a segment shares the {@code default} segment's stats, so
+     * a release never holds more than {@code maxSegments + 1} of them (default's own included) however
+     * many segments calls name; each folded segment is counted ({@link #segmentOverflow()}) and the first one is logged.
+     */
     CallStats<I, O> createStats(ReleaseSlot<I, O> slot, Segment segment) {
         synchronized (slot) {
-            CallStats<I, O>[] current = slot.statsBySegment;
             int index = segment.index();
-            if (index < current.length && current[index] != null) {
-                return current[index];
+            CallStats<I, O> known = ReleaseSlot.statsAt(slot.statsBySegment, index);
+            if (known != null) {
+                return known;
             }
             CallStats<I, O> stats;
-            if (slot.trackedSegments >= config.maxSegments() && !segment.equals(Segment.DEFAULT)) {
-                // Over the cap: this segment is counted under default from now on, without the slow path.
+            boolean isDefault = segment.equals(Segment.DEFAULT);
+            if (!isDefault && slot.trackedSegments >= config.maxSegments()) {
+                // Over the cap: counted under default from now on, without the slow path.
                 stats = createStats(slot, Segment.DEFAULT);
+                slot.foldedSegments++;
+                if (slot.foldedSegments == 1) {
+                    LOG.warn("router '{}': release {} already tracks {} request segments (TelemetryConfig.maxSegments);"
+                            + " calls in segment '{}' and any further new segment are counted under 'default'. Raise"
+                            + " maxSegments if these segments need telemetry of their own", router.name(), slot.id,
+                            slot.trackedSegments, segment);
+                }
             } else {
                 stats = new CallStats<>(slot.id, segment, config, scoreExtractor, inputProfile);
                 stats.observer = observerFor(slot.id, segment);
-                slot.trackedSegments++;
+                if (!isDefault) {
+                    slot.trackedSegments++;
+                }
             }
-            @SuppressWarnings("unchecked")
-            CallStats<I, O>[] grown = java.util.Arrays.copyOf(current, Math.max(current.length, index + 1));
-            grown[index] = stats;
-            slot.statsBySegment = grown;
+            // Re-read: creating the default's stats above may have replaced the array.
+            CallStats<I, O>[] current = slot.statsBySegment;
+            if (index >= current.length) {
+                // Doubling keeps the copying linear in the number of segments seen, however many there are.
+                current = java.util.Arrays.copyOf(current, Math.max(index + 1, current.length * 2));
+                ReleaseSlot.setStatsAt(current, index, stats);
+                slot.statsBySegment = current;
+            } else {
+                ReleaseSlot.setStatsAt(current, index, stats);
+            }
             return stats;
         }
     }
@@ -150,12 +187,27 @@ final class TelemetryHub<I, O> implements RouterTelemetry {
     /** Each stats object of a slot once (segments over the cap share the default's). */
     static <I, O> Collection<CallStats<I, O>> distinct(ReleaseSlot<I, O> slot) {
         IdentityHashMap<CallStats<I, O>, Boolean> seen = new IdentityHashMap<>();
-        for (CallStats<I, O> stats : slot.statsBySegment) {
+        CallStats<I, O>[] bySegment = slot.statsBySegment;
+        for (int index = 0; index < bySegment.length; index++) {
+            CallStats<I, O> stats = ReleaseSlot.statsAt(bySegment, index);
             if (stats != null) {
                 seen.put(stats, Boolean.TRUE);
             }
         }
         return seen.keySet();
+    }
+
+    @Override
+    public List<SegmentOverflow> segmentOverflow() {
+        List<SegmentOverflow> overflow = new ArrayList<>();
+        for (ReleaseSlot<I, O> slot : router.slotsInOrder()) {
+            int tracked;
+            synchronized (slot) {
+                tracked = slot.trackedSegments;
+            }
+            overflow.add(new SegmentOverflow(slot.id, tracked, slot.foldedSegments, slot.overflowCalls.sum()));
+        }
+        return List.copyOf(overflow);
     }
 
     @Override

@@ -23,22 +23,40 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Builds {@link TelemetrySnapshot}s from the windows of every release and segment, with totals per release. */
+/**
+ * Builds {@link TelemetrySnapshot}s from the windows of every release and segment, with totals per
+ * release. The same mergeable {@link Part}s carry one replica's sub-windows to a fleet's leader
+ * ({@link FleetTelemetryCodec}), so a fleet-wide snapshot is assembled exactly like a local one.
+ */
 final class TelemetrySnapshots {
 
     private TelemetrySnapshots() {
     }
 
-    /** One release × segment read out of its windows, in mergeable form. */
-    private record Part(ReleaseId release, io.github.rollback4j.Segment segment, LatencyDistribution latency,
+    /** One release × segment read out of its windows (or decoded from a replica's report), in mergeable form. */
+    record Part(ReleaseId release, io.github.rollback4j.Segment segment, LatencyDistribution latency,
                         Map<Outcome, Long> outcomes, Map<String, KpiStats> kpis, ValueSnapshot scores,
                         Map<String, FieldPart> inputs, SchemaStats schema) {
 
-        boolean isEmpty() {
-            return outcomes.values().stream().allMatch(c -> c == 0) && kpis.values().stream().allMatch(k -> k.count() == 0)
-                    && (scores == null || scores.count() == 0);
+        /** An empty part: nothing seen. */
+        static Part empty(ReleaseId release, io.github.rollback4j.Segment segment) {
+            return new Part(release, segment, LatencyDistribution.empty(), emptyOutcomes(), Map.of(), null, Map.of(),
+                    SchemaStats.NONE);
         }
 
+        boolean isEmpty() {
+            return outcomes.values().stream().allMatch(c -> c == 0) && kpis.values().stream().allMatch(k -> k.count() == 0)
+                    && (scores == null || scores.count() == 0) && inputs.values().stream().allMatch(FieldPart::isEmpty)
+                    && schema.checked() == 0;
+        }
+
+        /** This part and another of the same release and segment, keeping the segment. */
+        Part merge(Part other) {
+            Part sum = plus(other);
+            return new Part(release, segment, sum.latency, sum.outcomes, sum.kpis, sum.scores, sum.inputs, sum.schema);
+        }
+
+        /** This part and another of the same release, as a total over segments ({@code segment} null). */
         Part plus(Part other) {
             Map<Outcome, Long> sum = new EnumMap<>(outcomes);
             other.outcomes.forEach((o, c) -> sum.merge(o, c, Long::sum));
@@ -61,7 +79,13 @@ final class TelemetrySnapshots {
     }
 
     /** One input field read out of its window: values (numeric) or categories. */
-    private record FieldPart(FieldProfile.Kind kind, ValueSnapshot values, CategorySnapshot categories) {
+    record FieldPart(FieldProfile.Kind kind, ValueSnapshot values, CategorySnapshot categories) {
+        boolean isEmpty() {
+            return kind == FieldProfile.Kind.NUMERIC
+                    ? values.count() + values.nonFiniteCount() + values.missingCount() == 0
+                    : categories.observed() == 0;
+        }
+
         FieldPart plus(FieldPart other) {
             return kind == FieldProfile.Kind.NUMERIC
                     ? new FieldPart(kind, values.merge(other.values), null)
@@ -80,22 +104,33 @@ final class TelemetrySnapshots {
 
     static <I, O> TelemetrySnapshot build(String router, List<ReleaseSlot<I, O>> slots, TelemetryConfig config,
                                          Duration window, long nowMillis) {
+        return assemble(router, Instant.ofEpochMilli(windowStart(config, window, nowMillis)), Instant.ofEpochMilli(nowMillis),
+                windowParts(slots, config, window, nowMillis));
+    }
+
+    /** Where a snapshot of {@code window} up to {@code nowMillis} starts: the first call sub-window it covers. */
+    static long windowStart(TelemetryConfig config, Duration window, long nowMillis) {
+        int callWindows = subWindows(config.callWindow(), window);
+        return (Math.floorDiv(nowMillis, config.callWindow().subWindowMillis()) - callWindows + 1)
+                * config.callWindow().subWindowMillis();
+    }
+
+    /** The non-empty release × segment parts of the last {@code window}. */
+    static <I, O> List<Part> windowParts(List<ReleaseSlot<I, O>> slots, TelemetryConfig config, Duration window,
+                                         long nowMillis) {
         int callWindows = subWindows(config.callWindow(), window);
         int kpiWindows = subWindows(config.kpiWindow(), window);
         int profileWindows = subWindows(config.profileWindow(), window);
-        List<ReleaseTelemetry> bySegment = new ArrayList<>();
-        List<ReleaseTelemetry> totals = new ArrayList<>();
-        collect(slots, stats -> read(stats, nowMillis, callWindows, kpiWindows, profileWindows), bySegment, totals);
-        long from = (Math.floorDiv(nowMillis, config.callWindow().subWindowMillis()) - callWindows + 1)
-                * config.callWindow().subWindowMillis();
-        return new TelemetrySnapshot(router, Instant.ofEpochMilli(from), Instant.ofEpochMilli(nowMillis),
-                List.copyOf(bySegment), List.copyOf(totals));
+        return parts(slots, stats -> read(stats, nowMillis, callWindows, kpiWindows, profileWindows));
     }
 
     static <I, O> TelemetrySnapshot sinceStart(String router, List<ReleaseSlot<I, O>> slots, long startMillis, long nowMillis) {
-        List<ReleaseTelemetry> bySegment = new ArrayList<>();
-        List<ReleaseTelemetry> totals = new ArrayList<>();
-        collect(slots, stats -> {
+        return assemble(router, Instant.ofEpochMilli(startMillis), Instant.ofEpochMilli(nowMillis), totalParts(slots));
+    }
+
+    /** The never-reset outcome and KPI totals of every release × segment that saw something. */
+    static <I, O> List<Part> totalParts(List<ReleaseSlot<I, O>> slots) {
+        return parts(slots, stats -> {
             Map<Outcome, Long> outcomes = new EnumMap<>(Outcome.class);
             for (Outcome outcome : Outcome.values()) {
                 outcomes.put(outcome, stats.totalOutcomes[outcome.ordinal()].sum());
@@ -104,18 +139,46 @@ final class TelemetrySnapshots {
             stats.kpis.forEach((name, window) -> kpis.put(name, window.total()));
             return new Part(stats.release, stats.segment, LatencyDistribution.empty(), outcomes, kpis, null, Map.of(),
                     SchemaStats.NONE);
-        }, bySegment, totals);
-        return new TelemetrySnapshot(router, Instant.ofEpochMilli(startMillis), Instant.ofEpochMilli(nowMillis),
-                List.copyOf(bySegment), List.copyOf(totals));
+        });
     }
 
-    /** Reads every release × segment with {@code reader}, keeps the non-empty ones and sums them per release. */
-    private static <I, O> void collect(List<ReleaseSlot<I, O>> slots, java.util.function.Function<CallStats<I, O>, Part> reader,
-                                       List<ReleaseTelemetry> bySegment, List<ReleaseTelemetry> totals) {
+    /**
+     * One sub-window of one kind of window ({@link io.github.rollback4j.spi.TelemetrySlot#CALLS},
+     * {@code KPIS} or {@code PROFILES}) of every release × segment that saw something in it; the other
+     * kinds' fields are empty.
+     */
+    static <I, O> List<Part> slotParts(List<ReleaseSlot<I, O>> slots, TelemetryConfig config, int kind, long slot) {
+        return parts(slots, stats -> readSlot(stats, config, kind, slot));
+    }
+
+    /** Reads every release × segment with {@code reader} and keeps the non-empty ones. */
+    private static <I, O> List<Part> parts(List<ReleaseSlot<I, O>> slots, java.util.function.Function<CallStats<I, O>, Part> reader) {
+        List<Part> parts = new ArrayList<>();
         for (ReleaseSlot<I, O> slot : slots) {
-            Part total = null;
             for (CallStats<I, O> stats : TelemetryHub.distinct(slot)) {
                 Part part = reader.apply(stats);
+                if (!part.isEmpty()) {
+                    parts.add(part);
+                }
+            }
+        }
+        return parts;
+    }
+
+    /**
+     * A snapshot of parts that may repeat a release × segment (several replicas): merged per release
+     * and segment, in order of first appearance, with totals per release.
+     */
+    static TelemetrySnapshot assemble(String router, Instant from, Instant to, List<Part> parts) {
+        Map<ReleaseId, Map<io.github.rollback4j.Segment, Part>> merged = new LinkedHashMap<>();
+        for (Part part : parts) {
+            merged.computeIfAbsent(part.release(), r -> new LinkedHashMap<>()).merge(part.segment(), part, Part::merge);
+        }
+        List<ReleaseTelemetry> bySegment = new ArrayList<>();
+        List<ReleaseTelemetry> totals = new ArrayList<>();
+        merged.forEach((release, segments) -> {
+            Part total = null;
+            for (Part part : segments.values()) {
                 if (part.isEmpty()) {
                     continue;
                 }
@@ -126,6 +189,45 @@ final class TelemetrySnapshots {
                 totals.add(new Part(total.release(), null, total.latency(), total.outcomes(), total.kpis(), total.scores(),
                         total.inputs(), total.schema()).toTelemetry());
             }
+        });
+        return new TelemetrySnapshot(router, from, to, List.copyOf(bySegment), List.copyOf(totals));
+    }
+
+    private static Map<Outcome, Long> emptyOutcomes() {
+        Map<Outcome, Long> outcomes = new EnumMap<>(Outcome.class);
+        for (Outcome outcome : Outcome.values()) {
+            outcomes.put(outcome, 0L);
+        }
+        return outcomes;
+    }
+
+    private static <I, O> Part readSlot(CallStats<I, O> stats, TelemetryConfig config, int kind, long slot) {
+        Part empty = Part.empty(stats.release, stats.segment);
+        switch (kind) {
+            case io.github.rollback4j.spi.TelemetrySlot.CALLS -> {
+                long at = slot * config.callWindow().subWindowMillis();
+                return new Part(stats.release, stats.segment, LatencyDistribution.of(stats.latency.snapshot(at, 1)),
+                        new EnumMap<>(stats.outcomes.counts(at, 1)), Map.of(), null, Map.of(), SchemaStats.NONE);
+            }
+            case io.github.rollback4j.spi.TelemetrySlot.KPIS -> {
+                long at = slot * config.kpiWindow().subWindowMillis();
+                Map<String, KpiStats> kpis = new LinkedHashMap<>();
+                stats.kpis.forEach((name, window) -> {
+                    KpiStats k = window.snapshot(at, 1);
+                    if (k.count() > 0) {
+                        kpis.put(name, k);
+                    }
+                });
+                return kpis.isEmpty() ? empty : new Part(stats.release, stats.segment, LatencyDistribution.empty(),
+                        emptyOutcomes(), kpis, null, Map.of(), SchemaStats.NONE);
+            }
+            case io.github.rollback4j.spi.TelemetrySlot.PROFILES -> {
+                long at = slot * config.profileWindow().subWindowMillis();
+                Part p = read(stats, at, 1, 1, 1);
+                return new Part(stats.release, stats.segment, LatencyDistribution.empty(), emptyOutcomes(), Map.of(),
+                        p.scores(), p.inputs(), p.schema());
+            }
+            default -> throw new IllegalArgumentException("unknown telemetry window kind " + kind);
         }
     }
 

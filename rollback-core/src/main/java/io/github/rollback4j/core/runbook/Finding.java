@@ -49,7 +49,13 @@ public record Finding(Severity severity, Code code, String message) {
         /** No verification check: recovery after a rollback is never verified. */
         NO_VERIFICATION,
         /** A verification check compares with a baseline; after a rollback only the last-known-good serves. */
-        VERIFICATION_NOT_ABSOLUTE
+        VERIFICATION_NOT_ABSOLUTE,
+        /**
+         * A rollout found a trigger that cannot reach its minimum samples within the step's bake at the observed
+         * rate (a small canary at low traffic, a window too short for its tail quantile): it stays inconclusive
+         * and holds the step. The message has the rate, the samples needed and the time needed.
+         */
+        TRIGGER_STARVED
     }
 
     /** @throws NullPointerException when a component is null */

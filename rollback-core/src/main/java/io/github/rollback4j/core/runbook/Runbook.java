@@ -8,6 +8,7 @@ import io.github.rollback4j.ReleaseId;
 import io.github.rollback4j.Segment;
 import io.github.rollback4j.core.guard.TriggerEngine;
 import io.github.rollback4j.core.incident.Incidents;
+import io.github.rollback4j.core.incident.MaskedUrls;
 import io.github.rollback4j.trigger.TriggerSpec;
 
 import java.time.Duration;
@@ -69,8 +70,10 @@ public final class Runbook {
     private final String channel;
     private final List<String> notifiers;
     private final String actuatorBasePath;
+    private final List<TriggerEngine> engines;
 
     private Runbook(Builder b) {
+        this.engines = List.copyOf(b.engines);
         this.router = b.router;
         this.triggers = List.copyOf(b.triggers);
         this.verificationChecks = List.copyOf(b.verificationChecks);
@@ -92,6 +95,11 @@ public final class Runbook {
     /** @return the router */
     public ModelRouter<?, ?> router() {
         return router;
+    }
+
+    /** @return the trigger engines given to the builder (their starved triggers are self-check findings) */
+    List<TriggerEngine> engines() {
+        return engines;
     }
 
     /** @return the triggers, in declaration order (rendered sorted by name) */
@@ -179,7 +187,7 @@ public final class Runbook {
         Release lkg = router.lastKnownGood();
         ReleaseHealth health = router.lastKnownGoodHealth();
         md.append("## Last-known-good\n\n| | |\n| --- | --- |\n");
-        md.append("| release | `").append(lkg.id()).append("` |\n");
+        md.append("| release | `").append(lkg.name()).append("` (`").append(lkg.id()).append("`) |\n");
         md.append("| model | `").append(lkg.model().name()).append(':').append(lkg.model().version()).append("` `")
                 .append(lkg.model().digest()).append("` |\n");
         md.append("| features | ").append(features(lkg)).append(" |\n");
@@ -198,7 +206,7 @@ public final class Runbook {
         } else {
             md.append("| release | model | features | config | health |\n| --- | --- | --- | --- | --- |\n");
             for (Release r : candidates) {
-                md.append("| `").append(r.id()).append("` | `").append(r.model().name()).append(':').append(r.model().version())
+                md.append("| `").append(r.name()).append("` (`").append(r.id()).append("`) | `").append(r.model().name()).append(':').append(r.model().version())
                         .append("` | ").append(features(r)).append(" | ")
                         .append(r.config().map(c -> "`" + c.version() + "`").orElse("none")).append(" | ")
                         .append(cell(health(router.health(r.id())))).append(" |\n");
@@ -216,7 +224,7 @@ public final class Runbook {
             ids.addAll(configured.keySet());
             ids.addAll(serving.keySet());
             for (ReleaseId id : ids) {
-                md.append("| ").append(name).append(" | `").append(id).append("` | ").append(id.equals(lkg) ? "LKG" : "candidate")
+                md.append("| ").append(name).append(" | `").append(router.releaseName(id)).append("` (`").append(id).append("`) | ").append(id.equals(lkg) ? "LKG" : "candidate")
                         .append(" | ").append(Formats.basisPoints(configured.getOrDefault(id, 0)))
                         .append(" | ").append(Formats.basisPoints(serving.getOrDefault(id, 0))).append(" |\n");
             }
@@ -339,6 +347,7 @@ public final class Runbook {
         private String channel;
         private final List<String> notifiers = new ArrayList<>();
         private String actuatorBasePath = DEFAULT_ACTUATOR_BASE_PATH;
+        private final List<TriggerEngine> engines = new ArrayList<>();
 
         private Builder(ModelRouter<?, ?> router) {
             this.router = Objects.requireNonNull(router, "Runbook.builder(router): router must not be null");
@@ -355,11 +364,13 @@ public final class Runbook {
         }
 
         /**
-         * @param engine the trigger engine guarding the rollout; its triggers are added
+         * @param engine the trigger engine guarding the rollout; its triggers are added, and the self-check
+         *               reports the triggers its rollouts found starved (read when the self-check runs)
          * @return this builder
          */
         public Builder engine(TriggerEngine engine) {
             Objects.requireNonNull(engine, "Runbook.engine must not be null");
+            engines.add(engine);
             return triggers(engine.triggers());
         }
 
@@ -424,12 +435,14 @@ public final class Runbook {
         }
 
         /**
-         * @param names the incident notifiers, e.g. {@code log}, {@code webhook}, {@code chat} (added to those given)
+         * @param names the incident notifiers, e.g. {@code log}, {@code webhook}, {@code chat} (added to those given);
+         *              URLs in them are shown masked ({@link MaskedUrls})
          * @return this builder
          */
         public Builder notifiers(List<String> names) {
             Objects.requireNonNull(names, "Runbook.notifiers must not be null (use List.of())");
-            names.forEach(n -> notifiers.add(requireText("notifiers[]", n)));
+            // A runbook is served and shared widely; a webhook URL's path is its secret.
+            names.forEach(n -> notifiers.add(MaskedUrls.in(requireText("notifiers[]", n))));
             return this;
         }
 

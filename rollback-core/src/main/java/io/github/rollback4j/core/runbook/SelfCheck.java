@@ -40,9 +40,20 @@ final class SelfCheck {
         check.lastKnownGood();
         check.pairing();
         check.verification();
+        check.starved();
         List<Finding> sorted = new ArrayList<>(check.findings);
         sorted.sort(Comparator.comparing(Finding::severity).thenComparing(Finding::code).thenComparing(Finding::message));
         return List.copyOf(sorted);
+    }
+
+    /** What the engines' rollouts found starved at their current steps, with the numbers. */
+    private void starved() {
+        for (io.github.rollback4j.core.guard.TriggerEngine engine : runbook.engines()) {
+            for (String finding : engine.starvedTriggers()) {
+                warning(Code.TRIGGER_STARVED, "Starved trigger: " + finding + ". Raise the step's weight or bake, lengthen"
+                        + " the trigger's window, or lower its minSamples; until then the step waits for its deadline.");
+            }
+        }
     }
 
     private void error(Code code, String message) {
@@ -153,7 +164,7 @@ final class SelfCheck {
         Map<String, Map<String, String>> digestOf = new TreeMap<>();
         for (Release r : releases) {
             if (r.features().isEmpty() && !carried.isEmpty()) {
-                warning(Code.UNPAIRED_RELEASE, "Release " + r.id() + " (" + r.label() + ") pairs its model with no feature"
+                warning(Code.UNPAIRED_RELEASE, "Release " + r + ", " + r.label() + ", pairs its model with no feature"
                         + " version, while other releases of the router carry " + carried + "; if model "
                         + r.model().name() + ":" + r.model().version() + " uses them, declare the versions it was validated"
                         + " with (ModelVersion.builder(..).compatibleWith(..)) and add them to the release, so model and"

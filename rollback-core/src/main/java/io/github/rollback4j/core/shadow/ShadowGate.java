@@ -17,7 +17,10 @@ import java.util.Set;
  *   <li>{@link Blocked} when a segment with at least {@code minCompared} compared calls is above its
  *   threshold; and (when {@code checkTimeOfDay} is on, the default) also when one time-of-day bucket
  *   of a segment, with at least {@code minCompared} compared calls of its own, is above the
- *   segment's threshold — a drift only at night is not diluted by the day.</li>
+ *   segment's threshold — a drift only at night is not diluted by the day; and (when {@code checkAttribute} is on,
+ *   the default) when one value of the report's {@linkplain ShadowReport#attributeName() attribute} (a tenant, a
+ *   device), with at least {@code minCompared} compared calls, is above the default threshold — a drift on one
+ *   device across every segment is not diluted by the others.</li>
  *   <li>{@link Inconclusive} when a segment seen in the report or declared
  *   {@link Builder#requireSegment(String) required} has fewer than {@code minCompared} compared
  *   calls, or the report has no segment at all.</li>
@@ -71,15 +74,37 @@ public final class ShadowGate {
     }
 
     /**
-     * A segment, or one time-of-day bucket of it, over threshold.
+     * A segment, one time-of-day bucket of it, or one value of the report's attribute, over threshold.
      *
-     * @param segment the segment name
+     * @param segment the segment name, or {@code null} for an attribute breach (which spans every segment)
      * @param timeOfDay the time-of-day bucket, or {@code null} for the whole segment
      * @param rate the measured rate (per the gate's metric)
      * @param threshold the threshold it exceeded
      * @param compared compared calls behind the rate
+     * @param attribute for an attribute breach {@code name=value} (e.g. {@code device=android}), else {@code null}
      */
-    public record Breach(String segment, String timeOfDay, double rate, double threshold, long compared) {
+    public record Breach(String segment, String timeOfDay, double rate, double threshold, long compared, String attribute) {
+
+        /**
+         * A segment (or time-of-day) breach.
+         *
+         * @param segment the segment name
+         * @param timeOfDay the time-of-day bucket, or {@code null} for the whole segment
+         * @param rate the measured rate
+         * @param threshold the threshold it exceeded
+         * @param compared compared calls behind the rate
+         */
+        public Breach(String segment, String timeOfDay, double rate, double threshold, long compared) {
+            this(segment, timeOfDay, rate, threshold, compared, null);
+        }
+
+        /** @return where the breach is, for people: {@code eu-west}, {@code eu-west at night} or {@code device=android} */
+        public String where() {
+            if (attribute != null) {
+                return attribute;
+            }
+            return segment + (timeOfDay == null ? "" : " at " + timeOfDay);
+        }
     }
 
     /**
@@ -101,8 +126,10 @@ public final class ShadowGate {
     private final boolean checkTimeOfDay;
     private final Metric metric;
     private final Set<String> requiredSegments;
+    private final boolean checkAttribute;
 
     private ShadowGate(Builder b) {
+        this.checkAttribute = b.checkAttribute;
         this.defaultThreshold = b.defaultThreshold;
         this.thresholds = Map.copyOf(b.thresholds);
         this.minCompared = b.minCompared;
@@ -122,6 +149,29 @@ public final class ShadowGate {
      */
     public double thresholdFor(String segment) {
         return thresholds.getOrDefault(segment, defaultThreshold);
+    }
+
+    /** @return the threshold of segments without an override, and of attribute values */
+    public double defaultThreshold() {
+        return defaultThreshold;
+    }
+
+    /** @return compared calls a segment, time-of-day cell or attribute value needs before it is judged */
+    public long minCompared() {
+        return minCompared;
+    }
+
+    /** @return the rate compared with the thresholds */
+    public Metric metric() {
+        return metric;
+    }
+
+    /**
+     * @param counts one cell of a report
+     * @return the rate of that cell the gate compares with a threshold (per {@link #metric()})
+     */
+    public double rateOf(ShadowReport.Counts counts) {
+        return rate(counts);
     }
 
     /**
@@ -152,6 +202,15 @@ public final class ShadowGate {
                 }
             }
         }
+        if (checkAttribute && report.attributeName() != null) {
+            for (Map.Entry<String, ShadowReport.Counts> e : report.byAttribute().entrySet()) {
+                ShadowReport.Counts c = e.getValue();
+                if (c.compared() >= minCompared && rate(c) > defaultThreshold) {
+                    breaches.add(new Breach(null, null, rate(c), defaultThreshold, c.compared(),
+                            report.attributeName() + "=" + e.getKey()));
+                }
+            }
+        }
         if (!breaches.isEmpty()) {
             return new Blocked(breaches);
         }
@@ -168,7 +227,8 @@ public final class ShadowGate {
     @Override
     public String toString() {
         return "ShadowGate{default=" + defaultThreshold + ", overrides=" + thresholds + ", minCompared=" + minCompared
-                + ", checkTimeOfDay=" + checkTimeOfDay + ", metric=" + metric + ", required=" + requiredSegments + '}';
+                + ", checkTimeOfDay=" + checkTimeOfDay + ", checkAttribute=" + checkAttribute + ", metric=" + metric
+                + ", required=" + requiredSegments + '}';
     }
 
     /** Configures a {@link ShadowGate}; not thread-safe. */
@@ -177,6 +237,7 @@ public final class ShadowGate {
         private final Map<String, Double> thresholds = new LinkedHashMap<>();
         private long minCompared = DEFAULT_MIN_COMPARED;
         private boolean checkTimeOfDay = true;
+        private boolean checkAttribute = true;
         private Metric metric = Metric.EXCESS_MISMATCH_RATE;
         private final Set<String> requiredSegments = new LinkedHashSet<>();
 
@@ -222,6 +283,16 @@ public final class ShadowGate {
          */
         public Builder checkTimeOfDay(boolean check) {
             this.checkTimeOfDay = check;
+            return this;
+        }
+
+        /**
+         * @param check also judge each value of the report's attribute breakdown (when the runner has an
+         *              {@link ShadowRunner.Builder#attribute attribute}) against the default threshold; default {@code true}
+         * @return this builder
+         */
+        public Builder checkAttribute(boolean check) {
+            this.checkAttribute = check;
             return this;
         }
 

@@ -34,6 +34,7 @@ import java.util.Map;
  * @param bySegmentAndTimeOfDay counts per segment, then per time-of-day bucket
  * @param intervalMillis the width of one over-time interval
  * @param overTime one series per segment, points ordered by time
+ * @param examples a few example mismatches per segment (the largest distances first), ordered by segment
  */
 public record ShadowReport(
         String name,
@@ -48,7 +49,8 @@ public record ShadowReport(
         Map<String, Counts> byTimeOfDay,
         Map<String, Map<String, Counts>> bySegmentAndTimeOfDay,
         long intervalMillis,
-        List<Series> overTime) {
+        List<Series> overTime,
+        List<Example> examples) {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -68,6 +70,7 @@ public record ShadowReport(
      * @param bySegmentAndTimeOfDay counts per segment and bucket
      * @param intervalMillis over-time interval width
      * @param overTime series per segment
+     * @param examples example mismatches
      */
     public ShadowReport {
         bySegment = copy(bySegment);
@@ -79,6 +82,31 @@ public record ShadowReport(
         }
         bySegmentAndTimeOfDay = Collections.unmodifiableMap(cross);
         overTime = overTime == null ? List.of() : List.copyOf(overTime);
+        examples = examples == null ? List.of() : List.copyOf(examples);
+    }
+
+    /**
+     * A report without example mismatches.
+     *
+     * @param name the runner's name
+     * @param generatedAtMillis snapshot time, epoch millis
+     * @param offered calls offered
+     * @param sampled calls sampled
+     * @param total counts over all calls
+     * @param bySegment counts per segment
+     * @param attributeName the breakdown attribute, or {@code null}
+     * @param byAttribute counts per attribute value
+     * @param timeZone the time-of-day zone id
+     * @param byTimeOfDay counts per time-of-day bucket
+     * @param bySegmentAndTimeOfDay counts per segment and bucket
+     * @param intervalMillis over-time interval width
+     * @param overTime series per segment
+     */
+    public ShadowReport(String name, long generatedAtMillis, long offered, long sampled, Counts total, Map<String, Counts> bySegment,
+                        String attributeName, Map<String, Counts> byAttribute, String timeZone, Map<String, Counts> byTimeOfDay,
+                        Map<String, Map<String, Counts>> bySegmentAndTimeOfDay, long intervalMillis, List<Series> overTime) {
+        this(name, generatedAtMillis, offered, sampled, total, bySegment, attributeName, byAttribute, timeZone, byTimeOfDay,
+                bySegmentAndTimeOfDay, intervalMillis, overTime, List.of());
     }
 
     private static <V> Map<String, V> copy(Map<String, V> map) {
@@ -101,7 +129,21 @@ public record ShadowReport(
 
     /** @return one self-contained HTML page: inline CSS, tables and an inline SVG chart, no scripts */
     public String toHtml() {
-        return ShadowHtml.render(this);
+        return ShadowHtml.render(this, null, null, null);
+    }
+
+    /**
+     * The page of {@link #toHtml()}, led by the releases compared and the gate's decision on this report; segments,
+     * time-of-day cells and attribute values over their threshold are marked, and the chart shows the gate's rate
+     * with its threshold.
+     *
+     * @param candidate the candidate release, as people know it (e.g. {@code v2 (ranker:5.0.0)}), or {@code null}
+     * @param baseline the baseline (last-known-good) release, or {@code null}
+     * @param gate the promotion gate, or {@code null} for none
+     * @return one self-contained HTML page
+     */
+    public String toHtml(String candidate, String baseline, ShadowGate gate) {
+        return ShadowHtml.render(this, candidate, baseline, gate);
     }
 
     /**
@@ -165,6 +207,22 @@ public record ShadowReport(
         public Series {
             points = points == null ? List.of() : List.copyOf(points);
         }
+    }
+
+    /**
+     * One example mismatch, as the report shows it.
+     *
+     * @param atMillis when the call was served (epoch millis)
+     * @param segment its segment
+     * @param attribute its value of the report's attribute, or {@code null}
+     * @param timeOfDay its time-of-day bucket
+     * @param input the input, as the runner's {@code describeInput} wrote it
+     * @param primary the output the caller received
+     * @param candidate the candidate's output
+     * @param distance the comparator's distance, or {@code null} when it gives none
+     */
+    public record Example(long atMillis, String segment, String attribute, String timeOfDay, String input, String primary,
+                          String candidate, Double distance) {
     }
 
     /**

@@ -87,6 +87,10 @@ import java.util.concurrent.locks.LockSupport;
 public final class ShadowRunner<I, O> implements AutoCloseable {
 
     private static final long UNIT = 1L << 53;
+    /** Example mismatches kept per segment by default. */
+    public static final int DEFAULT_EXAMPLES = 3;
+    /** Longest text of an example's input or output in the report. */
+    public static final int MAX_EXAMPLE_TEXT = 300;
 
     private final String name;
     private final Model<I, O> candidate;
@@ -103,6 +107,7 @@ public final class ShadowRunner<I, O> implements AutoCloseable {
     private final Bulkhead bulkhead;
     private final TimeLimiter timeLimiter;
     private final ShadowStats stats;
+    private final java.util.function.Function<? super I, String> describeInput;
     private final AtomicLong sequence = new AtomicLong();
     /** Default path only (no injected executor), otherwise {@code null}. */
     private final Ring ring;
@@ -135,7 +140,9 @@ public final class ShadowRunner<I, O> implements AutoCloseable {
         this.executor = b.executor;
         this.ownsScheduler = b.timeoutScheduler == null;
         this.scheduler = ownsScheduler ? defaultScheduler(name) : b.timeoutScheduler;
-        this.stats = new ShadowStats(b.attributeName, b.maxAttributeValues, b.timeOfDay, b.interval.toMillis(), b.maxIntervals);
+        this.stats = new ShadowStats(b.attributeName, b.maxAttributeValues, b.timeOfDay, b.interval.toMillis(), b.maxIntervals,
+                b.examples);
+        this.describeInput = b.describeInput;
         if (b.executor == null) {
             this.ring = new Ring(b.maxConcurrentCalls);
             @SuppressWarnings("unchecked")
@@ -256,6 +263,7 @@ public final class ShadowRunner<I, O> implements AutoCloseable {
             timeLimiter.executeCompletionStage(scheduler, () -> work).whenComplete((result, failure) -> {
                 if (failure == null) {
                     stats.record(context, nowMillis, result.kind, result.comparison, result.noise);
+                    keepExample(context, nowMillis, input, primaryOutput, result);
                 } else {
                     Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
                     stats.record(context, nowMillis,
@@ -432,6 +440,7 @@ public final class ShadowRunner<I, O> implements AutoCloseable {
                         // an event consumer's failure must not lose the result
                     }
                     stats.record(ctx, nowMillis, result.kind, result.comparison, result.noise);
+                    keepExample(ctx, nowMillis, (I) input, (O) primary, result);
                 } // else: the sweeper already counted it as a timeout; the late result is discarded
             } catch (Throwable t) {
                 // never let a worker die
@@ -462,6 +471,26 @@ public final class ShadowRunner<I, O> implements AutoCloseable {
         }
     }
 
+    /** Keeps a compared mismatch as an example of the report when the stats want one (off the request path). */
+    private void keepExample(RequestContext ctx, long nowMillis, I input, O primary, Result result) {
+        if (result.kind != ShadowStats.Kind.COMPARED || result.comparison.match()) {
+            return;
+        }
+        try {
+            double distance = result.comparison.distance();
+            if (stats.wantsExample(ctx, distance)) {
+                stats.example(ctx, nowMillis, cut(describeInput.apply(input)), cut(String.valueOf(primary)),
+                        cut(String.valueOf(result.shadow)), distance);
+            }
+        } catch (RuntimeException e) {
+            // an example is best effort: the mismatch itself is already counted
+        }
+    }
+
+    private static String cut(String text) {
+        return text == null ? "null" : text.length() <= MAX_EXAMPLE_TEXT ? text : text.substring(0, MAX_EXAMPLE_TEXT - 1) + "…";
+    }
+
     private Result run(I input, O primaryOutput, boolean measureNoise) {
         ShadowComparison noise = null;
         if (measureNoise) {
@@ -489,7 +518,7 @@ public final class ShadowRunner<I, O> implements AutoCloseable {
             if (c == null) {
                 return new Result(ShadowStats.Kind.ERROR, null, noise);
             }
-            return new Result(ShadowStats.Kind.COMPARED, c, noise);
+            return new Result(ShadowStats.Kind.COMPARED, c, noise, shadow);
         } catch (RuntimeException e) {
             return new Result(ShadowStats.Kind.ERROR, null, noise);
         }
@@ -569,7 +598,10 @@ public final class ShadowRunner<I, O> implements AutoCloseable {
         }
     }
 
-    private record Result(ShadowStats.Kind kind, ShadowComparison comparison, ShadowComparison noise) {
+    private record Result(ShadowStats.Kind kind, ShadowComparison comparison, ShadowComparison noise, Object shadow) {
+        Result(ShadowStats.Kind kind, ShadowComparison comparison, ShadowComparison noise) {
+            this(kind, comparison, noise, null);
+        }
     }
 
     private static ThreadFactory daemon(String prefix) {
@@ -613,6 +645,8 @@ public final class ShadowRunner<I, O> implements AutoCloseable {
         private TimeOfDayBuckets timeOfDay = TimeOfDayBuckets.hourlyUtc();
         private Duration interval = Duration.ofHours(1);
         private int maxIntervals = 2_000;
+        private int examples = DEFAULT_EXAMPLES;
+        private java.util.function.Function<? super I, String> describeInput = String::valueOf;
 
         private Builder(Model<I, O> candidate) {
             this.candidate = Objects.requireNonNull(candidate, "ShadowRunner.candidate must not be null");
@@ -812,6 +846,31 @@ public final class ShadowRunner<I, O> implements AutoCloseable {
                 throw new IllegalArgumentException("ShadowRunner.maxIntervals must be in [1, 1000000], but was " + max);
             }
             this.maxIntervals = max;
+            return this;
+        }
+
+        /**
+         * @param perSegment example mismatches kept per segment for the report (those with the largest distance, the
+         *                   first ones when the comparator gives none), in [0, 100]; 0 keeps none; default
+         *                   {@value ShadowRunner#DEFAULT_EXAMPLES}
+         * @return this builder
+         */
+        public Builder<I, O> examples(int perSegment) {
+            if (perSegment < 0 || perSegment > 100) {
+                throw new IllegalArgumentException("ShadowRunner.examples must be in [0, 100], but was " + perSegment);
+            }
+            this.examples = perSegment;
+            return this;
+        }
+
+        /**
+         * @param describe how an example mismatch's input appears in the report (redact personal data here); its text
+         *                 is cut to {@value ShadowRunner#MAX_EXAMPLE_TEXT} characters; default {@code String.valueOf}.
+         *                 Outputs appear as {@code String.valueOf}. Runs on the shadow thread of a kept mismatch only.
+         * @return this builder
+         */
+        public Builder<I, O> describeInput(java.util.function.Function<? super I, String> describe) {
+            this.describeInput = Objects.requireNonNull(describe, "ShadowRunner.describeInput must not be null");
             return this;
         }
 

@@ -54,7 +54,13 @@ final class ShadowStats {
     private final ConcurrentHashMap<String, ConcurrentHashMap<String, Counters>> bySegmentAndTimeOfDay = new ConcurrentHashMap<>();
     private final ConcurrentSkipListMap<Long, ConcurrentHashMap<String, Counters>> overTime = new ConcurrentSkipListMap<>();
 
-    ShadowStats(String attributeName, int maxAttributeValues, TimeOfDayBuckets timeOfDay, long intervalMillis, int maxIntervals) {
+    /** Example mismatches kept per segment, and their holders. */
+    private final int examplesPerSegment;
+    private final ConcurrentHashMap<String, Examples> examples = new ConcurrentHashMap<>();
+
+    ShadowStats(String attributeName, int maxAttributeValues, TimeOfDayBuckets timeOfDay, long intervalMillis, int maxIntervals,
+                int examplesPerSegment) {
+        this.examplesPerSegment = examplesPerSegment;
         this.attributeName = attributeName;
         this.maxAttributeValues = maxAttributeValues;
         this.timeOfDay = timeOfDay;
@@ -125,6 +131,88 @@ final class ShadowStats {
         }
     }
 
+    /**
+     * The kept mismatches of one segment: the {@code capacity} with the largest distance (a NaN distance ranks
+     * below every number, so without distances the first ones stay). Only mismatches touch it, off the request path.
+     */
+    private static final class Examples {
+        private final int capacity;
+        private final List<ShadowReport.Example> kept = new ArrayList<>();
+        /** The smallest distance kept once full (NaN ranks lowest); read without the lock to skip most mismatches. */
+        private volatile double floor = Double.NEGATIVE_INFINITY;
+        private volatile boolean full;
+
+        Examples(int capacity) {
+            this.capacity = capacity;
+        }
+
+        boolean wants(double distance) {
+            return !full || rank(distance) > floor;
+        }
+
+        synchronized void add(ShadowReport.Example example, double distance) {
+            if (kept.size() < capacity) {
+                kept.add(example);
+            } else {
+                int lowest = lowest();
+                if (rank(distance) <= rank(distanceOf(kept.get(lowest)))) {
+                    return;
+                }
+                kept.set(lowest, example);
+            }
+            if (kept.size() == capacity) {
+                full = true;
+                floor = rank(distanceOf(kept.get(lowest())));
+            }
+        }
+
+        synchronized List<ShadowReport.Example> snapshot() {
+            List<ShadowReport.Example> out = new ArrayList<>(kept);
+            out.sort(java.util.Comparator.comparingDouble((ShadowReport.Example e) -> rank(distanceOf(e))).reversed()
+                    .thenComparingLong(ShadowReport.Example::atMillis));
+            return out;
+        }
+
+        private int lowest() {
+            int lowest = 0;
+            for (int i = 1; i < kept.size(); i++) {
+                if (rank(distanceOf(kept.get(i))) < rank(distanceOf(kept.get(lowest)))) {
+                    lowest = i;
+                }
+            }
+            return lowest;
+        }
+
+        private static double distanceOf(ShadowReport.Example e) {
+            return e.distance() == null ? Double.NaN : e.distance();
+        }
+
+        private static double rank(double distance) {
+            return Double.isNaN(distance) ? Double.NEGATIVE_INFINITY : distance;
+        }
+    }
+
+    /**
+     * @param ctx the call's context
+     * @param distance the comparator's distance (NaN: none)
+     * @return whether a mismatch with that distance would be kept as an example of its segment
+     */
+    boolean wantsExample(RequestContext ctx, double distance) {
+        if (examplesPerSegment == 0) {
+            return false;
+        }
+        Examples e = examples.get(ctx.segment().name());
+        return e == null || e.wants(distance);
+    }
+
+    void example(RequestContext ctx, long nowMillis, String input, String primary, String candidate, double distance) {
+        String segment = ctx.segment().name();
+        String attribute = attributeName == null ? null : ctx.attributes().get(attributeName);
+        ShadowReport.Example example = new ShadowReport.Example(nowMillis, segment, attribute, timeOfDay.bucketOf(nowMillis), input,
+                primary, candidate, Double.isNaN(distance) || Double.isInfinite(distance) ? null : distance);
+        examples.computeIfAbsent(segment, k -> new Examples(examplesPerSegment)).add(example, distance);
+    }
+
     long totalDrops() {
         return total.drops.sum();
     }
@@ -153,9 +241,11 @@ final class ShadowStats {
         }
         List<ShadowReport.Series> overTimeSeries = new ArrayList<>();
         series.forEach((seg, points) -> overTimeSeries.add(new ShadowReport.Series(seg, points)));
+        List<ShadowReport.Example> kept = new ArrayList<>();
+        new TreeMap<>(examples).forEach((segment, e) -> kept.addAll(e.snapshot()));
         return new ShadowReport(name, generatedAtMillis, offered.sum(), sampled.sum(), total.snapshot(),
                 snapshotAll(bySegment), attributeName, snapshotAll(byAttribute), timeOfDay.zone().getId(),
-                snapshotAll(byTimeOfDay), cross, intervalMillis, overTimeSeries);
+                snapshotAll(byTimeOfDay), cross, intervalMillis, overTimeSeries, kept);
     }
 
     private static Map<String, ShadowReport.Counts> snapshotAll(Map<String, Counters> map) {

@@ -8,9 +8,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -22,6 +21,9 @@ import java.util.List;
  * <p>Stateless and thread-safe.
  */
 public final class ReferenceProfiles {
+
+    /** Largest profile file read: 16 MiB (a profile of 10,000 categories is about 0.5 MB), checked before parsing. */
+    public static final int MAX_SIZE = 16 << 20;
 
     private static final JsonMapper MAPPER = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
@@ -38,23 +40,45 @@ public final class ReferenceProfiles {
     }
 
     /**
+     * Reads profiles written by {@link #write}. The file must be at most {@link #MAX_SIZE} bytes
+     * (checked before it is parsed), nest no deeper than {@link SpecNode#MAX_DEPTH} and give no key
+     * twice; each profile is checked by {@link ReferenceProfile}'s constructor.
+     *
      * @param file a file written by {@link #write}
      * @return the profiles
-     * @throws SpecException naming the file and what is wrong, when it cannot be read or a profile is invalid
+     * @throws SpecException naming the file and the field path (e.g. {@code refs.json[2].counts[0]}) of what is wrong
      */
     public static List<ReferenceProfile> read(Path file) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (IOException e) {
-            throw new SpecException(file.toString(), "cannot be read: " + e.getMessage(), e);
+        String source = file.toString();
+        SpecNode root = SpecNode.parse(SpecNode.readBounded(file, MAX_SIZE), source, MAPPER, "JSON", MAX_SIZE);
+        List<ReferenceProfile> profiles = new ArrayList<>();
+        for (SpecNode element : root.elements()) {
+            element.requireObject();
+            try {
+                profiles.add(MAPPER.treeToValue(element.tree(), ReferenceProfile.class));
+            } catch (JacksonException e) {
+                for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+                    if (cause instanceof IllegalArgumentException) {
+                        // The constructor's own check, which names the component.
+                        throw new SpecException(element.path(), cause.getMessage(), e);
+                    }
+                }
+                throw new SpecException(element.path() + fieldPath(e), e.getOriginalMessage(), e);
+            }
         }
-        try {
-            return Arrays.asList(MAPPER.readValue(text, ReferenceProfile[].class));
-        } catch (JacksonException e) {
-            Throwable cause = e.getCause() instanceof IllegalArgumentException ? e.getCause() : e;
-            throw new SpecException(file.toString(), "is not a list of reference profiles: "
-                    + (cause instanceof JacksonException j ? j.getOriginalMessage() : cause.getMessage()), e);
+        return List.copyOf(profiles);
+    }
+
+    /** The path inside one profile of a binding error, e.g. {@code .counts[0]}. */
+    private static String fieldPath(JacksonException e) {
+        StringBuilder path = new StringBuilder();
+        for (JacksonException.Reference reference : e.getPath()) {
+            if (reference.getPropertyName() != null) {
+                path.append('.').append(reference.getPropertyName());
+            } else if (reference.getIndex() >= 0) {
+                path.append('[').append(reference.getIndex()).append(']');
+            }
         }
+        return path.toString();
     }
 }

@@ -81,7 +81,7 @@ public final class TriggerSpecs {
      * @throws SpecException naming the file, the field path, the value and what is allowed
      */
     public static List<TriggerSpec> load(Path file) {
-        return read(SpecNode.file(file));
+        return SpecNode.load(file, TriggerSpecs::read);
     }
 
     /**
@@ -164,7 +164,7 @@ public final class TriggerSpecs {
             default -> throw new SpecException(node.path() + ".metric", "'" + metricName + "' is not one of [latency, error_rate,"
                     + " timeout_rate, burn_rate, kpi, input_null_rate, schema_violation_rate, drift]");
         };
-        TriggerSpec.Builder builder = TriggerSpec.builder(name).metric(metric);
+        TriggerSpec.Builder builder = node.child("name").validated(() -> TriggerSpec.builder(name).metric(metric));
         Threshold.Kind found = null;
         for (Threshold.Kind kind : Threshold.Kind.values()) {
             if (node.has(kind.key())) {
@@ -179,14 +179,17 @@ public final class TriggerSpecs {
             }
         }
         if (node.has("significance")) {
-            builder.significance(node.number("significance"));
+            double significance = node.number("significance");
+            node.child("significance").validated(() -> builder.significance(significance));
         }
-        builder.window(node.duration("window", TriggerSpec.DEFAULT_WINDOW))
-                .sustain(node.duration("sustain", Duration.ZERO))
-                .minSamples(node.integer("minSamples", TriggerSpec.DEFAULT_MIN_SAMPLES))
-                .severity(node.enumValue("severity", Severity.class, Severity.SEVERE))
-                .perSegment(node.bool("perSegment", false))
-                .global(node.bool("global", false));
+        Duration window = node.duration("window", TriggerSpec.DEFAULT_WINDOW);
+        Duration sustain = node.duration("sustain", Duration.ZERO);
+        long minSamples = node.integer("minSamples", TriggerSpec.DEFAULT_MIN_SAMPLES);
+        Severity severity = node.enumValue("severity", Severity.class, Severity.SEVERE);
+        boolean perSegment = node.bool("perSegment", false);
+        boolean global = node.bool("global", false);
+        node.validated(() -> builder.window(window).sustain(sustain).minSamples(minSamples).severity(severity)
+                .perSegment(perSegment).global(global));
         node.requireNoOtherFields();
         return node.validated(builder::build);
     }

@@ -26,6 +26,8 @@ final class KpiContrast {
     private final double sb;
     final double mc;
     final double mb;
+    /** {@code μ̂c − μ̂b}, from the shifted sums: the large shifts cancel first, so the difference keeps its digits */
+    final double diff;
     private final double varC;
     private final double varB;
 
@@ -40,6 +42,9 @@ final class KpiContrast {
         this.sb = baseline.sum();
         this.mc = candidate.mean();
         this.mb = baseline.mean();
+        this.diff = candidate.count() == 0 || baseline.count() == 0 ? Double.NaN
+                : (candidate.shift() - baseline.shift())
+                + (candidate.shiftedSum() / candidate.count() - baseline.shiftedSum() / baseline.count());
         this.varC = candidate.variance();
         this.varB = baseline.variance();
     }
@@ -56,16 +61,16 @@ final class KpiContrast {
 
     /** @return the estimate in the threshold's units: {@code μ̂c − μ̂b}, or {@code μ̂c/μ̂b − 1} (NaN if {@code μ̂b ≤ 0}) */
     double estimate() {
-        return relative ? relativeEffect() : mc - mb;
+        return relative ? relativeEffect() : diff;
     }
 
     double relativeEffect() {
-        return mb > 0 ? mc / mb - 1.0 : Double.NaN;
+        return mb > 0 ? diff / mb : Double.NaN;
     }
 
     /** @return {@code x(t)}: the estimated contrast minus its null value, in KPI units */
     double contrast(double t) {
-        return relative ? mc - (1.0 + t) * mb : mc - mb - t;
+        return relative ? diff - t * mb : diff - t;
     }
 
     /** @return {@code V(t)}: the variance of the contrast under the null value {@code t}, in squared KPI units */
@@ -102,6 +107,18 @@ final class KpiContrast {
     }
 
     /**
+     * {@code ln Λ} of the mirrored test {@code H0: θ ≤ t} (the effect is at most {@code t}), whose evidence comes
+     * from an estimate above {@code t}: the same half-normal mixture, over alternatives above the null.
+     */
+    double logLikelihoodRatioAbove(double t, double mixtureVariance) {
+        return NormalMixture.logLikelihoodRatio(-contrast(t), variance(t), mixtureVariance);
+    }
+
+    private double logLikelihoodRatio(int side, double t, double mixtureVariance) {
+        return side > 0 ? logLikelihoodRatio(t, mixtureVariance) : logLikelihoodRatioAbove(t, mixtureVariance);
+    }
+
+    /**
      * The upper end of the one-sided confidence sequence at this look: the smallest null value above the estimate
      * that the test rejects at {@code alpha}, found by bracketing outwards from the estimate (which is never
      * rejected: there {@code Λ = sqrt(V/(V+τ²)) < 1}) and the Illinois variant of regula falsi.
@@ -110,6 +127,22 @@ final class KpiContrast {
      *         rejected; NaN if the estimate is NaN
      */
     double upperBound(double mixtureVariance, double alpha) {
+        return bound(+1, mixtureVariance, alpha);
+    }
+
+    /**
+     * The lower end of the one-sided confidence sequence at this look: the largest null value below the estimate
+     * that the mirrored test ({@code H0: θ ≤ t}) rejects at {@code alpha}. With probability at least
+     * {@code 1 − alpha} over all looks the true effect stays above the running maximum of these.
+     *
+     * @return the bound in the threshold's units; {@code −∞} if no null value down to far below the estimate is
+     *         rejected; NaN if the estimate is NaN
+     */
+    double lowerBound(double mixtureVariance, double alpha) {
+        return bound(-1, mixtureVariance, alpha);
+    }
+
+    private double bound(int side, double mixtureVariance, double alpha) {
         double start = estimate();
         if (Double.isNaN(start)) {
             return Double.NaN;
@@ -126,33 +159,44 @@ final class KpiContrast {
         if (!(step > 0) || Double.isInfinite(step)) {
             step = Math.max(Math.abs(start), 1e-12);
         }
+        // A relative effect is at least −1 (a KPI mean is not negative): the lower end is searched above −1 only,
+        // approaching −1 by halving instead of stepping past it.
+        double floor = relative && side < 0 ? -1.0 : Double.NEGATIVE_INFINITY;
+        if (start <= floor) {
+            return Double.NEGATIVE_INFINITY;
+        }
         double lo = start;
-        double gLo = target - logLikelihoodRatio(lo, mixtureVariance);
-        double hi = start + step;
-        double gHi = target - logLikelihoodRatio(hi, mixtureVariance);
+        double gLo = target - logLikelihoodRatio(side, lo, mixtureVariance);
+        double hi = start + side * step;
+        if (hi <= floor) {
+            hi = 0.5 * (lo + floor);
+        }
+        double gHi = target - logLikelihoodRatio(side, hi, mixtureVariance);
         int expansions = 0;
         while (gHi > 0) {
             if (++expansions > MAX_EXPANSIONS) {
-                return Double.POSITIVE_INFINITY;
+                return side * Double.POSITIVE_INFINITY;
             }
             lo = hi;
             gLo = gHi;
-            step *= 2.0;
-            hi = start + step;
-            gHi = target - logLikelihoodRatio(hi, mixtureVariance);
+            hi = start + 2.0 * (hi - start);
+            if (hi <= floor) {
+                hi = 0.5 * (lo + floor);
+            }
+            gHi = target - logLikelihoodRatio(side, hi, mixtureVariance);
         }
         if (Double.isNaN(gHi)) {
             return Double.NaN;
         }
-        return solve(lo, gLo, hi, gHi, mixtureVariance, target);
+        return solve(side, lo, gLo, hi, gHi, mixtureVariance, target);
     }
 
-    private double solve(double lo, double gLo, double hi, double gHi, double mixtureVariance, double target) {
+    private double solve(int side, double lo, double gLo, double hi, double gHi, double mixtureVariance, double target) {
         // A degenerate end (zero variance: Λ is 0 or ∞ there) cannot seed regula falsi: bisect until both ends
         // are finite. This happens at the estimate when an arm's rate is 0 and, relative, k = 0.
         for (int i = 0; i < MAX_ITERATIONS && !(Double.isFinite(gLo) && Double.isFinite(gHi)); i++) {
             double mid = 0.5 * (lo + hi);
-            double gMid = target - logLikelihoodRatio(mid, mixtureVariance);
+            double gMid = target - logLikelihoodRatio(side, mid, mixtureVariance);
             if (gMid > 0 || Double.isNaN(gMid)) {
                 lo = mid;
                 gLo = gMid;
@@ -161,11 +205,11 @@ final class KpiContrast {
                 gHi = gMid;
             }
         }
-        return illinois(lo, gLo, hi, gHi, mixtureVariance, target);
+        return illinois(side, lo, gLo, hi, gHi, mixtureVariance, target);
     }
 
     /**
-     * The same bound when a null value {@code hi} above the estimate is already known to be rejected.
+     * The upper bound when a null value {@code hi} above the estimate is already known to be rejected.
      *
      * @param hi a null value above the estimate
      * @param gHi {@code ln(1/alpha) − ln Λ(hi) ≤ 0}
@@ -173,36 +217,49 @@ final class KpiContrast {
     double upperBoundBelow(double hi, double gHi, double mixtureVariance, double alpha) {
         double target = -Math.log(alpha);
         double lo = estimate();
-        return solve(lo, target - logLikelihoodRatio(lo, mixtureVariance), hi, gHi, mixtureVariance, target);
+        return solve(+1, lo, target - logLikelihoodRatio(lo, mixtureVariance), hi, gHi, mixtureVariance, target);
     }
 
-    private double illinois(double a, double fa, double b, double fb, double mixtureVariance, double target) {
+    /**
+     * The lower bound when a null value {@code lo} below the estimate is already known to be rejected by the
+     * mirrored test.
+     *
+     * @param lo a null value below the estimate
+     * @param gLo {@code ln(1/alpha) − ln Λ_above(lo) ≤ 0}
+     */
+    double lowerBoundAbove(double lo, double gLo, double mixtureVariance, double alpha) {
+        double target = -Math.log(alpha);
+        double start = estimate();
+        return solve(-1, start, target - logLikelihoodRatioAbove(start, mixtureVariance), lo, gLo, mixtureVariance, target);
+    }
+
+    private double illinois(int side, double a, double fa, double b, double fb, double mixtureVariance, double target) {
         double tolerance = 1e-13 * Math.max(Math.abs(a), Math.abs(b)) + 1e-300;
-        int side = 0;
+        int last = 0;
         double c = b;
         for (int i = 0; i < MAX_ITERATIONS && fb != 0; i++) {
             c = (fa * b - fb * a) / (fa - fb);
             if (!(c > Math.min(a, b) && c < Math.max(a, b))) {
                 c = 0.5 * (a + b); // a rounding guard
             }
-            double fc = target - logLikelihoodRatio(c, mixtureVariance);
+            double fc = target - logLikelihoodRatio(side, c, mixtureVariance);
             if (fc == 0 || Math.abs(b - a) <= tolerance) {
                 return c;
             }
             if (fc * fb > 0) {
                 b = c;
                 fb = fc;
-                if (side == -1) {
+                if (last == -1) {
                     fa *= 0.5;
                 }
-                side = -1;
+                last = -1;
             } else {
                 a = c;
                 fa = fc;
-                if (side == +1) {
+                if (last == +1) {
                     fb *= 0.5;
                 }
-                side = +1;
+                last = +1;
             }
         }
         return c;
@@ -218,25 +275,23 @@ final class KpiContrast {
      * @param name "candidate" or "baseline", for the message
      */
     static void validate(String name, KpiKind kind, KpiStats stats) {
+        // KpiStats' constructor already refuses a negative count, non-finite sums and a sum of squares below
+        // the Cauchy–Schwarz bound; what is left is what a proportion adds.
         Objects.requireNonNull(stats, () -> name + " must not be null");
-        if (stats.count() < 0) {
-            throw new IllegalArgumentException(name + ".count must be >= 0, but was " + stats.count());
-        }
-        if (!Double.isFinite(stats.sum())) {
-            throw new IllegalArgumentException(name + ".sum must be finite, but was " + stats.sum());
-        }
-        if (!(stats.sumOfSquares() >= 0 && stats.sumOfSquares() < Double.POSITIVE_INFINITY)) {
-            throw new IllegalArgumentException(name + ".sumOfSquares must be finite and >= 0, but was "
-                    + stats.sumOfSquares());
-        }
         if (kind == KpiKind.PROPORTION) {
-            double slack = 1e-9 * Math.max(1.0, stats.count());
-            if (!(stats.sum() >= -slack && stats.sum() <= stats.count() + slack)) {
+            double n = stats.count();
+            double sum = stats.sum();
+            double slack = 1e-9 * Math.max(1.0, n);
+            if (!(sum >= -slack && sum <= n + slack)) {
                 throw new IllegalArgumentException(name + ".sum must be between 0 and count (" + stats.count()
-                        + ") for a PROPORTION of 0/1 values, but was " + stats.sum());
+                        + ") for a PROPORTION of 0/1 values, but was " + sum);
             }
-            if (Math.abs(stats.sum() - stats.sumOfSquares()) > slack) {
-                throw new IllegalArgumentException(name + ".sumOfSquares must equal sum (" + stats.sum()
+            if (Math.abs(sum - Math.rint(sum)) > slack) {
+                throw new IllegalArgumentException(name + ".sum must be a whole number of successes for a PROPORTION"
+                        + " of 0/1 values, but was " + sum);
+            }
+            if (Math.abs(sum - stats.sumOfSquares()) > slack) {
+                throw new IllegalArgumentException(name + ".sumOfSquares must equal sum (" + sum
                         + ") for a PROPORTION of 0/1 values, but was " + stats.sumOfSquares());
             }
         }

@@ -35,6 +35,10 @@ import java.util.Objects;
  *                    {@code 1 − alpha} over all looks, the true effect ({@code μc − μb}, or {@code μc/μb − 1})
  *                    stays below it; the minimum over the looks so far, {@code +∞} until a look is evaluated.
  *                    {@link #rejected()} implies {@code effectBound ≤ −δ}
+ * @param effectLowerBound the lower end of the same confidence sequence, threshold units: with probability at
+ *                    least {@code 1 − alpha} over all looks the true effect stays above it; the maximum over the
+ *                    looks so far, {@code −∞} until a look can bound the effect from below. A value above
+ *                    {@code −d} excludes a drop of {@code d} or more
  * @param rejected whether {@code pValue ≤ alpha}: the candidate's KPI dropped beyond the threshold
  */
 public record KpiTestResult(
@@ -54,6 +58,7 @@ public record KpiTestResult(
         double logLikelihoodRatio,
         double pValue,
         double effectBound,
+        double effectLowerBound,
         boolean rejected) {
 
     /**
@@ -75,6 +80,7 @@ public record KpiTestResult(
      * @param logLikelihoodRatio the look's ln Λ
      * @param pValue the running always-valid p-value
      * @param effectBound the running confidence-sequence bound, threshold units
+     * @param effectLowerBound the running lower end of the confidence sequence, threshold units
      * @param rejected whether {@code pValue ≤ alpha}
      */
     public KpiTestResult {
@@ -87,6 +93,14 @@ public record KpiTestResult(
      */
     public double likelihoodRatio() {
         return Math.exp(logLikelihoodRatio);
+    }
+
+    /**
+     * @param drop a drop in threshold units, {@code >= 0}
+     * @return whether the confidence sequence excludes a drop of {@code drop} or more ({@code effectLowerBound > −drop})
+     */
+    public boolean excludesDrop(double drop) {
+        return effectLowerBound > -drop;
     }
 
     /** @return the significance level, from the config */

@@ -24,7 +24,9 @@ import java.util.Objects;
  * the one-sided normal-mixture likelihood ratio {@link NormalMixture} (mSPRT) with mixture scale
  * {@code τ} from {@link KpiTestConfig#plannedEffect()}; the always-valid p-value is {@code min(1, 1/max Λ)} over
  * the looks, so it never increases, and the test rejects once it is at most {@code alpha}. The one-sided
- * confidence sequence inverts the same test over null values and is intersected over the looks.
+ * confidence sequence inverts the same test over null values and is intersected over the looks; its lower end
+ * inverts the mirrored test (the same mixture over alternatives above the null), so the sequence is two-sided:
+ * {@link KpiTestResult#effectLowerBound()} above {@code −d} means a drop of {@code d} or more is excluded.
  *
  * <p><b>Feeding it.</b> Pass, at each look, the statistics accumulated since the test started or last
  * restarted, not a sliding window: forgetting data breaks the guarantee (counts that shrink are refused).
@@ -43,6 +45,7 @@ public final class SequentialKpiTest {
     private int looks;
     private double maxLogLikelihoodRatio;
     private double minBound;
+    private double maxLowerBound;
     private long lastCandidateCount;
     private long lastBaselineCount;
 
@@ -117,12 +120,13 @@ public final class SequentialKpiTest {
                     maxLogLikelihoodRatio = logLr;
                 }
                 updateBound(c, tau2);
+                updateLowerBound(c, tau2);
             }
         }
         double pValue = pValue();
         return new KpiTestResult(config, looks, evaluated, candidate.count(), baseline.count(), c.mc, c.mb,
-                c.mc - c.mb, c.relativeEffect(), contrast, standardError, statistic, Math.sqrt(tau2), logLr, pValue,
-                minBound, pValue <= config.alpha());
+                c.diff, c.relativeEffect(), contrast, standardError, statistic, Math.sqrt(tau2), logLr, pValue,
+                minBound, maxLowerBound, pValue <= config.alpha());
     }
 
     /**
@@ -153,11 +157,37 @@ public final class SequentialKpiTest {
         }
     }
 
-    /** Forgets every look: the next look is look 1 with p-value 1, bound {@code +∞} and no count to exceed. */
+    /** The same for the lower end of the confidence sequence, mirrored: raised to this look's when that is higher. */
+    private void updateLowerBound(KpiContrast c, double tau2) {
+        if (maxLowerBound == Double.NEGATIVE_INFINITY) {
+            double bound = c.lowerBound(tau2, config.alpha());
+            if (bound > maxLowerBound) {
+                maxLowerBound = bound;
+            }
+            return;
+        }
+        double estimate = c.estimate();
+        if (!(estimate > maxLowerBound)) {
+            return;
+        }
+        double g = -Math.log(config.alpha()) - c.logLikelihoodRatioAbove(maxLowerBound, tau2);
+        if (g > 0 || Double.isNaN(g)) {
+            return;
+        }
+        double bound = c.lowerBoundAbove(maxLowerBound, g, tau2, config.alpha());
+        if (bound > maxLowerBound) {
+            maxLowerBound = bound;
+        }
+    }
+
+    /**
+     * Forgets every look: the next look is look 1 with p-value 1, bounds {@code ±∞} and no count to exceed.
+     */
     public void restart() {
         looks = 0;
         maxLogLikelihoodRatio = 0.0;
         minBound = Double.POSITIVE_INFINITY;
+        maxLowerBound = Double.NEGATIVE_INFINITY;
         lastCandidateCount = 0;
         lastBaselineCount = 0;
     }
@@ -175,6 +205,14 @@ public final class SequentialKpiTest {
     /** @return the running one-sided confidence-sequence bound on the effect, threshold units; {@code +∞} at first */
     public double effectBound() {
         return minBound;
+    }
+
+    /**
+     * @return the running lower end of the confidence sequence on the effect, threshold units; {@code −∞} at first:
+     *         with probability at least {@code 1 − alpha} over all looks the true effect stays above it
+     */
+    public double effectLowerBound() {
+        return maxLowerBound;
     }
 
     /** @return whether the running p-value is at most alpha */

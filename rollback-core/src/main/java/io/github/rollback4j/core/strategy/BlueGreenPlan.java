@@ -11,8 +11,8 @@ import java.time.Duration;
  *   <li>{@code bake} (default {@link #DEFAULT_BAKE}, 0..24 h): how long green serves all traffic under
  *   the triggers before it is promoted.</li>
  *   <li>{@code bakeDeadline} (default {@link #DEFAULT_BAKE_DEADLINE}, bake..7 days): the most time
- *   from the flip to promotion; a bake still held by a breach building up by then pauses for an
- *   operator.</li>
+ *   from the flip to promotion; a bake still not healthy by then (a breach building up, an inconclusive
+ *   trigger: the same gate as a canary step) pauses for an operator.</li>
  *   <li>{@code keepBlueWarm} (default {@link #DEFAULT_KEEP_BLUE_WARM}, 0..7 days): how long blue (the
  *   previous last-known-good) stays registered, warm and probed after green is promoted; then the
  *   rollout retires it on its next tick.</li>

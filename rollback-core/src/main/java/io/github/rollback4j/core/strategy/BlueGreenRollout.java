@@ -53,8 +53,9 @@ public final class BlueGreenRollout<I, O> extends AbstractRollout {
     private final Model<? super I, ? extends O> verifier;
     private final List<VerificationCase<I, O>> cases;
     private final BiPredicate<? super O, ? super O> matcher;
-    private final Instant createdAt;
-    private Instant bakeStartedAt;
+    private long createdNanos;
+    /** When the bake began (the flip, an approve or resume), on the monotonic clock: bake and bake deadline. */
+    private long bakeStartedNanos;
 
     private BlueGreenRollout(Builder<I, O> b) {
         super("blue/green", b.router, b.green, b.engine, b.clock, b.segment, b.evaluateTriggers, b.plan.keepBlueWarm());
@@ -62,7 +63,7 @@ public final class BlueGreenRollout<I, O> extends AbstractRollout {
         this.verifier = b.verifier;
         this.cases = b.cases;
         this.matcher = b.matcher;
-        this.createdAt = clock.now();
+        this.createdNanos = clock.nanoTime();
     }
 
     /**
@@ -93,17 +94,17 @@ public final class BlueGreenRollout<I, O> extends AbstractRollout {
     }
 
     @Override
-    void advance(Instant now) {
+    void advance(Instant now, long nanos) {
         RolloutStatus status = current();
         if (status.phase() == RolloutPhase.PENDING) {
-            verifyAndFlip(now);
+            verifyAndFlip(now, nanos);
             return;
         }
-        if (observeRouter(now)) {
+        if (observeRouter(now, nanos)) {
             return;
         }
-        List<Verdict> verdicts = verdicts();
-        if (observeRouter(now) || status.phase() == RolloutPhase.PAUSED) {
+        List<Verdict> verdicts = verdicts(bakeStartedNanos);
+        if (observeRouter(now, nanos) || status.phase() == RolloutPhase.PAUSED) {
             return;
         }
         String hold = holdReason(verdicts);
@@ -111,23 +112,26 @@ public final class BlueGreenRollout<I, O> extends AbstractRollout {
             pause(now, hold);
             return;
         }
-        Duration age = Duration.between(bakeStartedAt, now);
-        if (age.compareTo(plan.bake()) >= 0 && noBreach(verdicts)) {
+        Duration age = Duration.ofNanos(nanos - bakeStartedNanos);
+        reportStarvation(now, bakeStartedNanos, nanos, plan.bake(), "the flip to green " + candidate);
+        // The same gate as a canary step at full weight: inconclusive holds until the bake deadline.
+        if (age.compareTo(plan.bake()) >= 0 && stepHealthy(verdicts, true)) {
             ReleaseId blue = router.lastKnownGood().id();
-            Cause cause = Cause.automatic("green " + candidate + " baked for " + age + " with no breach");
+            Cause cause = Cause.automatic("green " + router.releaseNameAndId(candidate) + " baked for " + age + " with no breach");
             try {
                 router.promote(candidate, cause);
             } catch (RuntimeException e) {
                 pause(now, "promotion refused: " + e.getMessage());
                 return;
             }
-            markPromoted(now, blue, cause, cause.reason() + "; promoted, blue " + blue + " stays warm for " + plan.keepBlueWarm());
+            markPromoted(now, nanos, blue, cause, cause.reason() + "; promoted, blue " + blue + " stays warm for " + plan.keepBlueWarm());
         } else if (age.compareTo(plan.bakeDeadline()) >= 0) {
-            pause(now, "bake deadline of " + plan.bakeDeadline() + " passed with a breach building up: " + undecided(verdicts));
+            pause(now, "green " + candidate + " not healthy by its bake deadline of " + plan.bakeDeadline() + ": "
+                    + undecided(verdicts));
         }
     }
 
-    private void verifyAndFlip(Instant now) {
+    private void verifyAndFlip(Instant now, long nanos) {
         ReleaseHealth blue = router.lastKnownGoodHealth();
         if (!blue.isServable()) {
             refuse(now, "blue " + blue.release() + " cannot serve (" + blue.state() + (blue.quarantined() ? ", quarantined" : "")
@@ -136,13 +140,13 @@ public final class BlueGreenRollout<I, O> extends AbstractRollout {
         }
         ReleaseHealth green = router.health(candidate);
         if (green.quarantined() || green.state() == ReleaseState.UNHEALTHY) {
-            refuse(now, "green " + candidate + " cannot serve: " + (green.quarantined() ? "quarantined"
+            refuse(now, "green " + router.releaseNameAndId(candidate) + " cannot serve: " + (green.quarantined() ? "quarantined"
                     : "unhealthy (" + green.lastFailure() + ")"));
             return;
         }
         if (!green.isServable()) {
-            if (!now.isBefore(createdAt.plus(plan.warmupTimeout()))) {
-                refuse(now, "green " + candidate + " still " + green.state() + " after the warm-up timeout of " + plan.warmupTimeout());
+            if (nanos - createdNanos >= plan.warmupTimeout().toNanos()) {
+                refuse(now, "green " + router.releaseNameAndId(candidate) + " still " + green.state() + " after the warm-up timeout of " + plan.warmupTimeout());
             }
             return;
         }
@@ -167,7 +171,7 @@ public final class BlueGreenRollout<I, O> extends AbstractRollout {
                 return;
             }
         }
-        Cause cause = Cause.automatic("green " + candidate + " is warm, healthy and passed " + cases.size()
+        Cause cause = Cause.automatic("green " + router.releaseNameAndId(candidate) + " is warm, healthy and passed " + cases.size()
                 + " verification case(s); flipping all traffic to green");
         try {
             router.setWeights(segment, Map.of(candidate, 10_000), cause);
@@ -176,7 +180,7 @@ public final class BlueGreenRollout<I, O> extends AbstractRollout {
             return;
         }
         hadTraffic = true;
-        bakeStartedAt = now;
+        bakeStartedNanos = nanos;
         transition(now, new RolloutStatus(RolloutPhase.PROGRESSING, 0, 10_000, cause.reason()), cause);
     }
 
@@ -185,8 +189,31 @@ public final class BlueGreenRollout<I, O> extends AbstractRollout {
     }
 
     @Override
-    void restartClocks(Instant now) {
-        bakeStartedAt = now;
+    long createdNanos() {
+        return createdNanos;
+    }
+
+    @Override
+    Long stepStartedNanos() {
+        return status().step() >= 0 ? bakeStartedNanos : null;
+    }
+
+    @Override
+    Long progressStartedNanos() {
+        return null;
+    }
+
+    @Override
+    void restoreClocks(long created, Long stepStarted, Long progressStarted) {
+        createdNanos = created;
+        if (stepStarted != null) {
+            bakeStartedNanos = stepStarted;
+        }
+    }
+
+    @Override
+    void restartClocks(long nanos) {
+        bakeStartedNanos = nanos;
     }
 
     /**

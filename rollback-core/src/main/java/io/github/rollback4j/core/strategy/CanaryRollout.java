@@ -38,9 +38,14 @@ import java.util.stream.Collectors;
  *   nor advances (nor promotes); it proceeds by itself at the first tick the gate is open.</li>
  *   <li>{@link RolloutPhase#PROGRESSING}: every tick evaluates the triggers. The rollout advances to
  *   the next step when the step's bake time has passed and every trigger's verdict for the candidate
- *   (dry-run triggers aside) is healthy, with enough data, since the step began. At a 100 % step the
- *   baseline serves nothing, so comparative triggers cannot be decided: that step passes when no
- *   trigger is breached or breaching. After the last step the candidate is promoted
+ *   (dry-run triggers aside) is healthy, with enough data, since the step began; a breach building up
+ *   or an inconclusive verdict holds the step until its deadline, then it pauses for approval (blue/green
+ *   uses the same gate). At a 100 % step the baseline serves nothing: a comparative trigger that found no
+ *   baseline samples cannot be decided there and does not hold the step, while triggers with an
+ *   absolute threshold or a remembered or earlier baseline still decide. A trigger that cannot reach its
+ *   minimum samples within the step's bake at the observed rate is reported once per step (a timeline
+ *   entry in the same phase, {@link TriggerEngine#starvedTriggers()}). Bake and deadlines are measured
+ *   on the clock's nano-time. After the last step the candidate is promoted
  *   ({@link ModelRouter#promote}) and becomes the new last-known-good.</li>
  *   <li>A severe breach: the engine rolls the router back itself; the rollout notices and ends
  *   {@link RolloutPhase#ROLLED_BACK}, with the trigger's cause in its timeline.</li>
@@ -64,11 +69,13 @@ public final class CanaryRollout extends AbstractRollout {
     private final ShadowGate gate;
     private final Supplier<ShadowReport> shadowReport;
     private final boolean promoteRouter;
-    private final Instant createdAt;
+    private long createdNanos;
     private ShadowGate.Decision lastDecision;
     private String blockedReason;
-    private Instant stepStartedAt;
-    private Instant progressStartedAt;
+    /** When the current step began, on the monotonic clock: bake and step deadline are measured from it. */
+    private long stepStartedNanos;
+    /** When progress was last made (first step, approve, resume), on the monotonic clock: the progress deadline. */
+    private long progressStartedNanos;
 
     private CanaryRollout(Builder b) {
         super("canary", b.router, b.candidate, b.engine, b.clock, b.segment, b.evaluateTriggers, b.plan.keepPreviousWarm());
@@ -76,7 +83,7 @@ public final class CanaryRollout extends AbstractRollout {
         this.gate = b.gate;
         this.shadowReport = b.shadowReport;
         this.promoteRouter = b.promoteRouter;
-        this.createdAt = clock.now();
+        this.createdNanos = clock.nanoTime();
     }
 
     /**
@@ -128,17 +135,17 @@ public final class CanaryRollout extends AbstractRollout {
     }
 
     @Override
-    void advance(Instant now) {
+    void advance(Instant now, long nanos) {
         RolloutStatus status = current();
-        if (observeRouter(now)) {
+        if (observeRouter(now, nanos)) {
             return;
         }
         if (status.step() < 0 && (status.phase() == RolloutPhase.PENDING || status.phase() == RolloutPhase.BLOCKED)) {
-            begin(now);
+            begin(now, nanos);
             return;
         }
-        List<Verdict> verdicts = verdicts();
-        if (observeRouter(now)) {
+        List<Verdict> verdicts = verdicts(stepStartedNanos);
+        if (observeRouter(now, nanos)) {
             return;
         }
         if (status.phase() == RolloutPhase.PAUSED) {
@@ -149,24 +156,25 @@ public final class CanaryRollout extends AbstractRollout {
             pause(now, hold);
             return;
         }
-        if (!now.isBefore(progressStartedAt.plus(plan.progressDeadline()))) {
+        if (nanos - progressStartedNanos >= plan.progressDeadline().toNanos()) {
             pause(now, "progress deadline of " + plan.progressDeadline() + " passed at step " + status.step() + " ("
                     + status.weightBasisPoints() + " bp)" + (status.phase() == RolloutPhase.BLOCKED
                     ? " while blocked by the shadow gate" : ""));
             return;
         }
         CanaryStep step = plan.steps().get(status.step());
-        Duration age = Duration.between(stepStartedAt, now);
+        Duration age = Duration.ofNanos(nanos - stepStartedNanos);
+        reportStarvation(now, stepStartedNanos, nanos, step.bake(), "step " + status.step() + " (" + step.weightBasisPoints()
+                + " bp)");
         if (age.compareTo(step.bake()) < 0) {
             return;
         }
-        boolean pass = step.isFull() ? noBreach(verdicts) : allHealthy(verdicts, stepStartedAt);
-        if (pass) {
+        if (stepHealthy(verdicts, step.isFull())) {
             String held = gateHold();
             if (held != null) {
                 block(now, held);
             } else {
-                next(now, status.step() + 1, age);
+                next(now, nanos, status.step() + 1, age);
             }
         } else if (step.deadline() != null && age.compareTo(step.deadline()) >= 0) {
             pause(now, "step " + status.step() + " (" + step.weightBasisPoints() + " bp) not healthy by its deadline of "
@@ -174,18 +182,18 @@ public final class CanaryRollout extends AbstractRollout {
         }
     }
 
-    private void begin(Instant now) {
+    private void begin(Instant now, long nanos) {
         ReleaseHealth health = router.health(candidate);
         if (health.quarantined() || health.state() == ReleaseState.UNHEALTHY) {
-            Cause c = Cause.automatic("candidate " + candidate + " cannot serve: " + (health.quarantined() ? "quarantined"
+            Cause c = Cause.automatic("candidate " + router.releaseNameAndId(candidate) + " cannot serve: " + (health.quarantined() ? "quarantined"
                     : "unhealthy (" + health.lastFailure() + ")"));
             transition(now, new RolloutStatus(RolloutPhase.REFUSED, -1, 0, c.reason()), c);
             return;
         }
-        boolean pastDeadline = !now.isBefore(createdAt.plus(plan.progressDeadline()));
+        boolean pastDeadline = nanos - createdNanos >= plan.progressDeadline().toNanos();
         if (!health.isServable()) {
             if (pastDeadline) {
-                Cause c = Cause.automatic("candidate " + candidate + " still " + health.state() + " when the progress deadline of "
+                Cause c = Cause.automatic("candidate " + router.releaseNameAndId(candidate) + " still " + health.state() + " when the progress deadline of "
                         + plan.progressDeadline() + " passed");
                 transition(now, new RolloutStatus(RolloutPhase.REFUSED, -1, 0, c.reason()), c);
             }
@@ -201,8 +209,8 @@ public final class CanaryRollout extends AbstractRollout {
             }
             return;
         }
-        progressStartedAt = now;
-        next(now, 0, Duration.ZERO);
+        progressStartedNanos = nanos;
+        next(now, nanos, 0, Duration.ZERO);
     }
 
     /** Evaluates the shadow gate, if any: {@code null} when it is open, else why it holds the canary, with its evidence. */
@@ -214,7 +222,7 @@ public final class CanaryRollout extends AbstractRollout {
         lastDecision = decision;
         if (decision instanceof ShadowGate.Blocked blocked) {
             return "blocked by the shadow gate: " + blocked.breaches().stream()
-                    .map(b -> b.segment() + (b.timeOfDay() == null ? "" : " at " + b.timeOfDay())
+                    .map(b -> b.where()
                             + String.format(Locale.ROOT, " %.2f %% > %.2f %% over %d compared calls", b.rate() * 100,
                             b.threshold() * 100, b.compared()))
                     .collect(Collectors.joining(", "));
@@ -248,23 +256,23 @@ public final class CanaryRollout extends AbstractRollout {
         return a.contains("too few compared calls") == b.contains("too few compared calls");
     }
 
-    private void next(Instant now, int index, Duration baked) {
+    private void next(Instant now, long nanos, int index, Duration baked) {
         if (index >= plan.steps().size() && !promoteRouter) {
-            Cause cause = Cause.automatic("canary of " + candidate + " passed every step of its plan in segment " + segment);
-            markSegmentPromoted(now, cause, "serves all of segment " + segment + " after " + plan.steps().size()
+            Cause cause = Cause.automatic("canary of " + router.releaseNameAndId(candidate) + " passed every step of its plan in segment " + segment);
+            markSegmentPromoted(now, nanos, cause, "serves all of segment " + segment + " after " + plan.steps().size()
                     + " steps; last step healthy after " + baked + "; the router's last-known-good is unchanged");
             return;
         }
         if (index >= plan.steps().size()) {
             ReleaseId before = router.lastKnownGood().id();
-            Cause cause = Cause.automatic("canary of " + candidate + " passed every step of its plan");
+            Cause cause = Cause.automatic("canary of " + router.releaseNameAndId(candidate) + " passed every step of its plan");
             try {
                 router.promote(candidate, cause);
             } catch (RuntimeException e) {
                 pause(now, "promotion refused: " + e.getMessage());
                 return;
             }
-            markPromoted(now, before, cause, "promoted after " + plan.steps().size() + " steps; last step healthy after " + baked);
+            markPromoted(now, nanos, before, cause, "promoted after " + plan.steps().size() + " steps; last step healthy after " + baked);
             return;
         }
         CanaryStep step = plan.steps().get(index);
@@ -274,7 +282,7 @@ public final class CanaryRollout extends AbstractRollout {
         if (!step.isFull()) {
             weights.put(lkg, 10_000 - step.weightBasisPoints());
         }
-        String why = index == 0 ? "canary of " + candidate + " starts at " + step.weightBasisPoints() + " bp"
+        String why = index == 0 ? "canary of " + router.releaseNameAndId(candidate) + " starts at " + step.weightBasisPoints() + " bp"
                 : "step " + (index - 1) + " healthy after " + baked + "; advancing to " + step.weightBasisPoints() + " bp";
         Cause cause = Cause.automatic(why);
         try {
@@ -285,7 +293,7 @@ public final class CanaryRollout extends AbstractRollout {
         }
         hadTraffic = true;
         approvedMild.clear();
-        stepStartedAt = now;
+        stepStartedNanos = nanos;
         transition(now, new RolloutStatus(RolloutPhase.PROGRESSING, index, step.weightBasisPoints(), why), cause);
     }
 
@@ -295,9 +303,35 @@ public final class CanaryRollout extends AbstractRollout {
     }
 
     @Override
-    void restartClocks(Instant now) {
-        stepStartedAt = now;
-        progressStartedAt = now;
+    void restartClocks(long nanos) {
+        stepStartedNanos = nanos;
+        progressStartedNanos = nanos;
+    }
+
+    @Override
+    long createdNanos() {
+        return createdNanos;
+    }
+
+    @Override
+    Long stepStartedNanos() {
+        return current().step() >= 0 ? stepStartedNanos : null;
+    }
+
+    @Override
+    Long progressStartedNanos() {
+        return current().step() >= 0 ? progressStartedNanos : null;
+    }
+
+    @Override
+    void restoreClocks(long created, Long stepStarted, Long progressStarted) {
+        createdNanos = created;
+        if (stepStarted != null) {
+            stepStartedNanos = stepStarted;
+        }
+        if (progressStarted != null) {
+            progressStartedNanos = progressStarted;
+        }
     }
 
     /** Builds a {@link CanaryRollout}; not thread-safe. */

@@ -115,4 +115,23 @@ public interface Rollout extends AutoCloseable {
     /** Stops the schedule and stops listening to the router; the state stays readable. */
     @Override
     void close();
+
+    /**
+     * Where this rollout stands, in the form a fleet keeps in its shared state so that a new leader can
+     * {@link #restore} it.
+     *
+     * @return the progress now
+     */
+    io.github.rollback4j.spi.RolloutProgress progress();
+
+    /**
+     * Continues from stored progress (fleet mode: this replica became the leader): phase, step,
+     * the step's and the progress deadline's start, whether the candidate had traffic and the approved
+     * mild breaches. Times later than this replica's clock count as now. The timeline gets one entry;
+     * nothing is audited and the router is not touched (the stored state already routes the step).
+     *
+     * @param progress what another replica (or this one, earlier) stored
+     * @throws IllegalArgumentException when the progress is of another kind, candidate or segment
+     */
+    void restore(io.github.rollback4j.spi.RolloutProgress progress);
 }

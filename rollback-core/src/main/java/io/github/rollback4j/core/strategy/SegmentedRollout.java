@@ -13,7 +13,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -76,7 +75,9 @@ public final class SegmentedRollout implements AutoCloseable {
     private final Map<Segment, CanaryRollout> rollouts;
     private final Duration keepPreviousWarm;
     private final ReentrantLock lock = new ReentrantLock();
-    private Instant promotedAt;
+    /** When the router promoted the candidate, on the monotonic clock ({@code keepPreviousWarm} is measured from it). */
+    private long promotedNanos;
+    private boolean promoted;
     private ReleaseId previous;
     private boolean previousDone;
     private ScheduledFuture<?> schedule;
@@ -146,7 +147,7 @@ public final class SegmentedRollout implements AutoCloseable {
         lock.lock();
         try {
             boolean allOver = rollouts.values().stream().allMatch(r -> r.status().phase().isTerminal());
-            return allOver && (phase() != RolloutPhase.PROMOTED || promotedAt != null);
+            return allOver && (phase() != RolloutPhase.PROMOTED || promoted);
         } finally {
             lock.unlock();
         }
@@ -156,7 +157,7 @@ public final class SegmentedRollout implements AutoCloseable {
     public boolean routerPromoted() {
         lock.lock();
         try {
-            return promotedAt != null;
+            return promoted;
         } finally {
             lock.unlock();
         }
@@ -188,11 +189,11 @@ public final class SegmentedRollout implements AutoCloseable {
                 engine.evaluate();
             }
             rollouts.values().forEach(CanaryRollout::tick);
-            Instant now = clock.now();
-            if (promotedAt == null && phase() == RolloutPhase.PROMOTED) {
+            long now = clock.nanoTime();
+            if (!promoted && phase() == RolloutPhase.PROMOTED) {
                 promoteRouter(now);
             }
-            if (promotedAt != null && !previousDone && !now.isBefore(promotedAt.plus(keepPreviousWarm))) {
+            if (promoted && !previousDone && now - promotedNanos >= keepPreviousWarm.toNanos()) {
                 retirePrevious();
             }
             return phase();
@@ -201,20 +202,22 @@ public final class SegmentedRollout implements AutoCloseable {
         }
     }
 
-    private void promoteRouter(Instant now) {
+    private void promoteRouter(long now) {
         ReleaseId before = router.lastKnownGood().id();
         if (before.equals(candidate)) {
-            promotedAt = now;
+            promoted = true;
+            promotedNanos = now;
             previousDone = true;
             return;
         }
         try {
-            router.promote(candidate, Cause.automatic("every segment's canary of " + candidate + " passed its plan: "
+            router.promote(candidate, Cause.automatic("every segment's canary of " + router.releaseNameAndId(candidate) + " passed its plan: "
                     + rollouts.keySet()));
-            promotedAt = now;
+            promoted = true;
+            promotedNanos = now;
             previous = before;
         } catch (RuntimeException e) {
-            LOG.warn("segmented rollout of {} on router '{}': every segment passed, but the promotion was refused: {}", candidate,
+            LOG.warn("segmented rollout of {} on router '{}': every segment passed, but the promotion was refused: {}", router.releaseNameAndId(candidate),
                     router.name(), e.getMessage());
         }
     }
@@ -227,9 +230,9 @@ public final class SegmentedRollout implements AutoCloseable {
         }
         try {
             router.retire(previous, Cause.automatic("the previous last-known-good " + previous + " was kept warm for "
-                    + keepPreviousWarm + " after " + candidate + " was promoted in every segment"));
+                    + keepPreviousWarm + " after " + router.releaseNameAndId(candidate) + " was promoted in every segment"));
         } catch (RuntimeException e) {
-            LOG.warn("segmented rollout of {} on router '{}': could not retire the previous last-known-good {}: {}", candidate,
+            LOG.warn("segmented rollout of {} on router '{}': could not retire the previous last-known-good {}: {}", router.releaseNameAndId(candidate),
                     router.name(), previous, e.getMessage());
         }
     }
@@ -250,7 +253,7 @@ public final class SegmentedRollout implements AutoCloseable {
         try {
             List<CanaryRollout> running = running();
             if (running.isEmpty()) {
-                throw new IllegalStateException("abort: every segment's rollout of " + candidate + " is already over: " + statuses());
+                throw new IllegalStateException("abort: every segment's rollout of " + router.releaseNameAndId(candidate) + " is already over: " + statuses());
             }
             boolean serving = router.state().allocations().values().stream()
                     .anyMatch(ranges -> ranges.stream().anyMatch(r -> r.release().equals(candidate)));
@@ -292,13 +295,14 @@ public final class SegmentedRollout implements AutoCloseable {
         Objects.requireNonNull(cause, "promote: cause must not be null");
         lock.lock();
         try {
-            if (promotedAt != null) {
-                throw new IllegalStateException("promote: " + candidate + " is already the last-known-good of router '"
+            if (promoted) {
+                throw new IllegalStateException("promote: " + router.releaseNameAndId(candidate) + " is already the last-known-good of router '"
                         + router.name() + "'");
             }
             ReleaseId before = router.lastKnownGood().id();
             router.promote(candidate, cause);
-            promotedAt = clock.now();
+            promoted = true;
+            promotedNanos = clock.nanoTime();
             previous = before;
             previousDone = before.equals(candidate);
             rollouts.values().forEach(CanaryRollout::tick);
@@ -321,8 +325,8 @@ public final class SegmentedRollout implements AutoCloseable {
         onSegment(segment, cause, r -> r.promote(cause));
         lock.lock();
         try {
-            if (promotedAt == null && phase() == RolloutPhase.PROMOTED) {
-                promoteRouter(clock.now());
+            if (!promoted && phase() == RolloutPhase.PROMOTED) {
+                promoteRouter(clock.nanoTime());
             }
         } finally {
             lock.unlock();
@@ -401,6 +405,43 @@ public final class SegmentedRollout implements AutoCloseable {
     }
 
     /**
+     * Where every segment's canary stands, as a fleet keeps it in its shared state.
+     *
+     * @return by segment name, the progress now
+     */
+    public java.util.Map<String, io.github.rollback4j.spi.RolloutProgress> progress() {
+        lock.lock();
+        try {
+            Map<String, io.github.rollback4j.spi.RolloutProgress> progress = new LinkedHashMap<>();
+            rollouts.forEach((segment, rollout) -> progress.put(segment.name(), rollout.progress()));
+            return progress;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Continues every segment's canary from stored progress (fleet mode: this replica became the
+     * leader); segments without stored progress are left as they are. See {@link Rollout#restore}.
+     *
+     * @param progress by segment name, what the fleet's state holds
+     */
+    public void restore(java.util.Map<String, io.github.rollback4j.spi.RolloutProgress> progress) {
+        Objects.requireNonNull(progress, "restore: progress must not be null");
+        lock.lock();
+        try {
+            rollouts.forEach((segment, rollout) -> {
+                io.github.rollback4j.spi.RolloutProgress p = progress.get(segment.name());
+                if (p != null) {
+                    rollout.restore(p);
+                }
+            });
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * @param segment a segment
      * @return that segment's rollout
      * @throws IllegalArgumentException when the segment has no plan in this rollout, naming those that have
@@ -437,7 +478,7 @@ public final class SegmentedRollout implements AutoCloseable {
                 }
             });
             if (done.isEmpty()) {
-                throw new IllegalStateException(operation + ": no segment's rollout of " + candidate + " is " + in + ": " + statuses());
+                throw new IllegalStateException(operation + ": no segment's rollout of " + router.releaseNameAndId(candidate) + " is " + in + ": " + statuses());
             }
             return List.copyOf(done);
         } finally {
@@ -466,10 +507,10 @@ public final class SegmentedRollout implements AutoCloseable {
         }
         schedule = Ticks.every(scheduler, interval, () -> {
             tick();
-            if (isOver() && (promotedAt == null || previousRetired())) {
+            if (isOver() && (!promoted || previousRetired())) {
                 stopSchedule();
             }
-        }, LOG, () -> "segmented rollout of " + candidate + " on router '" + router.name() + "': tick");
+        }, LOG, () -> "segmented rollout of " + router.releaseNameAndId(candidate) + " on router '" + router.name() + "': tick");
     }
 
     private synchronized void stopSchedule() {

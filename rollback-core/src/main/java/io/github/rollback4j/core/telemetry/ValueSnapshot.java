@@ -72,6 +72,35 @@ public final class ValueSnapshot implements Distribution {
         this.mean = total == 0 ? Double.NaN : sum / total;
     }
 
+    /**
+     * A snapshot from its counts, e.g. decoded from another replica's published telemetry.
+     *
+     * @param buckets   the layout
+     * @param counts    one count per bucket of the layout (copied), each &gt;= 0
+     * @param nonFinite NaN and infinite values seen, &gt;= 0
+     * @param missing   values reported missing, &gt;= 0
+     * @return the snapshot
+     * @throws IllegalArgumentException when the counts do not fit the layout or a count is negative
+     */
+    public static ValueSnapshot of(ValueBuckets buckets, long[] counts, long nonFinite, long missing) {
+        Objects.requireNonNull(buckets, "ValueSnapshot.of: buckets must not be null");
+        Objects.requireNonNull(counts, "ValueSnapshot.of: counts must not be null");
+        if (counts.length != buckets.size()) {
+            throw new IllegalArgumentException("ValueSnapshot.of: counts must have one entry per bucket of the layout ("
+                    + buckets.size() + "), but has " + counts.length);
+        }
+        if (nonFinite < 0 || missing < 0) {
+            throw new IllegalArgumentException("ValueSnapshot.of: nonFinite and missing must be >= 0, but were " + nonFinite
+                    + " and " + missing);
+        }
+        for (int b = 0; b < counts.length; b++) {
+            if (counts[b] < 0) {
+                throw new IllegalArgumentException("ValueSnapshot.of: counts[" + b + "] must be >= 0, but was " + counts[b]);
+            }
+        }
+        return new ValueSnapshot(buckets, counts.clone(), nonFinite, missing);
+    }
+
     /** @return an empty snapshot in the {@link ValueBuckets#standard()} layout */
     public static ValueSnapshot empty() {
         return empty(ValueBuckets.standard());

@@ -134,6 +134,40 @@ class GameDayTest {
     }
 
     @Test
+    void aStepThatCanNeverCollectItsMinimumSamplesIsSaidOnTheTimelineWithTheNumbers() {
+        // 1 % of 20 requests/s: about 12 candidate calls in the 1-minute window, 500 needed. The game day used to
+        // end "running" with nothing said; now its timeline says why the step cannot pass.
+        Scenario scenario = Scenarios.fromYaml("""
+                name: starved-canary
+                duration: 15m
+                tick: 10s
+                seed: 11
+                traffic: {rate: 20, users: 100000}
+                releases:
+                  - {name: v1, version: 1.3.2, lastKnownGood: true}
+                  - {name: v2, version: 2.0.0}
+                strategy:
+                  canary:
+                    candidate: v2
+                    steps: [{weight: 1%, bake: 10m}, {weight: 100%, bake: 10m}]
+                triggers:
+                  - {name: error-rate, metric: error_rate, above: 5%, window: 1m, minSamples: 500}
+                """);
+
+        GameDayResult result = GameDay.run(scenario, scenario.seed());
+
+        assertThat(result.outcome()).isEqualTo("running");
+        List<GameDayResult.Event> starved = result.events().stream()
+                .filter(e -> e.detail().contains("cannot reach its minimum samples")).toList();
+        assertThat(starved).as(result.timeline()).singleElement().satisfies(e -> {
+            assertThat(e.type()).isEqualTo("rollout");
+            assertThat(e.detail()).contains("trigger 'error-rate' cannot reach its minimum samples within the bake of 10 min"
+                    + " of step 0 (100 bp)", "samples/s on the candidate", "500 needed", "so it never decides");
+            assertThat(e.t()).isLessThan(120.0);
+        });
+    }
+
+    @Test
     void everyShippedScenarioRendersARunbookWithoutSelfCheckErrors(@TempDir Path evidence) throws Exception {
         try (var files = Files.list(SCENARIOS)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
@@ -147,11 +181,19 @@ class GameDayTest {
                 assertThat(markdown).as(file.toString()).doesNotContain("| ERROR |").contains("## Verification after a rollback")
                         .doesNotContain("No verification check");
                 scenario.triggers().forEach(t -> assertThat(markdown).contains("| " + t.name() + " |"));
-                // every incident of a shipped scenario ends verified: the last-known-good is healthy in all of them
+                // every rollback of a shipped scenario ends verified: the last-known-good is healthy in all of them but
+                // the cold standby's, whose refused rollback is escalated at once
                 assertThat(result.incidents()).as(file.toString()).allSatisfy(i -> {
-                    assertThat(i.status()).isEqualTo(IncidentStatus.RESOLVED);
-                    assertThat(i.verification()).isEqualTo(Incident.Verification.State.PASSED);
+                    if (i.rollbackRefused()) {
+                        assertThat(scenario.name()).isEqualTo("cold-standby-refused-rollback");
+                        assertThat(i.status()).isEqualTo(IncidentStatus.ESCALATED);
+                    } else {
+                        assertThat(i.status()).isEqualTo(IncidentStatus.RESOLVED);
+                        assertThat(i.verification()).isEqualTo(Incident.Verification.State.PASSED);
+                    }
                 });
+                assertThat(result.evidence().shadowReport() != null).as(file + ": a shadow report with a shadow")
+                        .isEqualTo(scenario.strategy().shadow() != null);
             }
         }
     }

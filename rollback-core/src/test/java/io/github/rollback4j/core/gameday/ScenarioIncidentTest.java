@@ -96,43 +96,43 @@ class ScenarioIncidentTest {
 
     @Test
     void badValuesAreRefusedWithTheFieldPath() {
-        assertThat(refused("incident: {owner: '  '}\n")).hasMessageContaining("<scenario>.incident.owner")
+        assertThat(refused("incident: {owner: '  '}\n")).hasMessageContaining("incident.owner")
                 .hasMessageContaining("must not be blank");
-        assertThat(refused("incident: {channel: ''}\n")).hasMessageContaining("<scenario>.incident.channel");
+        assertThat(refused("incident: {channel: ''}\n")).hasMessageContaining("incident.channel");
         assertThat(refused("incident: {verification: {within: 0s}}\n"))
-                .hasMessageContaining("<scenario>.incident.verification.within").hasMessageContaining("between 1s and 24h");
+                .hasMessageContaining("incident.verification.within").hasMessageContaining("between 1s and 24h");
         assertThat(refused("incident: {verification: {within: 25h}}\n"))
-                .hasMessageContaining("<scenario>.incident.verification.within").hasMessageContaining("PT25H");
+                .hasMessageContaining("incident.verification.within").hasMessageContaining("PT25H");
         assertThat(refused("""
                 incident:
                   verification:
                     checks: [{name: rel, metric: latency, increase: 30%, window: 2m}]
-                """)).hasMessageContaining("<scenario>.incident.verification.checks[0]")
+                """)).hasMessageContaining("incident.verification.checks[0]")
                 .hasMessageContaining("must be absolute");
         assertThat(refused("""
                 incident:
                   verification:
                     checks: [{name: seq, metric: error_rate, above: 5%, significance: 0.05}]
-                """)).hasMessageContaining("<scenario>.incident.verification.checks[0]")
+                """)).hasMessageContaining("incident.verification.checks[0]")
                 .hasMessageContaining("significance");
         assertThat(refused("""
                 incident:
                   verification:
                     checks: [{name: seg, metric: error_rate, above: 5%, perSegment: true}]
-                """)).hasMessageContaining("<scenario>.incident.verification.checks[0].perSegment");
+                """)).hasMessageContaining("incident.verification.checks[0].perSegment");
         assertThat(refused("""
                 incident:
                   verification:
                     within: 5m
                     checks: [{name: long, metric: error_rate, above: 5%, window: 5m}]
-                """)).hasMessageContaining("<scenario>.incident.verification.checks[0].window")
+                """)).hasMessageContaining("incident.verification.checks[0].window")
                 .hasMessageContaining("PT10S").hasMessageContaining("PT5M");
-        assertThat(refused("incident: {samples: {before: -1}}\n")).hasMessageContaining("<scenario>.incident.samples.before")
+        assertThat(refused("incident: {samples: {before: -1}}\n")).hasMessageContaining("incident.samples.before")
                 .hasMessageContaining("between 0 and 10000").hasMessageContaining("-1");
-        assertThat(refused("incident: {samples: {after: 10001}}\n")).hasMessageContaining("<scenario>.incident.samples.after");
-        assertThat(refused("incident: {owner: a, onwer: b}\n")).hasMessageContaining("<scenario>.incident.onwer")
+        assertThat(refused("incident: {samples: {after: 10001}}\n")).hasMessageContaining("incident.samples.after");
+        assertThat(refused("incident: {owner: a, onwer: b}\n")).hasMessageContaining("incident.onwer")
                 .hasMessageContaining("is not a known field");
         assertThat(refused("incident: {verification: {deadline: 5m}}\n"))
-                .hasMessageContaining("<scenario>.incident.verification.deadline");
+                .hasMessageContaining("incident.verification.deadline");
     }
 }

@@ -49,7 +49,7 @@ class ScenariosTest {
         Scenario scenario = Scenarios.fromYaml(SHADOW_THEN_CANARY);
         Scenario.StrategySpec s = scenario.strategy();
         assertThat(s.kind()).isEqualTo("shadowThenCanary");
-        assertThat(s.shadow()).isEqualTo(new Scenario.Shadow(0.5, 0.05, 0.01, 200, java.time.Duration.ofHours(1)));
+        assertThat(s.shadow()).isEqualTo(new Scenario.Shadow(0.5, 0.05, 0.01, 200, java.time.Duration.ofHours(1), 0.0, null));
         assertThat(s.steps()).extracting(Scenario.Step::weightBasisPoints).containsExactly(1000, 10_000);
         assertThat(s.perSegment()).isFalse();
     }
@@ -117,5 +117,26 @@ class ScenariosTest {
                 strategy:
                   canaryThenShadow: {candidate: v2}
                 """).getMessage()).contains("exactly one of canary, blueGreen, shadow, shadowThenCanary");
+    }
+
+    @Test
+    void aRefusedFileNamesTheFileAndTheFieldPathApart(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("case.yaml");
+        java.nio.file.Files.writeString(file, SHADOW_THEN_CANARY.replace("minCompared: 200", "minCompared: 0"));
+
+        SpecException e = org.junit.jupiter.api.Assertions.assertThrows(SpecException.class, () -> Scenarios.load(file));
+
+        assertThat(e.file()).isEqualTo(file);
+        assertThat(e.path()).isEqualTo("strategy.shadowThenCanary.shadow.minCompared");
+        assertThat(e.detail()).startsWith("must be between 1 and 1000000000");
+        assertThat(e.getMessage()).isEqualTo(file + ": strategy.shadowThenCanary.shadow.minCompared: " + e.detail())
+                .doesNotContain("case.yaml.strategy");
+        java.nio.file.Files.writeString(file, "name: [unclosed");
+        SpecException yaml = org.junit.jupiter.api.Assertions.assertThrows(SpecException.class, () -> Scenarios.load(file));
+        assertThat(yaml.file()).isEqualTo(file);
+        assertThat(yaml.getMessage()).startsWith(file + ": is not valid YAML");
+        // without a file the path starts at the document
+        assertThat(refused(SHADOW_THEN_CANARY.replace("minCompared: 200", "minCompared: 0")).getMessage())
+                .startsWith("strategy.shadowThenCanary.shadow.minCompared: ");
     }
 }

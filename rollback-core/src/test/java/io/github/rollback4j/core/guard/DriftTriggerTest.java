@@ -72,6 +72,8 @@ class DriftTriggerTest {
             assertThat(verdict.level()).isEqualTo(VerdictLevel.DRY_RUN_BREACH);
             assertThat(verdict.evidence().statisticValue()).isGreaterThan(0.25);
             assertThat(verdict.evidence().statistic()).contains("psi").contains("last-known-good");
+            assertThat(verdict.summary()).contains(": DRY_RUN_BREACH: ").contains(" is above the threshold 0.25")
+                    .contains(" over the last 10 min").contains("; dry run: reported only");
         }
     }
 

@@ -12,6 +12,7 @@ import io.github.rollback4j.core.ReleaseSpec;
 import io.github.rollback4j.core.TelemetryConfig;
 import io.github.rollback4j.core.VirtualTimeSource;
 import io.github.rollback4j.trigger.BurnWindow;
+import io.github.rollback4j.trigger.Evidence;
 import io.github.rollback4j.trigger.Metric;
 import io.github.rollback4j.trigger.Severity;
 import io.github.rollback4j.trigger.Threshold;
@@ -58,6 +59,29 @@ class TriggerEngineTest {
     private static TriggerSpec p95PlusThirtyPercentForFiveMinutes() {
         return TriggerSpec.builder("p95-latency").metric(new Metric.Latency(0.95)).threshold(Threshold.Kind.INCREASE, 0.30)
                 .window(Duration.ofMinutes(1)).sustain(Duration.ofMinutes(5)).build();
+    }
+
+    @Test
+    void sustainIsMeasuredOnTheMonotonicClockWhateverTheWallClockDoes() {
+        try (ManagedModelRouter<String, String> router = router(140, 0.01, 5000)) {
+            TriggerEngine engine = engine(router, p95PlusThirtyPercentForFiveMinutes());
+            Traffic.drive(router, engine, clock, random, 60, 100, 10, DEFAULT, null);
+            assertThat(engine.latest().get(0).evidence().note()).contains("must hold");
+            // forward an hour: the breach has held for seconds, not for an hour
+            clock.stepWallClock(Duration.ofHours(1));
+            engine.evaluate();
+            assertThat(rollbacks).as("a wall-clock step forward does not complete the 5 minutes").isEmpty();
+            assertThat(engine.latest().get(0).level()).isEqualTo(VerdictLevel.INCONCLUSIVE);
+            // back two hours (an hour before the breach began): the 5 minutes still end on time
+            clock.stepWallClock(Duration.ofHours(-2));
+            Traffic.drive(router, engine, clock, random, 230, 100, 10, DEFAULT, null);
+            assertThat(rollbacks).isEmpty();
+            Traffic.drive(router, engine, clock, random, 70, 100, 10, DEFAULT, null);
+            assertThat(rollbacks).as("rolled back after 5 minutes of breach, not an hour later").hasSize(1);
+            Verdict breach = engine.history().stream().filter(v -> v.level() == VerdictLevel.SEVERE_BREACH).findFirst().orElseThrow();
+            assertThat(breach.evidence().breachingSince()).as("timestamps keep the wall clock's view")
+                    .isAfter(breach.time());
+        }
     }
 
     @Test
@@ -201,6 +225,9 @@ class TriggerEngineTest {
             assertThat(breach.evidence().pValue()).isLessThanOrEqualTo(0.05);
             assertThat(breach.evidence().eValue()).isGreaterThanOrEqualTo(20);
             assertThat(breach.evidence().candidateValue()).isGreaterThan(breach.evidence().baselineValue());
+            assertThat(breach.summary()).contains(": SEVERE_BREACH: error rate of the candidate ")
+                    .contains(" against the baseline ").contains(" since the weights last changed (")
+                    .contains(" is significantly above 1× the baseline's (p ").contains(" ≤ 0.05); severe: rolls back");
         }
     }
 
@@ -236,6 +263,46 @@ class TriggerEngineTest {
             Traffic.drive(router, engine, clock, random, 900, 100, 1, DEFAULT, conversions(router, 0.30, 0.30));
             assertThat(rollbacks).isEmpty();
             assertThat(engine.latest().get(0).level()).isIn(VerdictLevel.HEALTHY, VerdictLevel.INCONCLUSIVE);
+        }
+    }
+
+    /** Reports conversions at exact rates (a success every so many decisions per arm): no sampling noise. */
+    private Traffic.KpiReporter exactConversions(ManagedModelRouter<String, String> router, int v1PerThousand,
+                                                 int v2PerThousand) {
+        long[] served = new long[2];
+        return (ctx, decision) -> {
+            int arm = decision.release().equals(v1.id()) ? 0 : 1;
+            long i = served[arm]++;
+            int perThousand = arm == 0 ? v1PerThousand : v2PerThousand;
+            router.telemetry().reportKpi("conversion", decision, (i % 1000) < perThousand ? 1 : 0);
+        };
+    }
+
+    @Test
+    void aKpiPastItsWindowIsHealthyWhenTheConfidenceSequenceExcludesADropOfTheThresholdEvenBelowTheBaseline() {
+        // 49.5 % against 50 %: below the baseline but far from significant, and 45,000 observations per arm exclude a
+        // drop of 5 %. The old rule judged the sign alone past the window (inconclusive), so such a step never passed.
+        TriggerSpec drop = TriggerSpec.builder("conversion-drop").metric(new Metric.Kpi("conversion", true))
+                .threshold(Threshold.Kind.DROP, 0.05).significance(0.05).window(Duration.ofMinutes(1)).build();
+        try (ManagedModelRouter<String, String> router = router(100, 0.01, 5000)) {
+            TriggerEngine engine = engine(router, drop);
+            Traffic.drive(router, engine, clock, random, 300, 300, 10, DEFAULT, exactConversions(router, 500, 495));
+            Verdict v = engine.latest().get(0);
+            assertThat(v.evidence().candidateValue()).isLessThan(v.evidence().baselineValue());
+            assertThat(v.evidence().pValue()).isGreaterThan(0.05);
+            assertThat(v.level()).as(v.summary()).isEqualTo(VerdictLevel.HEALTHY);
+            assertThat(v.evidence().note()).contains("the confidence sequence excludes a drop of 5 %");
+        }
+        // 48 % against 50 %: a highly significant drop of 4 %, under the threshold but not yet told apart from 5 %
+        try (ManagedModelRouter<String, String> router = router(100, 0.01, 5000)) {
+            TriggerEngine engine = engine(router, drop);
+            Traffic.drive(router, engine, clock, random, 300, 300, 10, DEFAULT, exactConversions(router, 500, 480));
+            Verdict v = engine.latest().get(0);
+            assertThat(v.evidence().pValue()).isLessThan(1e-4);
+            assertThat(v.level()).as(v.summary()).isEqualTo(VerdictLevel.INCONCLUSIVE);
+            assertThat(v.evidence().note()).contains("a significant drop of ").contains(" %, below the threshold 5 %, but a drop"
+                    + " of 5 % is not excluded");
+            assertThat(rollbacks).isEmpty();
         }
     }
 
@@ -313,6 +380,34 @@ class TriggerEngineTest {
             Traffic.drive(router, engine, clock, random, 600, 50, 10, DEFAULT, null);
             assertThat(rollbacks).hasSize(1);
             assertThat(rollbacks.get(0).cause().trigger()).isEqualTo("budget");
+            Verdict breach = engine.history().stream().filter(v -> v.level() == VerdictLevel.SEVERE_BREACH).findFirst().orElseThrow();
+            assertThat(breach.summary()).contains(": SEVERE_BREACH: error budget burn rate of the candidate against the SLO 0.999: ")
+                    .contains(" over 5 min and ").contains(" over 1 h, against the factor 14.4: both windows burn faster than"
+                            + " the factor; severe: rolls back");
+        }
+    }
+
+    @Test
+    void burnRateWindowsAreMeasuredOnTheMonotonicClockWhateverTheWallClockDoes() {
+        // 25 requests/s on the candidate: its 5-minute short window holds about 7,500 requests and its 1-hour long
+        // window everything since the start (30 minutes, about 45,000), however the wall clock is stepped
+        try (ManagedModelRouter<String, String> router = router(100, 0.005, 5000)) {
+            TriggerEngine engine = engine(router, TriggerSpec.builder("budget").metric(new Metric.BurnRate(0.999,
+                    List.of(new BurnWindow(Duration.ofHours(1), Duration.ofMinutes(5), 14.4)))).minSamples(1000).build());
+            Traffic.drive(router, engine, clock, random, 30 * 60, 50, 10, DEFAULT, null);
+            Evidence before = engine.latest().get(0).evidence();
+            assertThat(before.candidateSamples()).isBetween(7_000L, 8_000L);
+            for (Duration step : List.of(Duration.ofHours(1), Duration.ofHours(-2))) {
+                clock.stepWallClock(step);
+                Traffic.drive(router, engine, clock, random, 10, 50, 10, DEFAULT, null);
+                Verdict verdict = engine.latest().get(0);
+                assertThat(verdict.level()).as("step %s", step).isEqualTo(VerdictLevel.HEALTHY);
+                assertThat(verdict.evidence().candidateSamples()).as("short window after a wall-clock step of %s", step)
+                        .isBetween(7_000L, 8_000L);
+                assertThat(verdict.evidence().baselineSamples()).as("long window after a wall-clock step of %s", step)
+                        .isBetween(before.baselineSamples(), before.baselineSamples() + 1_000L);
+            }
+            assertThat(rollbacks).isEmpty();
         }
     }
 
@@ -351,6 +446,79 @@ class TriggerEngineTest {
             assertThat(nulls.evidence().candidateValue()).isBetween(0.25, 0.35);
             Verdict schema = verdicts.stream().filter(v -> v.trigger().equals("schema")).findFirst().orElseThrow();
             assertThat(schema.level()).isEqualTo(VerdictLevel.DRY_RUN_BREACH);
+            assertThat(nulls.summary()).contains(": DRY_RUN_BREACH: null rate of input 'amount' of the candidate ")
+                    .contains(" % is above the threshold 20 % (baseline ").contains("; dry run: reported only");
+            assertThat(schema.summary()).contains(": DRY_RUN_BREACH: schema violation rate of the candidate ")
+                    .contains(" % is above the threshold 20 %").contains("; dry run: reported only");
+        }
+    }
+
+    @Test
+    void anInputQualityTriggerOnWhatTheRouterDoesNotProfileIsRefusedWhenTheEngineIsBuilt() {
+        InputProfile<String> profile = InputProfile.<String>builder()
+                .numeric("amount", String::length).categorical("country", in -> "de").build();
+        try (ManagedModelRouter<String, String> profiled = ModelRouters
+                .builder("profiled", ReleaseSpec.<String, String>builder(v1, in -> "v1").sampleInputs(List.of("probe")).build())
+                .timeSource(clock).probeExecutor(Runnable::run).inputProfile(profile).build();
+             ManagedModelRouter<String, String> bare = router(100, 0.01, 0)) {
+            TriggerSpec ageNulls = TriggerSpec.builder("age-nulls").metric(new Metric.InputNullRate("age"))
+                    .threshold(Threshold.Kind.ABOVE, 0.1).build();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine(profiled, ageNulls))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("trigger 'age-nulls'")
+                    .hasMessageContaining("input field 'age'").hasMessageContaining("profiles [amount, country]");
+            TriggerSpec ageDrift = TriggerSpec.builder("age-drift")
+                    .metric(new Metric.Drift("age", Metric.DriftStatistic.PSI)).threshold(Threshold.Kind.ABOVE, 0.25).build();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine(bare, ageDrift))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("trigger 'age-drift'")
+                    .hasMessageContaining("input field 'age'").hasMessageContaining("has no input profile");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine(profiled, TriggerSpec.builder("schema")
+                            .metric(new Metric.SchemaViolationRate()).threshold(Threshold.Kind.ABOVE, 0.1).build()))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("trigger 'schema'")
+                    .hasMessageContaining("declares no input schema");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine(profiled, TriggerSpec.builder("score-drift")
+                            .metric(new Metric.Drift(Metric.Drift.SCORE, Metric.DriftStatistic.PSI))
+                            .threshold(Threshold.Kind.ABOVE, 0.25).build()))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("trigger 'score-drift'")
+                    .hasMessageContaining("extracts no score");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine(bare, TriggerSpec.builder("revenue")
+                            .metric(new Metric.Kpi("revenue", false)).threshold(Threshold.Kind.DROP_BY, 0).build()))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("trigger 'revenue'")
+                    .hasMessageContaining("dropBy of 0");
+            // a field the profile has is accepted
+            assertThat(engine(profiled, TriggerSpec.builder("amount-nulls").metric(new Metric.InputNullRate("amount"))
+                    .threshold(Threshold.Kind.ABOVE, 0.1).build()).triggers()).hasSize(1);
+        }
+    }
+
+    @Test
+    void everyVerdictSaysWhatWasComparedTheThresholdAndWhyItIsThisLevel() {
+        TriggerSpec errors = TriggerSpec.builder("error-rate").metric(new Metric.ErrorRate()).threshold(Threshold.Kind.ABOVE, 0.05)
+                .window(Duration.ofMinutes(1)).build();
+        try (ManagedModelRouter<String, String> router = router(100, 0.0155, 5000)) {
+            TriggerEngine engine = engine(router, errors, p95PlusThirtyPercentForFiveMinutes());
+            Traffic.drive(router, engine, clock, random, 60, 200, 60, DEFAULT, null);
+            Verdict healthy = engine.latest().stream().filter(v -> v.trigger().equals("error-rate")).findFirst().orElseThrow();
+            assertThat(healthy.level()).isEqualTo(VerdictLevel.HEALTHY);
+            assertThat(healthy.summary()).matches("error-rate on " + java.util.regex.Pattern.quote(v2.id().toString())
+                    + ": HEALTHY: error rate of the candidate 1\\.[0-9]+ % is below the threshold 5 % \\(baseline 0?\\.?[0-9.]+ %\\)"
+                    + " over the last 1 min");
+            Verdict latency = engine.latest().stream().filter(v -> v.trigger().equals("p95-latency")).findFirst().orElseThrow();
+            assertThat(latency.summary()).contains("HEALTHY: p95 latency of the candidate ")
+                    .contains(" ms is not more than 30 % above the baseline ").contains("(limit ");
+        }
+        try (ManagedModelRouter<String, String> router = router(100, 0.30, 5000)) {
+            TriggerEngine engine = engine(router, errors);
+            Traffic.drive(router, engine, clock, random, 60, 200, 60, DEFAULT, null);
+            Verdict breach = engine.history().stream().filter(v -> v.level() == VerdictLevel.SEVERE_BREACH).findFirst().orElseThrow();
+            assertThat(breach.summary()).contains(": SEVERE_BREACH: error rate of the candidate ")
+                    .contains("% is above the threshold 5 % (baseline ").contains("; severe: rolls back");
+        }
+        try (ManagedModelRouter<String, String> router = router(100, 0.01, 5000)) {
+            TriggerEngine engine = engine(router, errors);
+            Traffic.drive(router, engine, clock, random, 1, 10, 1, DEFAULT, null);
+            Verdict inconclusive = engine.latest().get(0);
+            assertThat(inconclusive.summary()).contains(": INCONCLUSIVE: error rate of the candidate against the threshold 5 %"
+                    + " over the last 1 min: not enough requests to decide (");
         }
     }
 }

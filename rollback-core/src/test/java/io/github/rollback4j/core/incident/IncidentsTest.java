@@ -205,6 +205,15 @@ class IncidentsTest {
             String summary = Files.readString(evidence.resolve(id).resolve("summary.md"), StandardCharsets.UTF_8);
             assertThat(summary).contains("# Incident " + id, "**RESOLVED**", "| requests |", String.valueOf(served.requests()),
                     v2.model().digest(), "error-rate", "verification passed");
+            // People read names: the last-known-good, the trigger's candidate, verification and samples show the name, id beside it.
+            assertThat(json.get("lastKnownGood").asString()).isEqualTo(v1.id().value());
+            assertThat(json.get("lastKnownGoodName").asString()).isEqualTo("checkout-model:1.4.0");
+            assertThat(summary).contains("| last-known-good | checkout-model:1.4.0 `" + v1.id() + "` |",
+                    "error-rate on checkout-model:2.0.0 (" + v2.id() + ")", "| lkg-errors | checkout-model:1.4.0 `" + v1.id() + "` |",
+                    "| checkout-model:2.0.0 `" + v2.id() + "` | all |",
+                    "verification passed: the SLOs recovered on checkout-model:1.4.0 (" + v1.id() + ")");
+            assertThat(summary.lines().filter(l -> l.startsWith("| 2026-") && l.contains(" | default | ")).toList()).as("sample rows")
+                    .isNotEmpty().allSatisfy(l -> assertThat(l).containsAnyOf("| checkout-model:1.4.0 `", "| checkout-model:2.0.0 `"));
             assertThat(router.auditLog()).extracting(a -> a.action()).contains("incident-resolved");
 
             await().atMost(Duration.ofSeconds(10)).until(() -> hook.bodies.stream().anyMatch(b -> b.contains("\"RESOLVED\"")));
@@ -212,6 +221,31 @@ class IncidentsTest {
             assertThat(kinds).containsExactly("OPENED", "UPDATED", "RESOLVED");
             assertThat(JSON.readTree(hook.bodies.get(0)).get("incident").asString()).isEqualTo(id);
             assertThat(incidents.notificationFailures()).isZero();
+        }
+    }
+
+    @Test
+    void theVerificationDeadlineIsMeasuredOnTheMonotonicClock() throws Exception {
+        ManagedModelRouter<Map<String, Object>, Double> router = router(0.03, 0.25);
+        TriggerEngine engine = engine(router);
+        try (WebhookServer hook = new WebhookServer(n -> 200); Incidents incidents = incidents(router, engine, hook).build()) {
+            int seconds = 0;
+            while (router.state().quarantined().isEmpty() && seconds++ < 300) {
+                second(router, engine, incidents);
+            }
+            String id = incidents.open().get(0).id();
+            long opened = clock.nanoTime();
+            clock.stepWallClock(Duration.ofHours(1));
+            second(router, engine, incidents);
+            assertThat(incidents.incident(id).orElseThrow().status()).as("an hour on the wall clock is not the 10 minutes")
+                    .isEqualTo(IncidentStatus.OPEN);
+            clock.stepWallClock(Duration.ofHours(-2));
+            for (int s = 0; s < 700 && incidents.incident(id).orElseThrow().status() == IncidentStatus.OPEN; s++) {
+                second(router, engine, incidents);
+            }
+            assertThat(incidents.incident(id).orElseThrow().status()).isEqualTo(IncidentStatus.ESCALATED);
+            assertThat(Duration.ofNanos(clock.nanoTime() - opened)).as("escalated 10 minutes after the rollback, not 70")
+                    .isBetween(Duration.ofMinutes(10), Duration.ofMinutes(10).plusSeconds(2));
         }
     }
 

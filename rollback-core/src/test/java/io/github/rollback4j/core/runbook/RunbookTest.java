@@ -102,7 +102,7 @@ class RunbookTest {
     void lastKnownGoodShowsDigestsFeaturesConfigAndHealth() {
         String section = section(clean(router).build().toMarkdown(), "## Last-known-good");
 
-        assertThat(section).contains("| release | `" + v1.id() + "` |")
+        assertThat(section).contains("| release | `" + v1.name() + "` (`" + v1.id() + "`) |")
                 .contains("| model | `fraud-model:1.3.2` `" + RunbookFixtures.digest(1) + "` |")
                 .contains("| features | `categorical-encoder:v4` `" + RunbookFixtures.digest(101) + "` |")
                 .contains("| config | `cfg-7` `" + RunbookFixtures.digest(201) + "` |")
@@ -114,13 +114,13 @@ class RunbookTest {
     void candidatesShowTheirWeightsPerSegmentBesideTheLkg() {
         String md = clean(router).build().toMarkdown();
 
-        assertThat(section(md, "## Candidates")).contains("| `" + v2.id() + "` | `fraud-model:2.0.0` | `categorical-encoder:v5` `"
+        assertThat(section(md, "## Candidates")).contains("| `" + v2.name() + "` (`" + v2.id() + "`) | `fraud-model:2.0.0` | `categorical-encoder:v5` `"
                 + RunbookFixtures.digest(102) + "` | none | READY (servable), last probe 2030-01-01T00:00:00Z |");
         assertThat(section(md, "### Weights per segment").lines().filter(l -> l.startsWith("| ")).skip(2)).containsExactly(
-                "| default | `" + v1.id() + "` | LKG | 95.00 % | 95.00 % |",
-                "| default | `" + v2.id() + "` | candidate | 5.00 % | 5.00 % |",
-                "| eu-west | `" + v1.id() + "` | LKG | 80.00 % | 80.00 % |",
-                "| eu-west | `" + v2.id() + "` | candidate | 20.00 % | 20.00 % |");
+                "| default | `" + v1.name() + "` (`" + v1.id() + "`) | LKG | 95.00 % | 95.00 % |",
+                "| default | `" + v2.name() + "` (`" + v2.id() + "`) | candidate | 5.00 % | 5.00 % |",
+                "| eu-west | `" + v1.name() + "` (`" + v1.id() + "`) | LKG | 80.00 % | 80.00 % |",
+                "| eu-west | `" + v2.name() + "` (`" + v2.id() + "`) | candidate | 20.00 % | 20.00 % |");
     }
 
     @Test

@@ -215,8 +215,8 @@ class SelfCheckTest {
 
         assertThat(runbook.selfCheck()).isEmpty();
         assertThat(RunbookTest.section(runbook.toMarkdown(), "### Weights per segment"))
-                .contains("| default | `" + v1.id() + "` | LKG | 100.00 % | 100.00 % |")
-                .contains("| eu-west | `" + v1.id() + "` | LKG | 100.00 % | 100.00 % |");
+                .contains("| default | `" + v1.name() + "` (`" + v1.id() + "`) | LKG | 100.00 % | 100.00 % |")
+                .contains("| eu-west | `" + v1.name() + "` (`" + v1.id() + "`) | LKG | 100.00 % | 100.00 % |");
         assertThat(router.weights(Segment.DEFAULT)).isEqualTo(Map.of(v1.id(), 10_000));
     }
 }

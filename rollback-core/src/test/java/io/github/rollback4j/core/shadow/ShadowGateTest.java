@@ -53,6 +53,25 @@ class ShadowGateTest {
     }
 
     @Test
+    void aValueOfTheAttributeOverTheThresholdBlocksWhileNoSegmentIs() {
+        Map<String, ShadowReport.Counts> bySegment = Map.of("eu", counts(1000, 30, 500, 0), "us", counts(1000, 30, 500, 0));
+        Map<String, ShadowReport.Counts> byDevice = Map.of("tv", counts(100, 60, 50, 0), "ios", counts(1900, 0, 950, 0),
+                "web", counts(99, 99, 0, 0));
+        ShadowReport r = new ShadowReport("t", 0, 0, 0, ShadowReport.Counts.EMPTY, bySegment, "device", byDevice, "UTC", Map.of(),
+                Map.of(), 3_600_000L, List.of());
+        ShadowGate gate = ShadowGate.builder().defaultThreshold(0.05).minCompared(100).build();
+
+        ShadowGate.Decision d = gate.evaluate(r);
+
+        // web is over, but with 99 compared calls it is not judged
+        assertThat(d).isEqualTo(new ShadowGate.Blocked(List.of(new ShadowGate.Breach(null, null, 0.6, 0.05, 100, "device=tv"))));
+        assertThat(((ShadowGate.Blocked) d).breaches().get(0).where()).isEqualTo("device=tv");
+        assertThat(ShadowGate.builder().defaultThreshold(0.05).checkAttribute(false).build().evaluate(r))
+                .isInstanceOf(ShadowGate.Open.class);
+        assertThat(new ShadowGate.Breach("eu", "night", 0.1, 0.05, 200).where()).isEqualTo("eu at night");
+    }
+
+    @Test
     void badSettingsNameTheFieldTheValueAndTheRange() {
         assertThatThrownBy(() -> ShadowGate.builder().defaultThreshold(1.1)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("defaultThreshold").hasMessageContaining("1.1").hasMessageContaining("[0.0, 1.0]");

@@ -11,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.SplittableRandom;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -268,5 +269,39 @@ class ShadowRunnerTest {
                 .hasMessageContaining("maxAttributeValues").hasMessageContaining("10001");
         assertThatThrownBy(() -> ShadowRunner.builder((Integer x) -> x).noiseRate(0.5).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("noiseRate").hasMessageContaining("baseline");
+    }
+
+    @Test
+    void keepsTheMismatchesWithTheLargestDistancePerSegmentAsExamples() {
+        try (ShadowRunner<Integer, Double> r = ShadowRunner.<Integer, Double>builder(x -> x * 1.0).executor(DIRECT).timeSource(clock)
+                .sampleRate(1.0).comparator(ShadowComparator.numeric(0.5, 0.0)).attribute("device").examples(2)
+                .describeInput(x -> "input #" + x).build()) {
+            RequestContext eu = RequestContext.builder().segment("eu").attribute("device", "tv").build();
+            RequestContext us = RequestContext.builder().segment("us").build();
+            for (int i = 0; i < 10; i++) {
+                r.offer(i, 0.0, eu, 1_000L * i);       // distance i: mismatches from i = 1
+                r.offer(i, i * 1.0, us, 1_000L * i);   // matches: never an example
+            }
+            r.offer(100, 100.0 - 20, eu, 20_000L);      // distance 20, the largest
+
+            List<ShadowReport.Example> examples = r.report().examples();
+
+            assertThat(examples).extracting(ShadowReport.Example::distance).containsExactly(20.0, 9.0);
+            assertThat(examples).allSatisfy(e -> {
+                assertThat(e.segment()).isEqualTo("eu");
+                assertThat(e.attribute()).isEqualTo("tv");
+            });
+            assertThat(examples.get(0).input()).isEqualTo("input #100");
+            assertThat(examples.get(0).primary()).isEqualTo("80.0");
+            assertThat(examples.get(0).candidate()).isEqualTo("100.0");
+            assertThat(ShadowReport.fromJson(r.report().toJson())).isEqualTo(r.report());
+        }
+        try (ShadowRunner<Integer, Integer> none = runner((Integer x) -> x + 1).examples(0).build()) {
+            none.offer(1, 1, RequestContext.EMPTY, 0);
+            assertThat(none.report().examples()).isEmpty();
+            assertThat(none.report().total().mismatches()).isEqualTo(1);
+        }
+        assertThatThrownBy(() -> ShadowRunner.builder((Integer x) -> x).examples(101)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("examples").hasMessageContaining("[0, 100]");
     }
 }

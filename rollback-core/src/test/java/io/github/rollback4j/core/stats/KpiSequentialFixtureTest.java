@@ -63,6 +63,7 @@ class KpiSequentialFixtureTest {
                 close(where, "logLikelihoodRatio", r.logLikelihoodRatio(), row, 1e-9);
                 close(where, "pValue", r.pValue(), row, 1e-9);
                 close(where, "effectBound", r.effectBound(), row, 1e-8);
+                close(where, "effectLowerBound", r.effectLowerBound(), row, 1e-8);
                 assertThat(r.rejected()).as(where + " rejected").isEqualTo(Boolean.parseBoolean(row.get("rejected")));
 
                 FixedHorizonResult z = FixedHorizonKpiTests.zTest(config.kind(), config.threshold(), candidate, baseline);
@@ -71,7 +72,7 @@ class KpiSequentialFixtureTest {
                 FixedHorizonResult t = FixedHorizonKpiTests.welchTTest(config.threshold(), candidate, baseline);
                 close(where, "welchT", t.statistic(), row, 1e-10);
                 close(where, "welchDf", t.degreesOfFreedom(), row, 1e-10);
-                close(where, "welchPValue", t.pValue(), row, 1e-8);
+                close(where, "welchPValue", t.pValue(), row, 1e-9);
             }
         }
         assertThat(looks).isEqualTo(table.rows.size());
@@ -109,8 +110,8 @@ class KpiSequentialFixtureTest {
     }
 
     private static KpiStats stats(Map<String, String> row, String arm) {
-        return new KpiStats(KPI, Long.parseLong(row.get(arm + "Count")), Double.parseDouble(row.get(arm + "Sum")),
-                Double.parseDouble(row.get(arm + "SumOfSquares")));
+        return new KpiStats(KPI, Long.parseLong(row.get(arm + "Count")), Double.parseDouble(row.get(arm + "Shift")),
+                Double.parseDouble(row.get(arm + "ShiftedSum")), Double.parseDouble(row.get(arm + "ShiftedSumOfSquares")));
     }
 
     private record Table(List<String> comments, List<Map<String, String>> rows) {

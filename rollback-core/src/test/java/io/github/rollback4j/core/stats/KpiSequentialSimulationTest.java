@@ -120,8 +120,8 @@ class KpiSequentialSimulationTest {
                 sb += draw(cdfB, rng);
                 long nc = (long) perSecondC * second;
                 long nb = (long) perSecondB * second;
-                KpiStats c = new KpiStats("conversion", nc, sc, sc);
-                KpiStats b = new KpiStats("conversion", nb, sb, sb);
+                KpiStats c = KpiStats.ofSums("conversion", nc, sc, sc);
+                KpiStats b = KpiStats.ofSums("conversion", nb, sb, sb);
                 KpiTestResult r = test.look(c, b);
                 if (sequential[run] == 0 && r.rejected()) {
                     sequential[run] = second;
@@ -173,8 +173,8 @@ class KpiSequentialSimulationTest {
             for (int second = 1; second <= seconds; second++) {
                 purchases(rng, perSecondC, c);
                 purchases(rng, perSecondB, b);
-                KpiStats cs = new KpiStats("revenue", (long) perSecondC * second, c[0], c[1]);
-                KpiStats bs = new KpiStats("revenue", (long) perSecondB * second, b[0], b[1]);
+                KpiStats cs = KpiStats.ofSums("revenue", (long) perSecondC * second, c[0], c[1]);
+                KpiStats bs = KpiStats.ofSums("revenue", (long) perSecondB * second, b[0], b[1]);
                 KpiTestResult r = test.look(cs, bs);
                 if (sequential[run] == 0 && r.rejected()) {
                     sequential[run] = second;
@@ -237,8 +237,8 @@ class KpiSequentialSimulationTest {
             for (int second = 1; second <= HORIZON_SECONDS; second++) {
                 successesC += draw(cdfC, rng);
                 successesB += draw(cdfB, rng);
-                KpiStats c = new KpiStats("conversion", (long) perSecondC * second, successesC, successesC);
-                KpiStats b = new KpiStats("conversion", (long) perSecondB * second, successesB, successesB);
+                KpiStats c = KpiStats.ofSums("conversion", (long) perSecondC * second, successesC, successesC);
+                KpiStats b = KpiStats.ofSums("conversion", (long) perSecondB * second, successesB, successesB);
                 if (sequential[run] == 0 && test.look(c, b).rejected()) {
                     sequential[run] = second;
                 }

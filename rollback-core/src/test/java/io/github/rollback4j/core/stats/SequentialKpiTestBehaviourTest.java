@@ -12,12 +12,12 @@ class SequentialKpiTestBehaviourTest {
     private static final KpiTestConfig CTR = KpiTestConfig.of(KpiKind.PROPORTION, EffectThreshold.relative(0.0));
 
     private static KpiStats rate(long n, long successes) {
-        return new KpiStats("ctr", n, successes, successes);
+        return KpiStats.ofSums("ctr", n, successes, successes);
     }
 
     /** n observations with the given mean and (unbiased) sample variance. */
     private static KpiStats mean(String kpi, long n, double mean, double variance) {
-        return new KpiStats(kpi, n, n * mean, (n - 1) * variance + n * mean * mean);
+        return KpiStats.ofSums(kpi, n, n * mean, (n - 1) * variance + n * mean * mean);
     }
 
     @Test
@@ -72,21 +72,64 @@ class SequentialKpiTestBehaviourTest {
     @Test
     void inputsAreCheckedNamingTheArmTheFieldAndTheValue() {
         SequentialKpiTest t = new SequentialKpiTest(CTR);
-        assertThatThrownBy(() -> t.look(new KpiStats("ctr", -1, 0, 0), rate(10, 1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("candidate.count").hasMessageContaining("-1");
-        assertThatThrownBy(() -> t.look(rate(10, 1), new KpiStats("ctr", 10, Double.NaN, 1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("baseline.sum").hasMessageContaining("NaN");
-        assertThatThrownBy(() -> t.look(rate(10, 1), new KpiStats("ctr", 10, 1, -1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("baseline.sumOfSquares");
-        assertThatThrownBy(() -> t.look(rate(10, 11), rate(10, 1)))
+        // Impossible statistics are refused where they are built, before any test sees them.
+        assertThatThrownBy(() -> KpiStats.ofSums("ctr", -1, 0, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("KpiStats.count").hasMessageContaining("-1");
+        assertThatThrownBy(() -> KpiStats.ofSums("ctr", 10, Double.NaN, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("KpiStats.shiftedSum").hasMessageContaining("NaN");
+        assertThatThrownBy(() -> KpiStats.ofSums("ctr", 10, 1, -1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("KpiStats.shiftedSumOfSquares");
+        assertThatThrownBy(() -> t.look(KpiStats.ofSums("ctr", 10, 11, 13), rate(10, 1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("candidate.sum must be between 0 and count");
-        assertThatThrownBy(() -> t.look(new KpiStats("ctr", 10, 2, 3), rate(10, 1)))
+        assertThatThrownBy(() -> t.look(KpiStats.ofSums("ctr", 10, 2, 3), rate(10, 1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("candidate.sumOfSquares must equal sum");
-        assertThatThrownBy(() -> t.look(rate(10, 1), new KpiStats("cvr", 10, 1, 1)))
+        assertThatThrownBy(() -> t.look(KpiStats.ofSums("ctr", 10, 2.5, 2.5), rate(10, 1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("candidate.sum must be a whole number")
+                .hasMessageContaining("2.5");
+        assertThatThrownBy(() -> t.look(rate(10, 1), KpiStats.ofSums("cvr", 10, 1, 1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("same KPI").hasMessageContaining("cvr");
         assertThatThrownBy(() -> t.look(null, rate(10, 1))).isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("candidate");
         assertThat(t.looks()).as("refused looks do not count").isZero();
+    }
+
+    @Test
+    void anAbsoluteTestOfALargeMeanWithASmallSpreadIsTheTestOfTheSameDataAroundZero() {
+        // An absolute threshold compares differences: adding 1e8 (or 1e9) to every value changes nothing. With plain
+        // sums it did (the variance cancelled: p 0.30 instead of 0.39 at 1e8, NaN at 1e9); KpiStats' shifted sums keep it.
+        java.util.Random rng = new java.util.Random(3);
+        int n = 2_000;
+        double[] c = new double[n];
+        double[] b = new double[n];
+        for (int i = 0; i < n; i++) {
+            c[i] = -0.02 + rng.nextGaussian();
+            b[i] = rng.nextGaussian();
+        }
+        KpiTestConfig config = KpiTestConfig.builder(KpiKind.MEAN, EffectThreshold.absolute(0.0)).plannedEffect(0.1).build();
+        KpiTestResult aroundZero = SequentialKpiTest.evaluate(config, KpiStats.of("ms", c), KpiStats.of("ms", b));
+        for (double offset : new double[] {1e8, 1e9}) {
+            double[] cs = c.clone();
+            double[] bs = b.clone();
+            double[] plain = new double[4];
+            for (int i = 0; i < n; i++) {
+                cs[i] += offset;
+                bs[i] += offset;
+                plain[0] += cs[i];
+                plain[1] += cs[i] * cs[i];
+                plain[2] += bs[i];
+                plain[3] += bs[i] * bs[i];
+            }
+            KpiTestResult shifted = SequentialKpiTest.evaluate(config, KpiStats.of("ms", cs), KpiStats.of("ms", bs));
+            assertThat(shifted.standardError()).as("offset %s", offset).isCloseTo(aroundZero.standardError(),
+                    org.assertj.core.api.Assertions.within(aroundZero.standardError() * 1e-9));
+            assertThat(shifted.pValue()).as("offset %s", offset).isCloseTo(aroundZero.pValue(),
+                    org.assertj.core.api.Assertions.within(1e-6));
+            assertThat(shifted.effectLowerBound()).isCloseTo(aroundZero.effectLowerBound(),
+                    org.assertj.core.api.Assertions.within(1e-6));
+            // the plain sums of the same values: their variance is gone, whatever the representation after them
+            double plainVariance = (plain[1] - plain[0] * plain[0] / n) / (n - 1);
+            assertThat(Math.abs(plainVariance - 1.0)).as("plain sums at offset %s", offset).isGreaterThan(0.1);
+        }
     }
 
     @Test

@@ -31,21 +31,37 @@ class SequentialKpiTestProperties {
         double previousP = 1;
         double previousBound = Double.POSITIVE_INFINITY;
         double maxLogLr = 0;
+        double previousLower = Double.NEGATIVE_INFINITY;
+        double maxLogLrAbove = 0;
         for (int i = 0; i < looks; i++) {
             for (int k = 0; k < 200; k++) {
                 add(c, 20 * (1 + effect) + 5 * rng.nextGaussian());
                 add(b, 20 + 5 * rng.nextGaussian());
             }
             n += 200;
-            KpiTestResult r = test.look(new KpiStats("k", n, c[0], c[1]), new KpiStats("k", n, b[0], b[1]));
+            KpiTestResult r = test.look(KpiStats.ofSums("k", n, c[0], c[1]), KpiStats.ofSums("k", n, b[0], b[1]));
             maxLogLr = Math.max(maxLogLr, r.logLikelihoodRatio());
             assertThat(r.pValue()).isLessThanOrEqualTo(previousP).isEqualTo(Math.min(1, Math.exp(-maxLogLr)));
             assertThat(r.effectBound()).isLessThanOrEqualTo(previousBound);
             if (r.evaluated()) {
                 assertThat(r.rejected()).isEqualTo(r.effectBound() <= -delta + 1e-12 * Math.max(1, delta));
             }
+            // the lower end: never falls, stays below the upper end, and (absolute threshold on a mean, where the
+            // mirrored ratio is monotone in the null value) excludes a drop of delta exactly when the mirrored test
+            // of "a drop of at least delta" has rejected at some look
+            assertThat(r.effectLowerBound()).isGreaterThanOrEqualTo(previousLower).isLessThanOrEqualTo(r.effectBound());
+            if (r.evaluated()) {
+                double se = r.standardError();
+                double tau = r.mixtureScale();
+                maxLogLrAbove = Math.max(maxLogLrAbove,
+                        NormalMixture.logLikelihoodRatio(-(r.estimatedEffect() + delta), se * se, tau * tau));
+            }
+            if (Math.abs(maxLogLrAbove - Math.log(1 / config.alpha())) > 1e-9) {
+                assertThat(r.excludesDrop(delta)).isEqualTo(maxLogLrAbove >= Math.log(1 / config.alpha()));
+            }
             previousP = r.pValue();
             previousBound = r.effectBound();
+            previousLower = r.effectLowerBound();
         }
     }
 

@@ -16,7 +16,10 @@ import java.util.Map;
  * back to: {@code DOWN} when any router's last-known-good is cold, warming, unhealthy or
  * quarantined (a rollback would then be refused), {@code UP} otherwise. Details per router: the
  * last-known-good's name and id, its state, the reason, and (with incidents enabled) the number of open
- * and escalated incidents, which inform but never change the status.
+ * and escalated incidents, which inform but never change the status. In fleet mode each router's details
+ * also show the fleet ({@code fleet}: this replica, the leader, every replica's last report and applied
+ * generation, and {@code failSafe} with its reason when this replica serves only its last-known-good
+ * because the database is unreachable — still {@code UP}, since it still serves).
  *
  * <p>Thread-safe; reads the routers' last probe results and probes nothing itself.
  */
@@ -47,6 +50,11 @@ public final class RollbackHealthIndicator implements HealthIndicator {
                 List<Incident> incidents = e.incidents().incidents();
                 details.put("openIncidents", incidents.stream().filter(i -> i.status() == IncidentStatus.OPEN).count());
                 details.put("escalatedIncidents", incidents.stream().filter(i -> i.status() == IncidentStatus.ESCALATED).count());
+            }
+            if (e.member() != null) {
+                // A replica in fail-safe stays UP: it still serves, from its last-known-good, and taking every
+                // replica out of the load balancer while the database is down would turn a degraded fleet into an outage.
+                details.put("fleet", RolloutsEndpoint.fleetView(e.member().status()));
             }
             builder.withDetail(e.name(), details);
             down |= !h.isServable();

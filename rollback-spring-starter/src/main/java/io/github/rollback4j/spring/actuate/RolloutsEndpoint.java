@@ -24,6 +24,8 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import io.github.rollback4j.core.fleet.FleetStatus;
+import io.github.rollback4j.spi.OperatorRequest;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
@@ -61,8 +63,12 @@ import java.util.function.Supplier;
  *   operator it names goes into the router's audit log.</li>
  * </ul>
  *
- * Answers 404 for an unknown router, 400 for a bad argument, 401/403 when a write is refused, 409
- * when the router or rollout refuses the operation in its current state.
+ * Answers 404 for an unknown router (naming only the router asked for), 400 for a bad argument (a
+ * {@code reason} over 1000 characters among them; control characters such as CR and LF are removed
+ * from a reason before it is audited), 401/403 when a write is refused (a refusal is audited as
+ * {@code write-refused}, at most once a second per router, and a caller who may not write gets 401/403
+ * for an unknown router too), 409 when the router or rollout refuses the operation in its current
+ * state.
  *
  * <p>Thread-safe.
  */
@@ -98,6 +104,7 @@ public final class RolloutsEndpoint {
     private final ObjectProvider<AlertRulesExporter> alertRules;
     private final Supplier<String> basePath;
     private final int auditEntries;
+    private final RefusalAudit refusals;
 
     /**
      * @param routers the routers
@@ -119,6 +126,7 @@ public final class RolloutsEndpoint {
         this.alertRules = alertRules;
         this.basePath = basePath;
         this.auditEntries = auditEntries;
+        this.refusals = new RefusalAudit(System::nanoTime);
     }
 
     /** @return every router in one line each */
@@ -161,7 +169,7 @@ public final class RolloutsEndpoint {
     public WebEndpointResponse<Map<String, Object>> router(@Selector String router) {
         Optional<RollbackRouters.Entry> found = routers.find(router);
         if (found.isEmpty()) {
-            return error(WebEndpointResponse.STATUS_NOT_FOUND, router, null, "no router named '" + router + "'; routers are " + routers.names());
+            return error(WebEndpointResponse.STATUS_NOT_FOUND, OperatorText.echo(router), null, unknownRouter(router));
         }
         return new WebEndpointResponse<>(describe(found.get()));
     }
@@ -180,8 +188,7 @@ public final class RolloutsEndpoint {
     public WebEndpointResponse<String> document(@Selector String router, @Selector String document) {
         Optional<RollbackRouters.Entry> found = routers.find(router);
         if (found.isEmpty()) {
-            return new WebEndpointResponse<>("no router named '" + router + "'; routers are " + routers.names() + "\n",
-                    WebEndpointResponse.STATUS_NOT_FOUND, PLAIN);
+            return new WebEndpointResponse<>(unknownRouter(router) + "\n", WebEndpointResponse.STATUS_NOT_FOUND, PLAIN);
         }
         RollbackRouters.Entry e = found.get();
         if (RUNBOOK.equals(document)) {
@@ -200,7 +207,7 @@ public final class RolloutsEndpoint {
                 return new WebEndpointResponse<>("router '" + router + "': " + ex.getMessage() + "\n", 409, PLAIN);
             }
         }
-        return new WebEndpointResponse<>("'" + document + "' is not a document of router '" + router + "'; use one of "
+        return new WebEndpointResponse<>("'" + OperatorText.echo(document) + "' is not a document of router '" + router + "'; use one of "
                 + DOCUMENTS + " (GET), or POST one of " + OPERATIONS + "\n", WebEndpointResponse.STATUS_NOT_FOUND, PLAIN);
     }
 
@@ -246,7 +253,8 @@ public final class RolloutsEndpoint {
      * @param router the router's name
      * @param operation one of {@link #OPERATIONS}
      * @param release the release (name or id) for {@code override-quarantine}, and optionally {@code promote}/{@code approve}
-     * @param reason why, for the audit log; default names the endpoint
+     * @param reason why, for the audit log, at most 1000 characters (control characters are removed);
+     *               default names the endpoint
      * @param segment the segment to act on, or {@code null} for the whole router
      * @param securityContext the caller
      * @return the operation's result and the router's state after it
@@ -256,27 +264,38 @@ public final class RolloutsEndpoint {
                                                           @Nullable String release, @Nullable String reason,
                                                           @Nullable String segment, SecurityContext securityContext) {
         Optional<RollbackRouters.Entry> found = routers.find(router);
-        if (found.isEmpty()) {
-            return error(WebEndpointResponse.STATUS_NOT_FOUND, router, operation, "no router named '" + router + "'; routers are "
-                    + routers.names());
-        }
         if (!OPERATIONS.contains(operation)) {
-            return error(WebEndpointResponse.STATUS_BAD_REQUEST, router, operation, "'" + operation + "' is not an operation; use one of "
-                    + OPERATIONS);
+            return error(WebEndpointResponse.STATUS_BAD_REQUEST, OperatorText.echo(router), OperatorText.echo(operation), "'"
+                    + OperatorText.echo(operation) + "' is not an operation; use one of " + OPERATIONS);
         }
+        // Authorized before the router is looked up: a caller who may not write learns nothing of which routers exist.
         String operator;
+        SecurityContext caller = securityContext == null ? SecurityContext.NONE : securityContext;
         try {
-            operator = access.authorize(securityContext == null ? SecurityContext.NONE : securityContext, router, operation);
+            operator = access.authorize(caller, router, operation);
         } catch (RolloutsWriteRefusedException e) {
-            LOG.warn("rollouts endpoint: refused '{}' on router '{}': {}", operation, router, e.getMessage());
-            return error(e.status(), router, operation, e.getMessage());
+            String message = OperatorText.clean(e.getMessage());
+            LOG.warn("rollouts endpoint: refused '{}' on router '{}': {}", operation, OperatorText.echo(router), message);
+            found.ifPresent(entry -> refusals.audit(entry, caller, operation, e.status(), message));
+            return error(e.status(), OperatorText.echo(router), operation, message);
         }
+        if (found.isEmpty()) {
+            return error(WebEndpointResponse.STATUS_NOT_FOUND, OperatorText.echo(router), operation, unknownRouter(router));
+        }
+        String refusedReason = refusedReason(reason);
+        if (refusedReason != null) {
+            return error(WebEndpointResponse.STATUS_BAD_REQUEST, router, operation, refusedReason);
+        }
+        reason = OperatorText.clean(reason); // what the audit log keeps: no CR/LF to forge its lines
         RollbackRouters.Entry entry = found.get();
         Cause cause = Cause.operator(operator, reason == null || reason.isBlank()
                 ? operation + " via the rollouts Actuator endpoint" : reason);
         try {
-            String result = segment != null || entry.segmented() != null
-                    ? applySegmented(entry, operation, release, segment, cause) : apply(entry, operation, release, cause);
+            String result = fleetRequest(entry, operation, release, segment, cause);
+            if (result == null) {
+                result = segment != null || entry.segmented() != null
+                        ? applySegmented(entry, operation, release, segment, cause) : apply(entry, operation, release, cause);
+            }
             LOG.info("rollouts endpoint: {} ran '{}' on router '{}': {}", operator, operation, router, result);
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("router", router);
@@ -293,6 +312,60 @@ public final class RolloutsEndpoint {
         } catch (IllegalStateException e) {
             return error(409, router, operation, e.getMessage());
         }
+    }
+
+    /**
+     * Fleet mode: what steers the rollout (approve, pause, resume, promote of the rollout's candidate, a
+     * blue/green flip back) goes to the leader, which runs the rollout; taken here, it is stored for the
+     * leader unless this replica leads. Rollbacks, overrides and explicit promotions are the router's own
+     * and go through the store directly.
+     *
+     * @return what happened, or {@code null} when the operation is not a fleet request
+     */
+    private static String fleetRequest(RollbackRouters.Entry e, String operation, String release, String segment, Cause cause) {
+        if (e.member() == null || (e.rollout() == null && e.segmented() == null)) {
+            return null;
+        }
+        OperatorRequest.Action action = switch (operation) {
+            case "approve" -> OperatorRequest.Action.APPROVE;
+            case "pause" -> OperatorRequest.Action.PAUSE;
+            case "resume" -> OperatorRequest.Action.RESUME;
+            case "promote" -> release == null ? OperatorRequest.Action.PROMOTE : null;
+            case "flip" -> OperatorRequest.Action.ABORT;
+            default -> null;
+        };
+        if (action == null) {
+            return null;
+        }
+        return e.member().request(action, segment == null ? null : Segment.of(segment), cause);
+    }
+
+    /** The fleet as this replica sees it: who leads, every replica's last report and applied generation. */
+    static Map<String, Object> fleetView(FleetStatus fleet) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("replica", fleet.replica());
+        m.put("leader", fleet.leader());
+        m.put("leading", fleet.leading());
+        m.put("generation", fleet.generation());
+        m.put("failSafe", fleet.failSafe());
+        m.put("sinceStoreContactMillis", fleet.sinceStoreContact().toMillis());
+        m.put("lastStoreError", fleet.lastStoreError());
+        m.put("replicas", fleet.replicas().stream().map(r -> {
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("replica", r.replica());
+            v.put("self", r.self());
+            v.put("leader", r.leader());
+            v.put("failSafe", r.failSafe());
+            v.put("appliedGeneration", r.appliedGeneration());
+            v.put("reports", r.reports());
+            v.put("lastReportAgeMillis", r.lastReportAge().toMillis());
+            v.put("stale", r.stale());
+            v.put("publishedAt", Views.text(r.publishedAt()));
+            return v;
+        }).toList());
+        m.put("requests", fleet.requests().stream().map(r -> Map.of("id", r.id(), "action", r.action().label(),
+                "actor", r.cause().actor(), "replica", r.replica(), "at", Views.text(r.at()))).toList());
+        return m;
     }
 
     private static String apply(RollbackRouters.Entry e, String operation, String release, Cause cause) {
@@ -524,6 +597,30 @@ public final class RolloutsEndpoint {
             });
             rolloutOut.put("segments", perSegment);
         }
+        if (e.member() != null) {
+            FleetStatus fleet = e.member().status();
+            if (!fleet.leading()) {
+                // Only the leader runs the rollout: show the progress it stored, not this replica's idle copy.
+                rolloutOut.put("decidedBy", fleet.leader());
+                fleet.rollouts().forEach((segmentName, p) -> {
+                    if (e.segmented() == null) {
+                        rolloutOut.put("phase", p.phase());
+                        rolloutOut.put("step", p.step());
+                        rolloutOut.put("weightBasisPoints", p.weightBasisPoints());
+                        rolloutOut.put("reason", p.reason());
+                    } else if (rolloutOut.get("segments") instanceof Map<?, ?> perSegment
+                            && perSegment.get(segmentName) instanceof Map<?, ?> m) {
+                        @SuppressWarnings("unchecked")
+                        Map<String, Object> view = (Map<String, Object>) m;
+                        view.put("phase", p.phase());
+                        view.put("step", p.step());
+                        view.put("weightBasisPoints", p.weightBasisPoints());
+                        view.put("reason", p.reason());
+                    }
+                });
+            }
+            out.put("fleet", fleetView(fleet));
+        }
         out.put("rollout", rolloutOut);
 
         if (e.engine() != null) {
@@ -598,6 +695,26 @@ public final class RolloutsEndpoint {
         m.put("consecutiveFailures", h.consecutiveFailures());
         m.put("lastFailure", h.lastFailure());
         return m;
+    }
+
+    /** The 404 of an unknown router: it names what was asked for, not the routers there are (GET the endpoint for those). */
+    private String unknownRouter(String router) {
+        return "no router named '" + OperatorText.echo(router) + "'; GET " + path() + " lists the routers";
+    }
+
+    /** @return why the reason is refused (too long), or {@code null} when it is taken */
+    private static String refusedReason(String reason) {
+        if (reason == null) {
+            return null;
+        }
+        // A 30 MB reason is refused without cleaning it first: its raw length is bound enough.
+        int length = reason.length() > 4 * OperatorText.MAX_REASON_LENGTH ? reason.length() : OperatorText.clean(reason).length();
+        if (length <= OperatorText.MAX_REASON_LENGTH) {
+            return null;
+        }
+        return "reason is " + length + " characters long; at most " + OperatorText.MAX_REASON_LENGTH + " are taken (control"
+                + " characters such as CR, LF and tab are removed, each run becoming one space). Shorten it and link to the"
+                + " details instead";
     }
 
     private static WebEndpointResponse<Map<String, Object>> error(int status, String router, String operation, String message) {

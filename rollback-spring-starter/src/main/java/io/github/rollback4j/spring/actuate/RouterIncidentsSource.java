@@ -62,6 +62,7 @@ public final class RouterIncidentsSource implements RolloutIncidentsSource {
         m.put("cause", cause);
         m.put("trigger", i.trigger() == null ? null : Views.verdict(e, i.trigger()));
         m.put("lastKnownGood", e.releaseName(i.lastKnownGood()));
+        m.put("lastKnownGoodId", i.lastKnownGood().value());
         m.put("frozen", i.frozen().stream().map(f -> {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("release", e.releaseName(f.release()));

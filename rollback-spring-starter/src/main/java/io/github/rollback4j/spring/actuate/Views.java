@@ -18,12 +18,13 @@ final class Views {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("trigger", v.trigger());
         m.put("candidate", e.releaseName(v.candidate()));
+        m.put("candidateId", v.candidate().value());
         m.put("baseline", v.baseline() == null ? null : e.releaseName(v.baseline()));
         m.put("segment", v.segment() == null ? null : v.segment().name());
         m.put("level", v.level().name());
         m.put("severity", v.severity().name());
         m.put("time", text(v.time()));
-        m.put("summary", v.summary());
+        m.put("summary", v.summary(e.releaseName(v.candidate()) + " (" + v.candidate() + ")"));
         Evidence ev = v.evidence();
         Map<String, Object> evidence = new LinkedHashMap<>();
         evidence.put("metric", ev.metric());

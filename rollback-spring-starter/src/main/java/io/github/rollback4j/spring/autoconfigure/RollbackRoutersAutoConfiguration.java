@@ -33,6 +33,18 @@ import java.util.List;
 public class RollbackRoutersAutoConfiguration {
 
     /**
+     * Refuses a key under {@code rollback4j.*} that names no property (a misspelling such as
+     * {@code severty}) before any router is built, naming the key and the closest known one.
+     * Static: it runs as a bean factory post-processor.
+     *
+     * @return the check over the environment's property names
+     */
+    @Bean
+    static UnknownPropertiesCheck rollbackUnknownPropertiesCheck() {
+        return new UnknownPropertiesCheck(RollbackProperties.class);
+    }
+
+    /**
      * @param properties {@code rollback4j.*}
      * @return the scheduler of health checks, trigger evaluations and rollout ticks
      */

@@ -33,7 +33,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -136,9 +135,11 @@ class RolloutsEndpointHttpSecurityTest {
         }
 
         /** What a refused write must leave alone: serving weights, last-known-good, quarantine and audit log. */
+        /** What a refused write must not change: routing, LKG, quarantine and the audit log apart from its refusal entries. */
         Object routerState() {
             return List.of(scorer.router().servingWeights(Segment.DEFAULT), scorer.router().lastKnownGood().id(),
-                    scorer.router().state().quarantined(), new ArrayList<>(scorer.router().auditLog()));
+                    scorer.router().state().quarantined(), scorer.router().auditLog().stream()
+                            .filter(a -> !a.action().equals(RefusalAudit.ACTION)).toList());
         }
 
         AuditEntry rollbackEntry() {
@@ -173,6 +174,9 @@ class RolloutsEndpointHttpSecurityTest {
             assertThat(scorer.rollout().status().phase()).isEqualTo(RolloutPhase.PROGRESSING);
             assertThat(scorer.router().auditLog()).noneMatch(a -> a.reason() != null
                     && (a.reason().equals("no credentials") || a.reason().equals("not my call")));
+            // Spring Security answers the anonymous caller itself; the endpoint audits the refusal it gave bob.
+            assertThat(scorer.router().auditLog()).filteredOn(a -> a.action().equals(RefusalAudit.ACTION)).singleElement()
+                    .satisfies(a -> assertThat(a.actor()).isEqualTo(BOB));
         }
 
         /** Runs last: the rollback ends the canary this context's tests share. */

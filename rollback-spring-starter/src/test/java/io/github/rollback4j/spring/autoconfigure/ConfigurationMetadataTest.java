@@ -22,6 +22,53 @@ class ConfigurationMetadataTest {
     }
 
     @Test
+    void theHealthSwitchAndTheValueHintsOfRoutersReachTheIde() throws Exception {
+        JsonNode metadata = metadata();
+        List<String> names = new ArrayList<>();
+        metadata.get("properties").forEach(p -> names.add(p.get("name").asString()));
+        assertThat(names).contains("management.health.rollback4j.enabled");
+        java.util.Map<String, List<String>> hints = new java.util.LinkedHashMap<>();
+        metadata.get("hints").forEach(h -> {
+            List<String> values = new ArrayList<>();
+            if (h.has("values")) {
+                h.get("values").forEach(v -> values.add(v.get("value").asString()));
+            }
+            hints.put(h.get("name").asString(), values);
+        });
+        assertThat(hints.get("rollback4j.routers.values.strategy.type")).containsExactly("none", "canary", "blue-green");
+        assertThat(hints.get("rollback4j.routers.values.triggers.severity")).containsExactly("severe", "mild", "dry_run");
+        assertThat(hints.get("rollback4j.routers.values.triggers.metric")).contains("latency", "error_rate", "kpi", "drift");
+    }
+
+    @Test
+    void theNamedConfigsAreDescribedAndHaveTheRoutersValueHints() throws Exception {
+        JsonNode metadata = metadata();
+        JsonNode configs = null;
+        for (JsonNode p : metadata.get("properties")) {
+            if (p.get("name").asString().equals("rollback4j.configs")) {
+                configs = p;
+            }
+        }
+        assertThat(configs).as("rollback4j.configs in the metadata").isNotNull();
+        assertThat(configs.get("type").asString()).isEqualTo(
+                "java.util.Map<java.lang.String,io.github.rollback4j.spring.RollbackProperties$SharedConfig>");
+        assertThat(configs.get("description").asString()).contains("base-config");
+        Map<String, List<String>> hints = new java.util.LinkedHashMap<>();
+        metadata.get("hints").forEach(h -> {
+            List<String> values = new ArrayList<>();
+            if (h.has("values")) {
+                h.get("values").forEach(v -> values.add(v.get("value").asString()));
+            }
+            hints.put(h.get("name").asString(), values);
+        });
+        for (String key : List.of("strategy.type", "triggers.metric", "triggers.severity", "incident.verification.checks.metric",
+                "incident.verification.checks.severity")) {
+            assertThat(hints.get("rollback4j.configs.values." + key)).as(key).isNotEmpty()
+                    .isEqualTo(hints.get("rollback4j.routers.values." + key));
+        }
+    }
+
+    @Test
     void everyPropertyHasADescription() throws Exception {
         List<String> undescribed = new ArrayList<>();
         List<String> names = new ArrayList<>();

@@ -8,6 +8,7 @@ import io.github.rollback4j.core.incident.Incident;
 import io.github.rollback4j.core.incident.IncidentNotice;
 import io.github.rollback4j.core.incident.IncidentStatus;
 import io.github.rollback4j.core.incident.Incidents;
+import io.github.rollback4j.core.incident.MaskedUrls;
 import io.github.rollback4j.core.incident.Notifier;
 import io.github.rollback4j.core.strategy.RolloutPhase;
 import io.github.rollback4j.micrometer.PrometheusAlertRules;
@@ -133,7 +134,8 @@ class IncidentsAutoConfigurationTest {
                             I + "notifiers.webhook.url=" + url, I + "notifiers.webhook.timeout=2s", I + "notifiers.webhook.max-attempts=2")
                     .run(context -> {
                         RollbackRouters.Entry scorer = progressing(context);
-                        assertThat(scorer.incidents().notifierDescriptions()).contains("WebhookNotifier{" + url + "}");
+                        assertThat(scorer.incidents().notifierDescriptions())
+                                .contains("WebhookNotifier{" + MaskedUrls.of(java.net.URI.create(url)) + "}").noneMatch(d -> d.contains("/hooks"));
 
                         WebEndpointResponse<Map<String, Object>> rolledBack = context.getBean(RolloutsEndpoint.class)
                                 .write("scorer", "rollback", null, "customer complaints", SecurityContext.NONE);
@@ -202,6 +204,7 @@ class IncidentsAutoConfigurationTest {
             List<Map<String, Object>> incidents = (List<Map<String, Object>>) endpoint.router("scorer").getBody().get("incidents");
             assertThat(incidents).singleElement().satisfies(i -> {
                 assertThat(i).containsEntry("id", opened.id()).containsEntry("status", "OPEN").containsEntry("lastKnownGood", "v1")
+                        .containsEntry("lastKnownGoodId", scorer.release("v1").value())
                         .containsEntry("owner", "team-fraud").containsEntry("channel", "#fraud-oncall")
                         .containsEntry("bundle", evidence.toAbsolutePath().normalize().resolve(opened.id()).toString());
                 assertThat(i.get("openedAt")).isEqualTo(opened.openedAt().toString());

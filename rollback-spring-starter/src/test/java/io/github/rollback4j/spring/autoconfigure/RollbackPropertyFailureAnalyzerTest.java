@@ -95,11 +95,16 @@ class RollbackPropertyFailureAnalyzerTest {
     }
 
     @Test
-    void aWebhookUrlThatIsNotHttpIsRefused() {
-        FailureAnalysis a = failure("rollback4j.routers.scorer.incident.notifiers.webhook.url=ftp://hooks.example.org/x");
+    void aWebhookUrlThatIsNotHttpIsRefusedWithoutShowingItsSecretPath() {
+        FailureAnalysis a = failure("rollback4j.routers.scorer.incident.notifiers.webhook.url=ftp://hooks.example.org/x/SECRET");
         assertThat(a.getDescription()).contains("Property: rollback4j.routers.scorer.incident.notifiers.webhook.url")
-                .contains("\"ftp://hooks.example.org/x\"").contains("not an http or https URL");
+                .contains("\"ftp://hooks.example.org/****\"").contains("not an http or https URL").doesNotContain("SECRET");
         assertThat(a.getAction()).contains("https://");
+
+        FailureAnalysis broken = failure("rollback4j.routers.scorer.incident.notifiers.slack.url=https://ops:hunter2@hooks example/T0");
+        assertThat(broken.getDescription()).contains("Property: rollback4j.routers.scorer.incident.notifiers.slack.url")
+                .contains("is not a URL").doesNotContain("hunter2").doesNotContain("T0");
+        assertThat(broken.getCause()).hasMessageNotContaining("hunter2");
     }
 
     @Test

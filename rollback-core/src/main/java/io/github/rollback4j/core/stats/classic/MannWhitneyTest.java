@@ -63,9 +63,15 @@ public final class MannWhitneyTest {
         Objects.requireNonNull(alternative, method + ": alternative must not be null");
         int n1 = sample1.length;
         int n2 = sample2.length;
+        // −0.0 and 0.0 are the same value, and the tie count below (==) treats them so; NaturalRanking orders
+        // −0.0 below 0.0 (Double.compare) and would rank them apart. Adding 0.0 turns −0.0 into 0.0.
         double[] pooled = new double[n1 + n2];
-        System.arraycopy(sample1, 0, pooled, 0, n1);
-        System.arraycopy(sample2, 0, pooled, n1, n2);
+        for (int i = 0; i < n1; i++) {
+            pooled[i] = sample1[i] + 0.0;
+        }
+        for (int i = 0; i < n2; i++) {
+            pooled[n1 + i] = sample2[i] + 0.0;
+        }
         double[] ranks = new NaturalRanking(NaNStrategy.FAILED, TiesStrategy.AVERAGE).rank(pooled);
         double rankSum1 = 0.0;
         for (int i = 0; i < n1; i++) {

@@ -51,35 +51,39 @@ public final class JensenShannon {
         Objects.requireNonNull(thresholds, "JensenShannon.compute: thresholds must not be null");
         Map<String, Long> ref = ReferenceProfile.orderedCategories(reference, "JensenShannon.compute: reference", true);
         Map<String, Long> cur = ReferenceProfile.orderedCategories(current, "JensenShannon.compute: current", true);
-        long refTotal = sum(ref);
-        long curTotal = sum(cur);
+        // Totals in double: the counts are longs, and two or more near Long.MAX_VALUE would overflow a long sum
+        // (negative shares, NaN). The reported totals saturate at Long.MAX_VALUE instead.
+        double refTotal = sum(ref);
+        double curTotal = sum(cur);
         Set<String> union = new LinkedHashSet<>(ref.keySet());
         union.addAll(cur.keySet());
         int unseen = 0;
-        long unseenCount = 0;
+        double unseenCount = 0;
         for (Map.Entry<String, Long> e : cur.entrySet()) {
             if (!ref.containsKey(e.getKey())) {
                 unseen++;
                 unseenCount += e.getValue();
             }
         }
-        double unseenShare = curTotal == 0 ? Double.NaN : (double) unseenCount / curTotal;
+        double unseenShare = curTotal == 0 ? Double.NaN : unseenCount / curTotal;
+        long refCount = saturatingSum(ref);
+        long curCount = saturatingSum(cur);
         if (refTotal == 0 || curTotal == 0) {
-            return new JensenShannonResult(Double.NaN, refTotal, curTotal, union.size(), unseen, unseenShare,
+            return new JensenShannonResult(Double.NaN, refCount, curCount, union.size(), unseen, unseenShare,
                     DriftLevel.INCONCLUSIVE);
         }
         double left = 0.0;
         double right = 0.0;
         for (String category : union) {
-            double p = ref.getOrDefault(category, 0L) / (double) refTotal;
-            double q = cur.getOrDefault(category, 0L) / (double) curTotal;
+            double p = ref.getOrDefault(category, 0L) / refTotal;
+            double q = cur.getOrDefault(category, 0L) / curTotal;
             double m = (p + q) / 2.0;
             left += relativeEntropy(p, m);
             right += relativeEntropy(q, m);
         }
         double js = Math.max(0.0, (left + right) / LN2 / 2.0);
         double distance = Math.min(1.0, Math.sqrt(js));
-        return new JensenShannonResult(distance, refTotal, curTotal, union.size(), unseen, unseenShare,
+        return new JensenShannonResult(distance, refCount, curCount, union.size(), unseen, unseenShare,
                 thresholds.level(distance));
     }
 
@@ -137,11 +141,35 @@ public final class JensenShannon {
         return x > 0.0 ? x * Math.log(x / y) : 0.0;
     }
 
-    private static long sum(Map<String, Long> counts) {
-        long total = 0;
+    private static double sum(Map<String, Long> counts) {
+        double total = 0;
         for (long c : counts.values()) {
             total += c;
         }
         return total;
+    }
+
+    /** @return the sum of the counts, or {@link Long#MAX_VALUE} when it does not fit a long */
+    static long saturatingSum(Iterable<Long> counts) {
+        long total = 0;
+        for (long c : counts) {
+            total += c;
+            if (total < 0) {
+                return Long.MAX_VALUE; // counts are >= 0, so a negative running sum is an overflow
+            }
+        }
+        return total;
+    }
+
+    private static long saturatingSum(Map<String, Long> counts) {
+        return saturatingSum(counts.values());
+    }
+
+    /**
+     * @param counts count per category, each at least 0
+     * @return their sum, {@link Long#MAX_VALUE} when it does not fit a long
+     */
+    public static long total(Map<String, Long> counts) {
+        return saturatingSum(counts.values());
     }
 }

@@ -6,8 +6,8 @@ package io.github.rollback4j.core.stats.drift;
  * <p>Immutable and thread-safe.
  *
  * @param distance          the Jensen-Shannon distance, base 2, 0..1; NaN when a distribution is empty
- * @param referenceCount    the reference's values (missing ones excluded)
- * @param currentCount      the current distribution's values (missing ones excluded)
+ * @param referenceCount    the reference's values (missing ones excluded), {@link Long#MAX_VALUE} when more
+ * @param currentCount      the current distribution's values (missing ones excluded), {@link Long#MAX_VALUE} when more
  * @param categories        the categories of both together
  * @param unseenCategories  categories of the current distribution the reference does not have
  * @param unseenShare       the current distribution's share in those categories, 0..1

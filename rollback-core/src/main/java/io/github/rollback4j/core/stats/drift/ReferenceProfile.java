@@ -110,6 +110,23 @@ public record ReferenceProfile(String field, FieldProfile.Kind kind, long captur
             }
         }
         categories = orderedCategories(categories, where + ": categories", false);
+        // observed() must not overflow: a sum past Long.MAX_VALUE would read as a negative count.
+        long observed = addCount(missing, nonFinite, where + ": nonFinite");
+        for (int i = 0; i < counts.size(); i++) {
+            observed = addCount(observed, counts.get(i), where + ": counts[" + i + "]");
+        }
+        for (Map.Entry<String, Long> category : categories.entrySet()) {
+            observed = addCount(observed, category.getValue(), where + ": categories['" + category.getKey() + "']");
+        }
+    }
+
+    private static long addCount(long sum, long count, String what) {
+        try {
+            return Math.addExact(sum, count);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException(what + " = " + count + " brings missing + nonFinite + all counts past "
+                    + Long.MAX_VALUE + "; counts must sum to at most that");
+        }
     }
 
     /**
@@ -195,21 +212,21 @@ public record ReferenceProfile(String field, FieldProfile.Kind kind, long captur
         return new ReferenceProfile(field, FieldProfile.Kind.NUMERIC, capturedAt, missing, nonFinite, values, counts, Map.of());
     }
 
-    /** @return the number of present values: finite values of a numeric field, or the sum of the category counts */
+    /**
+     * @return the number of present values: finite values of a numeric field, or the sum of the category counts;
+     *         {@link Long#MAX_VALUE} when that does not fit a long
+     */
     public long present() {
-        long total = 0;
-        for (long c : counts) {
-            total += c;
-        }
-        for (long c : categories.values()) {
-            total += c;
-        }
-        return total;
+        long total = JensenShannon.saturatingSum(counts);
+        long categorical = JensenShannon.saturatingSum(categories.values());
+        return total > Long.MAX_VALUE - categorical ? Long.MAX_VALUE : total + categorical;
     }
 
     /** @return {@code present() + nonFinite + missing}: how often the field was looked at */
     public long observed() {
-        return present() + nonFinite + missing;
+        long present = present();
+        long other = nonFinite > Long.MAX_VALUE - missing ? Long.MAX_VALUE : nonFinite + missing;
+        return present > Long.MAX_VALUE - other ? Long.MAX_VALUE : present + other;
     }
 
     /** @return {@code missing / observed()}, a fraction; NaN when nothing was observed */

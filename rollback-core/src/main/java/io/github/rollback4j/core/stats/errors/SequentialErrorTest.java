@@ -255,8 +255,8 @@ public final class SequentialErrorTest {
      * @param totalErrors     the errors of both arms, at least 0
      * @param nullProbability {@code p0}, strictly between 0 and 1
      * @param priorStrength   {@code k}, {@value #MIN_PRIOR_STRENGTH}..{@value #MAX_PRIOR_STRENGTH}
-     * @return {@code ln E}: 0 without errors; {@code -Infinity} when E underflows (overwhelming evidence for
-     *     the null)
+     * @return {@code ln E}: 0 without errors; finite otherwise, computed in logarithms so that no tail
+     *     probability underflows (ln E of 0 candidate errors in 10⁵ at {@code p0} 1/2 is about −10.6)
      * @throws IllegalArgumentException naming the parameter, its value and its range
      */
     public static double logEValue(long candidateErrors, long totalErrors, double nullProbability, double priorStrength) {
@@ -275,13 +275,24 @@ public final class SequentialErrorTest {
         double b = priorStrength * (1.0 - p0);
         double x = candidateErrors;
         double y = (double) totalErrors - candidateErrors;
-        double posteriorTail = Beta.regularizedBeta(1.0 - p0, y + b, x + a);
-        double priorTail = Beta.regularizedBeta(1.0 - p0, b, a);
-        if (!(posteriorTail > 0.0)) {
-            return Double.NEGATIVE_INFINITY;
+        double logP0 = Math.log(p0);
+        double logQ0 = Math.log1p(-p0);
+        // The posterior part ln B(x+a, y+b) + ln Q(x+a, y+b) − x ln p0 − y ln(1−p0), where
+        // Q(x+a, y+b) = I_{1−p0}(y+b, x+a). Its terms are of order N and, in the tail, Q underflows a double
+        // (0 errors of 1e5 at p0 = 1/2: Q ≈ e^−69 300) while the sum stays moderate. Everything is in logs:
+        double alpha = y + b;
+        double beta = x + a;
+        double posterior;
+        if (1.0 - p0 <= (alpha + 1.0) / (alpha + beta + 2.0)) {
+            // Q by the continued fraction: ln B + ln Q = (y+b) ln(1−p0) + (x+a) ln p0 − ln(y+b) − ln F, and the
+            // x and y terms cancel exactly against the likelihood's, leaving no large terms at all.
+            posterior = b * logQ0 + a * logP0 - Math.log(alpha) - Math.log(LogBeta.fraction(1.0 - p0, alpha, beta));
+        } else {
+            // Q is large (the candidate's share of errors is above p0): no underflow, log1p of its complement.
+            double complement = Math.exp(LogBeta.logTail(p0, beta, alpha));
+            posterior = Beta.logBeta(beta, alpha) + Math.log1p(-complement) - x * logP0 - y * logQ0;
         }
-        return Beta.logBeta(x + a, y + b) - Beta.logBeta(a, b) + Math.log(posteriorTail) - Math.log(priorTail)
-                - x * Math.log(p0) - y * Math.log1p(-p0);
+        return posterior - Beta.logBeta(a, b) - LogBeta.logRegularizedBeta(1.0 - p0, b, a);
     }
 
     @Override

@@ -43,8 +43,8 @@ class WelchTTestTest {
 
     @Test
     void acceptsKpiStatistics() {
-        KpiStats candidate = new KpiStats("revenue", 4, 10.0, 30.0);
-        KpiStats baseline = new KpiStats("revenue", 5, 20.0, 90.0);
+        KpiStats candidate = KpiStats.ofSums("revenue", 4, 10.0, 30.0);
+        KpiStats baseline = KpiStats.ofSums("revenue", 5, 20.0, 90.0);
         TTestResult fromKpi = WelchTTest.test(candidate, baseline, Alternative.LESS);
         TTestResult fromSummary = WelchTTest.test(4, candidate.mean(), candidate.variance(), 5, baseline.mean(),
                 baseline.variance(), Alternative.LESS);

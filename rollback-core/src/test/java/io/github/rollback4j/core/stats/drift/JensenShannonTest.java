@@ -25,6 +25,16 @@ class JensenShannonTest {
     }
 
     @Test
+    void countsWhoseTotalOverflowsALongStillGiveTheDistance() {
+        Map<String, Long> reference = Map.of("a", 5_000_000_000_000_000_000L, "b", 5_000_000_000_000_000_000L);
+        Map<String, Long> current = Map.of("a", 5_000_000_000_000_000_000L, "b", 5_000_000_000_000_000_000L, "c", 1L);
+        JensenShannonResult r = JensenShannon.compute(reference, current);
+        assertThat(r.distance()).isBetween(0.0, 1e-9);
+        assertThat(r.referenceCount()).as("saturates instead of wrapping").isEqualTo(Long.MAX_VALUE);
+        assertThat(JensenShannon.total(current)).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
     void worksOnCategorySnapshotsAndProfiles() {
         CategorySnapshot reference = new CategorySnapshot(Map.of("us", 500L, "eu", 300L, "apac", 200L), 12);
         CategorySnapshot current = new CategorySnapshot(Map.of("us", 450L, "eu", 280L, "apac", 190L, "latam", 80L), 40);

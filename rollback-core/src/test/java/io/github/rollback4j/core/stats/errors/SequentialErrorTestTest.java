@@ -20,12 +20,9 @@ class SequentialErrorTestTest {
         for (FixtureTable.Row row : table.rows()) {
             double actual = SequentialErrorTest.logEValue(row.integer("x"), row.integer("n"), row.num("p0"), row.num("k"));
             double expected = row.num("logE");
-            if (expected == Double.NEGATIVE_INFINITY) {
-                // E underflows in scipy; Commons Math may still resolve a tail of 1e-320 or so
-                assertThat(actual).as(row.toString()).isLessThan(-700);
-            } else {
-                assertClose(actual, expected, 1e-9, 1e-9, row + " logE");
-            }
+            // finite everywhere: the far-tail rows are those whose posterior tail underflows a double
+            assertThat(expected).as(row.toString()).isFinite();
+            assertClose(actual, expected, 1e-9, 1e-9, row + " logE");
         }
         assertThat(table.rows()).hasSizeGreaterThanOrEqualTo(200);
     }
@@ -49,7 +46,7 @@ class SequentialErrorTestTest {
                 assertClose(r.candidateShare(), row.num("share"), 1e-15, 0, row + " share");
                 assertClose(r.nullProbability(), row.num("p0"), 1e-14, 0, row + " p0");
                 assertClose(r.logEValue(), row.num("logE"), 1e-9, 1e-9, row + " logE");
-                assertClose(r.pValue(), row.num("pValue"), 1e-8, 1e-300, row + " pValue");
+                assertClose(r.pValue(), row.num("pValue"), 1e-9, 1e-300, row + " pValue");
                 assertThat(r.rejected()).as(row.toString()).isEqualTo(row.bool("rejected"));
             }
         }
