@@ -16,7 +16,7 @@ arms=(shadowOff shadowOffTwin shadowOn)
 for ((r = 0; r < rounds; r++)); do
   for ((k = 0; k < 3; k++)); do
     arm="${arms[$(((r + k) % 3))]}"
-    java -jar "$jar" "ShadowBenchmark\.${arm}\$" -f 1 -wi 2 -i 3 -w 2s -r 2s "$@" \
+    JAR="$jar" "$root/benchmarks/scripts/jmh.sh" "ShadowBenchmark\.${arm}\$" -f 1 -wi 2 -i 3 -w 2s -r 2s "$@" \
         -rf json -rff "$out/$r-$arm.json" > "$out/$r-$arm.log" 2>&1
   done
 done

@@ -11,9 +11,11 @@ import io.github.rollback4j.Segment;
 import io.github.rollback4j.core.ManagedModelRouter;
 import io.github.rollback4j.core.ModelRouters;
 import io.github.rollback4j.core.ReleaseSpec;
+import io.github.rollback4j.core.StickyBuckets;
 import io.github.rollback4j.core.TelemetryConfig;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.HdrHistogram.Recorder;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -30,7 +32,9 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 /**
@@ -52,7 +56,12 @@ import java.util.function.Function;
  *   <li>{@code circuitBreaker}: Resilience4j {@code CircuitBreaker.decorateFunction} around the model;</li>
  *   <li>{@code micrometerTimer}: a Micrometer {@code Timer.record} around the model;</li>
  *   <li>{@code twoClockReads}: the model between two {@code System.nanoTime()} reads, the floor of any
- *   per-call latency measurement (telemetry, a timer) on this machine.</li>
+ *   per-call latency measurement (telemetry, a timer) on this machine;</li>
+ *   <li>{@code floorRandom}, {@code floorSticky}: the least any router with telemetry must do, written
+ *   directly: pick one of two models from a 10,000-bucket table at 95/5 (a uniform draw, or the
+ *   router's MurmurHash3 of the key), two {@code System.nanoTime()} reads around the model, one
+ *   record into a per-thread HdrHistogram {@code Recorder} and one count in a shared
+ *   {@code LongAdder}. Every row is reported as a ratio to these in docs/benchmarks.md.</li>
  * </ul>
  * Run (after {@code mvn -q -pl benchmarks -am -DskipTests package}):
  * <pre>
@@ -69,6 +78,7 @@ import java.util.function.Function;
 public class RouterBenchmark {
 
     private static final int KEYS = 4096;
+    private static final int FLOOR_SALT = 0x5A17;
     /** Never reached by the benchmark's model; the row measures the thread hop, not a timeout. */
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(1);
 
@@ -107,6 +117,15 @@ public class RouterBenchmark {
         int next;
     }
 
+    /** The floor's per-thread latency recorder (1 ns..1 h, 2 significant digits, as the windows' range). */
+    @State(Scope.Thread)
+    public static class FloorRecorder {
+        final Recorder recorder = new Recorder(1, 3_600_000_000_000L, 2);
+    }
+
+    private Model<double[], Double>[] floorOwners;
+    private final LongAdder floorCalls = new LongAdder();
+
     @Setup(Level.Trial)
     public void setUp() {
         model = new ScoreModel(1.0001);
@@ -123,6 +142,13 @@ public class RouterBenchmark {
         CircuitBreaker breaker = CircuitBreaker.of("bench", CircuitBreakerConfig.ofDefaults());
         breakerDecorated = CircuitBreaker.decorateFunction(breaker, model::predict);
         timer = Timer.builder("bench.model").register(new SimpleMeterRegistry());
+        @SuppressWarnings("unchecked")
+        Model<double[], Double>[] owners = new Model[StickyBuckets.BUCKETS];
+        Model<double[], Double> canary = new ScoreModel(1.0002);
+        for (int b = 0; b < owners.length; b++) {
+            owners[b] = b < 9_500 ? model : canary;
+        }
+        floorOwners = owners;
         stickyContexts = new RequestContext[KEYS];
         for (int i = 0; i < KEYS; i++) {
             stickyContexts[i] = RequestContext.of("user-" + (i * 7919));
@@ -217,6 +243,30 @@ public class RouterBenchmark {
         long start = System.nanoTime();
         double score = model.predict(input);
         return (System.nanoTime() - start) + (long) score;
+    }
+
+    @Benchmark
+    public Double floorRandom(FloorRecorder floor) throws Exception {
+        Model<double[], Double> owner = floorOwners[ThreadLocalRandom.current().nextInt(StickyBuckets.BUCKETS)];
+        long start = System.nanoTime();
+        Double output = owner.predict(input);
+        long end = System.nanoTime();
+        floor.recorder.recordValue(end - start);
+        floorCalls.increment();
+        return output;
+    }
+
+    @Benchmark
+    public Double floorSticky(FloorRecorder floor, Cursor cursor) throws Exception {
+        RequestContext context = stickyContexts[cursor.next++ & (KEYS - 1)];
+        int hash = StickyBuckets.murmur3x86_32Utf8(context.stickinessKey(), FLOOR_SALT);
+        Model<double[], Double> owner = floorOwners[Integer.remainderUnsigned(hash, StickyBuckets.BUCKETS)];
+        long start = System.nanoTime();
+        Double output = owner.predict(input);
+        long end = System.nanoTime();
+        floor.recorder.recordValue(end - start);
+        floorCalls.increment();
+        return output;
     }
 
     @Benchmark

@@ -23,6 +23,11 @@ import java.util.Optional;
 public record TelemetrySnapshot(String router, Instant from, Instant to, List<ReleaseTelemetry> bySegment,
                                 List<ReleaseTelemetry> totals) {
 
+    /** Keeps an immutable copy of {@code bySegment}, indexed for {@link #get(ReleaseId, Segment)}. */
+    public TelemetrySnapshot {
+        bySegment = bySegment == null ? null : ReleaseTelemetryList.of(bySegment);
+    }
+
     /** @return the length of the interval */
     public Duration window() {
         return Duration.between(from, to);
@@ -31,10 +36,11 @@ public record TelemetrySnapshot(String router, Instant from, Instant to, List<Re
     /**
      * @param release a release
      * @param segment a request segment
-     * @return that release's telemetry in that segment, if it saw anything
+     * @return that release's telemetry in that segment, if it saw anything; a hash lookup (the index is
+     *     built on the first call), so a caller may look up every pair of a large router
      */
     public Optional<ReleaseTelemetry> get(ReleaseId release, Segment segment) {
-        return bySegment.stream().filter(t -> t.release().equals(release) && t.segment().equals(segment)).findFirst();
+        return ((ReleaseTelemetryList) bySegment).find(release, segment);
     }
 
     /**

@@ -43,11 +43,26 @@ public final class StickyBuckets {
      */
     public static int murmur3x86_32Utf8(CharSequence text, int seed) {
         int h1 = seed;
+        int n = text.length();
+        int i = 0;
+        // Keys are mostly ASCII, where four chars are four UTF-8 bytes, i.e. one MurmurHash3 block: take
+        // them four at a time (a third of the cost of byte by byte) until a char needs more than one byte.
+        while (i + 4 <= n) {
+            char c0 = text.charAt(i);
+            char c1 = text.charAt(i + 1);
+            char c2 = text.charAt(i + 2);
+            char c3 = text.charAt(i + 3);
+            if ((c0 | c1 | c2 | c3) >= 0x80) {
+                break;
+            }
+            h1 = mixH1(h1, mixK1(c0 | (c1 << 8) | (c2 << 16) | (c3 << 24)));
+            i += 4;
+        }
+        // From here byte by byte; the bytes so far are whole blocks, one per char.
         int k1 = 0;
         int shift = 0;
-        int length = 0;
-        int n = text.length();
-        for (int i = 0; i < n; i++) {
+        int length = i;
+        for (; i < n; i++) {
             char c = text.charAt(i);
             // Up to four UTF-8 bytes of this code point, packed little-endian.
             int packed;

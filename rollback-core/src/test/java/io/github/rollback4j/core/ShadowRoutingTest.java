@@ -8,6 +8,7 @@ import io.github.rollback4j.Release;
 import io.github.rollback4j.ReleaseId;
 import io.github.rollback4j.RequestContext;
 import io.github.rollback4j.Segment;
+import io.github.rollback4j.TimeSource;
 import io.github.rollback4j.core.shadow.ShadowReport;
 import io.github.rollback4j.core.shadow.ShadowRunner;
 import io.github.rollback4j.telemetry.Outcome;
@@ -15,6 +16,7 @@ import io.github.rollback4j.telemetry.ReleaseTelemetry;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -188,6 +190,44 @@ class ShadowRoutingTest {
             assertThatThrownBy(() -> router.startShadow(v2.id(), null))
                     .isInstanceOf(NullPointerException.class).hasMessageContaining("runner");
             assertThat(router.auditLog()).extracting(AuditEntry::action).doesNotContain("shadow-started");
+        }
+    }
+
+    @Test
+    void aMirroredCallReadsTheClockTwiceAndIsHandedOverWithTheTimeItEnded() throws Exception {
+        // The call starts at 09:59:59.995 and takes 10 ms: it ends in the 10 o'clock bucket.
+        VirtualTimeSource virtual = VirtualTimeSource.startingAt(Instant.parse("2026-01-01T09:59:59.995Z"));
+        AtomicInteger nanoReads = new AtomicInteger();
+        TimeSource counting = new TimeSource() {
+            @Override
+            public long currentTimeMillis() {
+                return virtual.currentTimeMillis();
+            }
+
+            @Override
+            public long nanoTime() {
+                nanoReads.incrementAndGet();
+                return virtual.nanoTime();
+            }
+        };
+        Model<String, String> slowLkg = in -> {
+            if (in.equals("even-1")) { // not the warm-up probes
+                virtual.advance(Duration.ofMillis(10));
+            }
+            return "a:" + in;
+        };
+        try (ManagedModelRouter<String, String> router = ModelRouters.builder("mirror-clock", Fixtures.spec(v1, slowLkg))
+                .release(Fixtures.spec(v2, candidateModel)).timeSource(counting).probeExecutor(Runnable::run)
+                .samples(0, 0).build();
+             ShadowRunner<String, String> runner = ShadowRunner.builder(candidateModel).name("direct").sampleRate(1.0)
+                     .executor(Runnable::run).timeSource(virtual).build()) {
+            router.startShadow(v2.id(), runner, Cause.operator("alice", "clock reads"));
+            long before = nanoReads.get();
+
+            router.invoke("even-1", RequestContext.EMPTY);
+
+            assertThat(nanoReads.get() - before).as("clock reads of one recorded, mirrored call").isEqualTo(2);
+            assertThat(runner.report().byTimeOfDay()).containsOnlyKeys("10");
         }
     }
 }

@@ -1,8 +1,12 @@
 package io.github.rollback4j.core;
 
 import com.google.common.hash.Hashing;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -68,6 +72,22 @@ class StickyBucketsTest {
         int expected = Hashing.murmur3_32_fixed(seed).hashBytes(key.getBytes(StandardCharsets.UTF_8)).asInt();
         assertThat(StickyBuckets.murmur3x86_32Utf8(key, seed)).isEqualTo(expected);
         assertThat(StickyBuckets.bucket(key, seed)).isEqualTo(Integer.remainderUnsigned(expected, StickyBuckets.BUCKETS));
+    }
+
+    /** Mostly ASCII keys (the four-chars-at-a-time path) with a multi-byte char at any position, or none. */
+    @Provide
+    Arbitrary<String> mostlyAsciiKeys() {
+        Arbitrary<Character> ascii = Arbitraries.chars().range(' ', '~');
+        Arbitrary<Character> wide = Arbitraries.of('é', '\u00ff', '\u0800', '中', '\uD83D', '\uDE00', '\u007f', '\u0080');
+        return Arbitraries.frequencyOf(Tuple.of(12, ascii), Tuple.of(1, wide)).list().ofMaxSize(40)
+                .map(chars -> chars.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining()));
+    }
+
+    @Property(tries = 3000, seed = "20261203")
+    void agreesWithGuavaOnMostlyAsciiKeysWhereverAWideCharFalls(@ForAll("mostlyAsciiKeys") String key, @ForAll int seed) {
+        int expected = Hashing.murmur3_32_fixed(seed).hashBytes(key.getBytes(StandardCharsets.UTF_8)).asInt();
+        assertThat(StickyBuckets.murmur3x86_32Utf8(key, seed)).as(key).isEqualTo(expected);
+        assertThat(StickyBuckets.murmur3x86_32Utf8(new StringBuilder(key), seed)).as("as a CharSequence").isEqualTo(expected);
     }
 
     @Test

@@ -28,12 +28,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -188,13 +191,14 @@ public final class TriggerEngine implements AutoCloseable {
         });
     }
 
-    private List<Segment> segmentsOf(TriggerSpec trigger, ReleaseId candidate, Map<String, Integer> weights, EvaluationContext ctx) {
+    private Collection<Segment> segmentsOf(TriggerSpec trigger, ReleaseId candidate, Map<String, Integer> weights, EvaluationContext ctx) {
         if (!trigger.perSegment()) {
             return Collections.singletonList(null);
         }
-        List<Segment> segments = new ArrayList<>();
+        // A set: with many segments, a list's contains() made this quadratic in the segments.
+        Set<Segment> segments = new LinkedHashSet<>();
         for (ReleaseTelemetry t : ctx.window(trigger.window()).bySegment()) {
-            if (t.release().equals(candidate) && !segments.contains(t.segment())) {
+            if (t.release().equals(candidate)) {
                 segments.add(t.segment());
             }
         }

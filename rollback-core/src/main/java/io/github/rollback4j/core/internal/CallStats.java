@@ -4,6 +4,7 @@ import io.github.rollback4j.ReleaseId;
 import io.github.rollback4j.Segment;
 import io.github.rollback4j.core.InputProfile;
 import io.github.rollback4j.core.TelemetryConfig;
+import io.github.rollback4j.core.telemetry.CallWindow;
 import io.github.rollback4j.core.telemetry.CategoryWindow;
 import io.github.rollback4j.core.telemetry.CountWindow;
 import io.github.rollback4j.core.telemetry.OutcomeWindow;
@@ -27,6 +28,8 @@ final class CallStats<I, O> {
 
     final ReleaseId release;
     final Segment segment;
+    /** Latency and outcomes, recorded together (one sub-window lookup per call). */
+    final CallWindow calls;
     final SlidingWindow latency;
     final OutcomeWindow outcomes;
     final ConcurrentHashMap<String, KpiWindow> kpis = new ConcurrentHashMap<>();
@@ -63,8 +66,9 @@ final class CallStats<I, O> {
         this.release = release;
         this.segment = segment;
         this.config = config;
-        this.latency = SlidingWindow.of(config.callWindow());
-        this.outcomes = OutcomeWindow.of(config.callWindow());
+        this.calls = CallWindow.of(config.callWindow());
+        this.latency = calls.latency();
+        this.outcomes = calls.outcomes();
         this.scoreExtractor = scoreExtractor;
         this.scores = scoreExtractor == null ? null : ValueWindow.of(config.profileWindow());
         this.profile = profile;
@@ -83,8 +87,7 @@ final class CallStats<I, O> {
 
     /** The request path: one latency, one outcome, the observers. Never throws. */
     void recordCall(long nowMillis, long latencyNanos, Outcome outcome) {
-        latency.record(nowMillis, latencyNanos);
-        outcomes.record(nowMillis, outcome);
+        calls.record(nowMillis, latencyNanos, outcome);
         totalOutcomes[outcome.ordinal()].increment();
         CallObserver current = observer;
         if (current != CallObserver.NOOP) {

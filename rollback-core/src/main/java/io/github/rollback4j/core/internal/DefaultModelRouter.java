@@ -344,22 +344,19 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         if (slot.breaker != null && slot != current.lastKnownGood) {
             return callGuarded(slot, current.lastKnownGood, input, stats, fellBack, request);
         }
-        O output = call(slot, stats, input, request);
-        RoutingTable.Shadow<I, O> mirror = current.shadow;
-        if (mirror != null && slot == current.lastKnownGood) {
-            mirror(mirror, input, output, request);
-        }
-        return output;
+        return call(slot, stats, input, request, slot == current.lastKnownGood ? current.shadow : null);
     }
 
     /**
      * Hands a call the last-known-good served to the shadow runner, which samples it. A drop (the
      * shadow executor was full), or a runner that failed, is counted as {@link Outcome#SHADOW_DROPPED}
      * of the candidate in the request's segment. Never throws; allocates nothing when not sampled.
+     *
+     * @param now when the call was served (epoch millis of the router's time base), from the clock
+     *            reading that ended the call when there was one, so the hand-off reads no clock of its own
      */
-    private void mirror(RoutingTable.Shadow<I, O> mirror, I input, O output, RequestContext request) {
+    private void mirror(RoutingTable.Shadow<I, O> mirror, I input, O output, RequestContext request, long now) {
         ShadowRunner.Offer offer;
-        long now = telemetry.nowMillis();
         try {
             offer = mirror.runner().tryOffer(input, output, request, now);
         } catch (RuntimeException e) {
@@ -374,16 +371,25 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
         }
     }
 
-    /** Calls the routed release, timing the call and recording it when telemetry or sampling is on. */
-    private O call(ReleaseSlot<I, O> slot, CallStats<I, O> stats, I input, RequestContext request) throws Exception {
+    /**
+     * Calls the routed release, timing the call and recording it when telemetry or sampling is on, then
+     * offers a successful call to the shadow runner when {@code mirror} is not {@code null}.
+     */
+    private O call(ReleaseSlot<I, O> slot, CallStats<I, O> stats, I input, RequestContext request,
+                   RoutingTable.Shadow<I, O> mirror) throws Exception {
         // Decided before the call, so a call that is neither recorded nor sampled reads no clock.
         CallSampleRing<I, O> ring = samples != null && samples.sample() ? samples : null;
         if (stats == null && ring == null) {
+            O output;
             try {
-                return predict(slot, input);
+                output = predict(slot, input);
             } catch (Exception e) {
                 throw slot.attribution.attach(e);
             }
+            if (mirror != null) {
+                mirror(mirror, input, output, request, telemetry.nowMillis());
+            }
+            return output;
         }
         long start = time.nanoTime();
         O output;
@@ -403,6 +409,9 @@ public final class DefaultModelRouter<I, O> implements ManagedModelRouter<I, O> 
             recordSuccess(stats, end, end - start, input, output);
         }
         keep(ring, end, slot, request, input, output, null, end - start, Outcome.SUCCESS);
+        if (mirror != null) {
+            mirror(mirror, input, output, request, telemetry.millis(end));
+        }
         return output;
     }
 

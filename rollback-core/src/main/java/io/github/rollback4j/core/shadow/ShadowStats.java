@@ -53,6 +53,19 @@ final class ShadowStats {
     private final ConcurrentHashMap<String, Counters> byTimeOfDay = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, ConcurrentHashMap<String, Counters>> bySegmentAndTimeOfDay = new ConcurrentHashMap<>();
     private final ConcurrentSkipListMap<Long, ConcurrentHashMap<String, Counters>> overTime = new ConcurrentSkipListMap<>();
+    /** The over-time interval last recorded into ({@code null} before the first record); replaced, never mutated. */
+    private volatile Interval lastInterval;
+
+    /** One over-time interval: its start (epoch millis) and its counters per segment. */
+    private static final class Interval {
+        final long start;
+        final ConcurrentHashMap<String, Counters> counters;
+
+        Interval(long start, ConcurrentHashMap<String, Counters> counters) {
+            this.start = start;
+            this.counters = counters;
+        }
+    }
 
     /** Example mismatches kept per segment, and their holders. */
     private final int examplesPerSegment;
@@ -96,12 +109,25 @@ final class ShadowStats {
             apply(c, kind, comparison, noise);
         }
         long start = Math.floorDiv(nowMillis, intervalMillis) * intervalMillis;
-        ConcurrentHashMap<String, Counters> slot = overTime.get(start);
-        if (slot == null) {
-            slot = overTime.computeIfAbsent(start, k -> new ConcurrentHashMap<>());
-            while (overTime.size() > maxIntervals) {
-                overTime.pollFirstEntry();
+        // The interval of the last record, so that a call in the same interval (nearly every one) does not box its
+        // start to look the map up: a dropped shadow call is recorded on the request thread, which must not allocate.
+        Interval current = lastInterval;
+        ConcurrentHashMap<String, Counters> slot;
+        if (current != null && current.start == start) {
+            slot = current.counters;
+        } else {
+            slot = overTime.get(start);
+            if (slot == null) {
+                slot = overTime.computeIfAbsent(start, k -> new ConcurrentHashMap<>());
+                while (overTime.size() > maxIntervals) {
+                    Map.Entry<Long, ConcurrentHashMap<String, Counters>> evicted = overTime.pollFirstEntry();
+                    Interval cached = lastInterval;
+                    if (evicted != null && cached != null && cached.counters == evicted.getValue()) {
+                        lastInterval = null; // an interval older than every kept one: not cached any longer
+                    }
+                }
             }
+            lastInterval = new Interval(start, slot);
         }
         apply(slot.computeIfAbsent(segment, k -> new Counters()), kind, comparison, noise);
     }

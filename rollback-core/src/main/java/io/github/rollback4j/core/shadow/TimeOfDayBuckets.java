@@ -3,6 +3,8 @@ package io.github.rollback4j.core.shadow;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.zone.ZoneOffsetTransition;
+import java.time.zone.ZoneRules;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -20,11 +22,14 @@ import java.util.regex.Pattern;
  */
 public final class TimeOfDayBuckets {
 
+    private static final long HOUR_MILLIS = 3_600_000L;
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:\\- ]{0,63}");
 
     private final ZoneId zone;
     private final String[] byHour;
     private final List<String> labels;
+    /** The stretch of the last lookup; replaced, never mutated (a racing lookup just computes its own). */
+    private volatile Block last = new Block(0, 0, null);
 
     private TimeOfDayBuckets(ZoneId zone, String[] byHour) {
         this.zone = zone;
@@ -67,10 +72,50 @@ public final class TimeOfDayBuckets {
      * @return the label of its bucket
      */
     public String bucketOf(long epochMillis) {
-        int offsetSeconds = zone.getRules().getOffset(Instant.ofEpochMilli(epochMillis)).getTotalSeconds();
-        long localMillis = epochMillis + offsetSeconds * 1000L;
-        int hour = (int) Math.floorMod(Math.floorDiv(localMillis, 3_600_000L), 24L);
-        return byHour[hour];
+        Block block = last;
+        if (epochMillis >= block.from && epochMillis < block.to) {
+            return block.label;
+        }
+        block = blockOf(epochMillis);
+        last = block;
+        return block.label;
+    }
+
+    /**
+     * The longest stretch around {@code epochMillis} that lies in one local hour and holds no offset
+     * transition, so every instant in it has the same label. Looking up a zone's offset allocates
+     * (an {@code Instant}, and for a region zone its per-year transitions), and {@link #bucketOf} is
+     * called on the request thread for every dropped shadow call: it looks up once per hour instead.
+     */
+    private Block blockOf(long epochMillis) {
+        ZoneRules rules = zone.getRules();
+        Instant at = Instant.ofEpochMilli(epochMillis);
+        long localMillis = epochMillis + rules.getOffset(at).getTotalSeconds() * 1000L;
+        int hour = (int) Math.floorMod(Math.floorDiv(localMillis, HOUR_MILLIS), 24L);
+        long from = epochMillis - Math.floorMod(localMillis, HOUR_MILLIS);
+        long to = from > Long.MAX_VALUE - HOUR_MILLIS ? Long.MAX_VALUE : from + HOUR_MILLIS;
+        ZoneOffsetTransition next = rules.nextTransition(at);
+        if (next != null) {
+            to = Math.min(to, next.getInstant().toEpochMilli());
+        }
+        ZoneOffsetTransition previous = rules.previousTransition(at.plusMillis(1));
+        if (previous != null) {
+            from = Math.max(from, previous.getInstant().toEpochMilli());
+        }
+        return new Block(from, to, byHour[hour]);
+    }
+
+    /** Instants in {@code [from, to)} (epoch millis) all have {@code label}; immutable, so it can be shared by threads. */
+    private static final class Block {
+        final long from;
+        final long to;
+        final String label;
+
+        Block(long from, long to, String label) {
+            this.from = from;
+            this.to = to;
+            this.label = label;
+        }
     }
 
     /** @return the time zone */

@@ -40,7 +40,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <h2>Memory</h2>
  * {@code 8 × (maxCategories + 2) × N} bytes of counters, plus about {@code 48 × maxCategories + 900}
  * bytes for the category index once full (not counting the category strings, which are the caller's and
- * are retained): 18,904 bytes with the defaults (64 categories, 30 sub-windows of 10 s), 34,744 bytes
+ * are retained): 18,928 bytes with the defaults (64 categories, 30 sub-windows of 10 s), 34,768 bytes
  * with 60 sub-windows. See {@link #estimatedFootprintBytes(SlidingWindowConfig, int)}.
  *
  * <p>Thread-safe.
@@ -217,7 +217,7 @@ public final class CategoryWindow {
      * @return the heap such a window occupies once its cap is reached, in bytes, without the category strings:
      *     the counters ({@code 8 × (maxCategories + 2) × subWindowCount}), the ring and this object, the index
      *     (a map entry of 32 bytes and a name reference per category, the map's table, a boxed index per
-     *     counter above 127) — 18,904 bytes for the defaults
+     *     counter above 127) — 18,928 bytes for the defaults
      */
     public static long estimatedFootprintBytes(SlidingWindowConfig config, int maxCategories) {
         long ring = StampedCounterRing.estimatedFootprintBytes(config.subWindowCount(), maxCategories + 2);

@@ -5,11 +5,16 @@ import java.util.Objects;
 /**
  * A sliding window of a few plain counters (e.g. inputs checked and inputs that broke the schema),
  * on the same lap-stamped ring as every other window: recording is lock-free and allocation-free, a
- * slot not written in its period reads as empty.
+ * slot not written in its period reads as empty. Striped like {@link OutcomeWindow} (its counters are
+ * hit by every profiled call): up to {@value #MAX_STRIPES} stripes, bounded by the processors, each
+ * created when threads first collide on a word.
  *
- * <p>Memory: {@code 8 × counters × subWindowCount} bytes plus headers. Thread-safe.
+ * <p>Memory: {@code 8 × counters × subWindowCount} bytes per stripe plus headers. Thread-safe.
  */
 public final class CountWindow {
+
+    /** The most stripes a count window creates. */
+    static final int MAX_STRIPES = 8;
 
     private final SlidingWindowConfig config;
     private final StampedCounterRing ring;
@@ -21,7 +26,8 @@ public final class CountWindow {
             throw new IllegalArgumentException("CountWindow.of(config, counters): counters must be between 1 and 1024, but was " + counters);
         }
         this.counters = counters;
-        this.ring = new StampedCounterRing(config.subWindowMillis(), config.subWindowCount(), counters);
+        this.ring = new StampedCounterRing(config.subWindowMillis(), config.subWindowCount(), counters,
+                StampedCounterRing.stripesFor(MAX_STRIPES));
     }
 
     /**
@@ -56,6 +62,11 @@ public final class CountWindow {
     public long[] sums(long nowEpochMillis, int subWindows) {
         ring.requireSubWindows(subWindows, "CountWindow.sums(now, subWindows)");
         return ring.sums(nowEpochMillis, subWindows);
+    }
+
+    /** @return the stripes created so far */
+    public int stripes() {
+        return ring.stripes();
     }
 
     /** @return the number of counters */

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * counter word carries the lap it belongs to, a writer in a new lap replaces a stale word in the CAS
  * that counts its call, and a query counts only words of the periods it asks for, so a slot nobody
  * wrote during its period reads as zero. {@link #record(long, Outcome)} is lock-free, allocation-free
- * and never throws.
+ * (apart from the one-off creation of a stripe, below) and never throws.
  * <ul>
  *   <li>A count holds at most 2<sup>32</sup> − 1 calls per outcome and sub-window: with the default
  *   10-second sub-windows that is 429 million calls per second of one outcome, in one release and one
@@ -28,27 +28,35 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>A writer stalled for a whole ring turn after reading its clock, whose counter already belongs to
  *   a newer period, drops its call (counted in {@link #droppedRecords()}) rather than overwrite the
  *   newer count.</li>
+ *   <li>Every call of a healthy release counts in the same word ({@code SUCCESS} of the current
+ *   sub-window), so the ring is striped: up to {@value #MAX_STRIPES} stripes, bounded by the processors
+ *   (see {@link #maxStripes()}), each created when request threads first collide on a word; counts add
+ *   the stripes.</li>
  * </ul>
  *
  * <h2>Memory</h2>
- * {@code 104 + 8 × 5 × N} bytes: 1,304 bytes with the default config (30 sub-windows of 10 s), 2,504
- * bytes with 60 sub-windows. See {@link #estimatedFootprintBytes(SlidingWindowConfig)}.
+ * {@code 128 + 8 × 5 × N} bytes per window of one stripe: 1,328 bytes with the default config (30
+ * sub-windows of 10 s), 2,528 bytes with 60 sub-windows; each further stripe adds {@code 16 + 8 × 5 × N}
+ * bytes, and a striped window a stripe table of {@code 16 + 4 × maxStripes} bytes (rounded up to 8).
+ * See {@link #estimatedFootprintBytes(SlidingWindowConfig)} and {@link #maxFootprintBytes(SlidingWindowConfig)}.
  *
  * <p>Thread-safe.
  */
 public final class OutcomeWindow {
 
-    /** This object, the ring and its array header, the dropped counter; rounded up. */
-    private static final long FIXED_OVERHEAD_BYTES = 104;
+    /** The most stripes an outcome window creates: its words are few (5 per sub-window), so one per core up to 8. */
+    static final int MAX_STRIPES = 8;
+    /** This object and its null-outcome counter, rounded up; the ring's own headers are counted by the ring. */
+    private static final long OBJECT_BYTES = 48;
     private static final int OUTCOMES = Outcome.values().length;
 
     private final SlidingWindowConfig config;
     private final StampedCounterRing ring;
     private final AtomicLong nullOutcomes = new AtomicLong();
 
-    private OutcomeWindow(SlidingWindowConfig config) {
+    private OutcomeWindow(SlidingWindowConfig config, int maxStripes) {
         this.config = Objects.requireNonNull(config, "OutcomeWindow.of(config) needs a SlidingWindowConfig, but was null");
-        this.ring = new StampedCounterRing(config.subWindowMillis(), config.subWindowCount(), OUTCOMES);
+        this.ring = new StampedCounterRing(config.subWindowMillis(), config.subWindowCount(), OUTCOMES, maxStripes);
     }
 
     /**
@@ -56,12 +64,17 @@ public final class OutcomeWindow {
      * @return a new, empty window
      */
     public static OutcomeWindow of(SlidingWindowConfig config) {
-        return new OutcomeWindow(config);
+        return new OutcomeWindow(config, StampedCounterRing.stripesFor(MAX_STRIPES));
+    }
+
+    /** A window with a given stripe bound (a power of two), whatever the machine: for tests. */
+    static OutcomeWindow of(SlidingWindowConfig config, int maxStripes) {
+        return new OutcomeWindow(config, maxStripes);
     }
 
     /** @return a new, empty window with {@link SlidingWindowConfig#ofDefaults()} (30 × 10 s) */
     public static OutcomeWindow ofDefaults() {
-        return new OutcomeWindow(SlidingWindowConfig.ofDefaults());
+        return of(SlidingWindowConfig.ofDefaults());
     }
 
     /** @return the window's shape */
@@ -82,7 +95,30 @@ public final class OutcomeWindow {
             nullOutcomes.incrementAndGet();
             return;
         }
-        ring.add(nowEpochMillis, outcome.ordinal());
+        ring.increment(ring.slotToken(nowEpochMillis), outcome.ordinal());
+    }
+
+    /** {@link #record(long, Outcome)} at a slot token of a ring of the same shape. */
+    void recordAt(long slotToken, Outcome outcome) {
+        if (outcome == null) {
+            nullOutcomes.incrementAndGet();
+            return;
+        }
+        ring.increment(slotToken, outcome.ordinal());
+    }
+
+    StampedCounterRing ring() {
+        return ring;
+    }
+
+    /** @return the most stripes this window creates: the processors rounded up to a power of two, at most {@value #MAX_STRIPES} */
+    public int maxStripes() {
+        return ring.maxStripes();
+    }
+
+    /** @return the stripes created so far */
+    public int stripes() {
+        return ring.stripes();
     }
 
     /**
@@ -138,18 +174,29 @@ public final class OutcomeWindow {
         return ring.dropped() + nullOutcomes.get();
     }
 
-    /** @return the heap this window occupies, in bytes; see {@link #estimatedFootprintBytes(SlidingWindowConfig)} */
+    /** @return the heap this window occupies now, with the stripes created so far, in bytes */
     public long estimatedFootprintBytes() {
-        return estimatedFootprintBytes(config);
+        return OBJECT_BYTES + ring.estimatedFootprintBytes();
     }
 
     /**
      * @param config a window's shape
-     * @return the heap such a window occupies, in bytes: {@code 104 + 8 × 5 × subWindowCount}
-     *     (1,304 bytes for the defaults)
+     * @return the heap a new window of that shape occupies on this JVM, in bytes:
+     *     {@code 128 + 8 × 5 × subWindowCount} (1,328 bytes for the defaults), plus the stripe table on a
+     *     machine of two or more processors
      */
     public static long estimatedFootprintBytes(SlidingWindowConfig config) {
-        return FIXED_OVERHEAD_BYTES + 8L * OUTCOMES * config.subWindowCount();
+        int stripes = StampedCounterRing.stripesFor(MAX_STRIPES);
+        return OBJECT_BYTES + StampedCounterRing.footprintBytes(config.subWindowCount(), OUTCOMES, stripes, 1);
+    }
+
+    /**
+     * @param config a window's shape
+     * @return the most heap a window of that shape occupies on this JVM, once every stripe exists, in bytes
+     */
+    public static long maxFootprintBytes(SlidingWindowConfig config) {
+        int stripes = StampedCounterRing.stripesFor(MAX_STRIPES);
+        return OBJECT_BYTES + StampedCounterRing.maxFootprintBytes(config.subWindowCount(), OUTCOMES, stripes);
     }
 
     @Override

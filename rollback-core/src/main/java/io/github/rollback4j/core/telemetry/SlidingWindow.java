@@ -32,9 +32,14 @@ import java.util.Objects;
  *   newer lap (the writer was descheduled for a whole ring turn) drops its sample rather than
  *   overwrite the newer count; {@link #droppedSamples()} counts such samples. A sample is never lost
  *   in any other case while its slot is inside the ring.</li>
- *   <li><b>Progress.</b> {@link #record(long, long)} is lock-free and allocation-free: a CAS fails only
- *   because another writer changed the same word, which is progress for that writer. It performs two
- *   divisions, the bucket mapping and one CAS in the common case.</li>
+ *   <li><b>Stripes.</b> With a fast model every call of a release lands in the same bucket word, so
+ *   the ring is striped for the request path: up to {@value #MAX_STRIPES} stripes (bounded by the
+ *   processors, see {@link #maxStripes()}), the second created only when two threads collide on a word.
+ *   A snapshot adds the stripes. See {@code StampedCounterRing}.</li>
+ *   <li><b>Progress.</b> {@link #record(long, long)} is lock-free and allocation-free (apart from the
+ *   one-off creation of a stripe on the first collision): a CAS fails only because another writer changed
+ *   the same word, which is progress for that writer. In the common case it performs the bucket mapping,
+ *   a check against the cached current slot (no division) and one CAS.</li>
  *   <li><b>Readers</b> take no locks; each word is read atomically, so a record racing with a snapshot
  *   is either in it or not. Words are read with volatile semantics.</li>
  *   <li><b>Limits.</b> A count saturates at 2<sup>32</sup> − 1 per bucket and sub-window (more is
@@ -46,24 +51,32 @@ import java.util.Objects;
  * </ul>
  *
  * <h2>Memory</h2>
- * {@code 8 × N × 1,293} bytes plus 96 bytes of headers: 310,416 bytes (303 KiB) per window with the
- * default config (30 sub-windows of 10 s), measured on the heap at 310,401 bytes. The telemetry of one
- * release in one segment holds one latency window, so two releases in one segment take 606 KiB. See
- * {@link #estimatedFootprintBytes(SlidingWindowConfig)}.
+ * {@code 8 × N × 1,293} bytes per stripe plus 104 bytes of headers: 310,424 bytes (303 KiB) per stripe
+ * with the default config (30 sub-windows of 10 s). A window starts with one stripe; on a machine with
+ * two or more processors it creates its second stripe when request threads first collide on a word, and
+ * then takes {@code 2 × 8 × N × 1,293 + 144} bytes (620,784 bytes with the defaults). See
+ * {@link #estimatedFootprintBytes(SlidingWindowConfig)} and {@link #maxFootprintBytes(SlidingWindowConfig)}.
  *
  * <p>Thread-safe.
  */
 public final class SlidingWindow {
 
-    /** Headers of this object, the ring and its array, rounded up. */
-    private static final long FIXED_OVERHEAD_BYTES = 96;
+    /**
+     * The most stripes a latency window creates. Two, not one per core: a stripe of the default router
+     * window is 606 KiB, and with real model latencies calls spread over many bucket words, so a second
+     * stripe already takes the hottest word off the shared cache line.
+     */
+    static final int MAX_STRIPES = 2;
+
+    /** This object's header and fields, rounded up; the ring's own headers are counted by the ring. */
+    private static final long OBJECT_BYTES = 24;
 
     private final SlidingWindowConfig config;
     private final StampedCounterRing ring;
 
-    private SlidingWindow(SlidingWindowConfig config) {
+    private SlidingWindow(SlidingWindowConfig config, int maxStripes) {
         this.config = Objects.requireNonNull(config, "SlidingWindow.of(config) needs a SlidingWindowConfig, but was null");
-        this.ring = new StampedCounterRing(config.subWindowMillis(), config.subWindowCount(), LatencyBuckets.COUNT);
+        this.ring = new StampedCounterRing(config.subWindowMillis(), config.subWindowCount(), LatencyBuckets.COUNT, maxStripes);
     }
 
     /**
@@ -71,12 +84,17 @@ public final class SlidingWindow {
      * @return a new, empty window
      */
     public static SlidingWindow of(SlidingWindowConfig config) {
-        return new SlidingWindow(config);
+        return new SlidingWindow(config, StampedCounterRing.stripesFor(MAX_STRIPES));
+    }
+
+    /** A window with a given stripe bound (a power of two), whatever the machine: for tests. */
+    static SlidingWindow of(SlidingWindowConfig config, int maxStripes) {
+        return new SlidingWindow(config, maxStripes);
     }
 
     /** @return a new, empty window with {@link SlidingWindowConfig#ofDefaults()} */
     public static SlidingWindow ofDefaults() {
-        return new SlidingWindow(SlidingWindowConfig.ofDefaults());
+        return of(SlidingWindowConfig.ofDefaults());
     }
 
     /** @return the window's shape */
@@ -93,7 +111,29 @@ public final class SlidingWindow {
      *     [{@link LatencyEstimator#MIN_TRACKABLE_NANOS}, {@link LatencyEstimator#MAX_TRACKABLE_NANOS}]
      */
     public void record(long nowEpochMillis, long latencyNanos) {
-        ring.add(nowEpochMillis, LatencyBuckets.bucketOf(latencyNanos));
+        ring.increment(ring.slotToken(nowEpochMillis), LatencyBuckets.bucketOf(latencyNanos));
+    }
+
+    /** {@link #record(long, long)} at a slot token of {@link #ring()} (or of a ring of the same shape). */
+    void recordAt(long slotToken, long latencyNanos) {
+        ring.increment(slotToken, LatencyBuckets.bucketOf(latencyNanos));
+    }
+
+    StampedCounterRing ring() {
+        return ring;
+    }
+
+    /**
+     * @return the most stripes this window creates: {@value #MAX_STRIPES} on a machine of two or more
+     *     processors, 1 on one processor
+     */
+    public int maxStripes() {
+        return ring.maxStripes();
+    }
+
+    /** @return the stripes created so far (see "Stripes" in the class comment) */
+    public int stripes() {
+        return ring.stripes();
     }
 
     /**
@@ -138,18 +178,30 @@ public final class SlidingWindow {
         return ring.dropped();
     }
 
-    /** @return the heap this window occupies, in bytes; see {@link #estimatedFootprintBytes(SlidingWindowConfig)} */
+    /** @return the heap this window occupies now, with the stripes created so far, in bytes */
     public long estimatedFootprintBytes() {
-        return estimatedFootprintBytes(config);
+        return OBJECT_BYTES + ring.estimatedFootprintBytes();
     }
 
     /**
      * @param config a window's shape
-     * @return the heap such a window occupies, in bytes: 8 bytes per bucket per sub-window plus headers
-     *     (310,416 bytes for the defaults)
+     * @return the heap a new window of that shape occupies on this JVM, in bytes: 8 bytes per bucket per
+     *     sub-window plus headers (310,424 bytes for the defaults, plus the 24-byte stripe table on a
+     *     machine of two or more processors)
      */
     public static long estimatedFootprintBytes(SlidingWindowConfig config) {
-        return FIXED_OVERHEAD_BYTES + 8L * config.subWindowCount() * LatencyBuckets.COUNT;
+        int stripes = StampedCounterRing.stripesFor(MAX_STRIPES);
+        return OBJECT_BYTES + StampedCounterRing.footprintBytes(config.subWindowCount(), LatencyBuckets.COUNT, stripes, 1);
+    }
+
+    /**
+     * @param config a window's shape
+     * @return the most heap a window of that shape occupies on this JVM, once every stripe exists, in
+     *     bytes (620,784 bytes for the defaults on a machine of two or more processors)
+     */
+    public static long maxFootprintBytes(SlidingWindowConfig config) {
+        int stripes = StampedCounterRing.stripesFor(MAX_STRIPES);
+        return OBJECT_BYTES + StampedCounterRing.maxFootprintBytes(config.subWindowCount(), LatencyBuckets.COUNT, stripes);
     }
 
     @Override

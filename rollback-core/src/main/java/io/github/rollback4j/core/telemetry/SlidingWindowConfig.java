@@ -17,7 +17,7 @@ import java.util.Objects;
  * </ul>
  *
  * <p>Memory grows linearly with {@code subWindowCount}: see
- * {@link SlidingWindow#estimatedFootprintBytes(SlidingWindowConfig)}; 310,416 bytes (303 KiB) for the defaults.
+ * {@link SlidingWindow#estimatedFootprintBytes(SlidingWindowConfig)}; 310,424 bytes (303 KiB) per stripe for the defaults.
  *
  * <p>Immutable and thread-safe.
  */

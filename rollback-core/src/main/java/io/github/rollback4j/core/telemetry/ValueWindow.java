@@ -26,19 +26,19 @@ import java.util.Objects;
  * whole ring turn, are counted in {@link #droppedRecords()}.
  *
  * <h2>Memory</h2>
- * {@code 88 + 8 × (buckets + 2) × N} bytes, the layout being shared: with the standard layout (2,097
- * buckets), 503,848 bytes (492 KiB) with the default config (30 sub-windows of 10 s), 1,007,608 bytes
+ * {@code 112 + 8 × (buckets + 2) × N} bytes, the layout being shared: with the standard layout (2,097
+ * buckets), 503,872 bytes (492 KiB) with the default config (30 sub-windows of 10 s), 1,007,632 bytes
  * (984 KiB) with 60 sub-windows. That is per window, and a router keeps one per profiled field (and one
  * for the scores) per release and segment, so prefer few, long sub-windows for profiles (12 × 5 min:
- * 201,592 bytes) or a coarser layout ({@link ValueBuckets#of(double, double, double)}). See
+ * 201,616 bytes) or a coarser layout ({@link ValueBuckets#of(double, double, double)}). See
  * {@link #estimatedFootprintBytes(SlidingWindowConfig, ValueBuckets)}.
  *
  * <p>Thread-safe.
  */
 public final class ValueWindow {
 
-    /** This object, the ring and its array header; rounded up. The layout is shared and not counted. */
-    private static final long FIXED_OVERHEAD_BYTES = 88;
+    /** This object, the ring (one stripe) and its array header; rounded up. The layout is shared and not counted. */
+    private static final long FIXED_OVERHEAD_BYTES = 112;
 
     private final SlidingWindowConfig config;
     private final ValueBuckets buckets;
@@ -152,7 +152,7 @@ public final class ValueWindow {
 
     /**
      * @param config a window's shape
-     * @return the heap such a window with the standard layout occupies, in bytes (503,848 for the defaults)
+     * @return the heap such a window with the standard layout occupies, in bytes (503,872 for the defaults)
      */
     public static long estimatedFootprintBytes(SlidingWindowConfig config) {
         return estimatedFootprintBytes(config, ValueBuckets.standard());
@@ -161,7 +161,7 @@ public final class ValueWindow {
     /**
      * @param config  a window's shape
      * @param buckets a layout
-     * @return the heap such a window occupies, in bytes: {@code 88 + 8 × (buckets.size() + 2) × subWindowCount}
+     * @return the heap such a window occupies, in bytes: {@code 112 + 8 × (buckets.size() + 2) × subWindowCount}
      *     (the layout itself is shared between windows and not counted)
      */
     public static long estimatedFootprintBytes(SlidingWindowConfig config, ValueBuckets buckets) {

@@ -4,12 +4,21 @@ import io.github.rollback4j.RequestContext;
 import io.github.rollback4j.core.VirtualTimeSource;
 import org.junit.jupiter.api.Test;
 
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@link ShadowRunner#tryOffer} tells a drop from a call that was not sampled. */
 class ShadowRunnerOfferTest {
+
+    /** Boxed once: boxing a fresh int per offer would be the test's own allocation. */
+    private static final Integer INPUT = 1_000;
+    private static final Integer OUTPUT = 1_001;
 
     private final VirtualTimeSource clock = VirtualTimeSource.create();
 
@@ -43,6 +52,45 @@ class ShadowRunnerOfferTest {
             assertThat(r.dropped()).isZero();
             assertThat(r.report().offered()).isEqualTo(200);
             assertThat(r.report().sampled()).isZero();
+        }
+    }
+
+    @Test
+    void aDroppedCallAllocatesNothingOnTheCallersThread() throws Exception {
+        // A dropped call is counted in the report on the request thread: its segment, its time-of-day bucket (a
+        // region zone, whose offset lookup allocates) and its over-time interval must all be found without allocating.
+        CountDownLatch release = new CountDownLatch(1);
+        try (ShadowRunner<Integer, Integer> r = ShadowRunner.<Integer, Integer>builder(x -> {
+                    release.await();
+                    return x;
+                }).sampleRate(1.0).maxConcurrentCalls(1).timeout(Duration.ofMinutes(5))
+                .timeOfDay(TimeOfDayBuckets.hourly(ZoneId.of("Europe/Berlin"))).interval(Duration.ofMinutes(1)).build()) {
+            RequestContext tenant = RequestContext.builder().segment("tenant-a").build();
+            long now = Instant.parse("2026-03-29T00:57:00Z").toEpochMilli(); // Berlin goes to summer time at 01:00Z
+            assertThat(r.tryOffer(0, 0, tenant, now)).isEqualTo(ShadowRunner.Offer.HANDED_OVER); // takes the only permit
+            long[] t = {now}; // 1 ms per offer: a run of 10,000 is 10 s, across at most one interval of a minute
+            Runnable drops = () -> {
+                for (int i = 0; i < 10_000; i++) {
+                    if (r.tryOffer(INPUT, OUTPUT, tenant, t[0]++) != ShadowRunner.Offer.DROPPED) {
+                        throw new AssertionError("offer " + i + " was not dropped");
+                    }
+                }
+            };
+            for (int round = 0; round < 20; round++) {
+                drops.run();
+            }
+            com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+            long least = Long.MAX_VALUE;
+            for (int run = 0; run < 5; run++) {
+                long before = threads.getCurrentThreadAllocatedBytes();
+                drops.run();
+                least = Math.min(least, threads.getCurrentThreadAllocatedBytes() - before);
+            }
+            assertThat(least).as("bytes allocated by 10,000 dropped offers (one allocation per offer would be >= 160,000)")
+                    .isLessThan(1_024);
+            assertThat(r.dropped()).isEqualTo(250_000);
+            assertThat(r.report().bySegment().get("tenant-a").drops()).isEqualTo(250_000);
+            release.countDown();
         }
     }
 }

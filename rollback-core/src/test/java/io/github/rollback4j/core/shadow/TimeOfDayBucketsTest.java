@@ -26,6 +26,37 @@ class TimeOfDayBucketsTest {
     }
 
     @Test
+    void theCachedHourIsTheZoneRulesHourAtEveryInstant() {
+        // bucketOf keeps the stretch of its last lookup (one local hour without an offset change); walk back and forth
+        // across daylight-saving changes, half- and quarter-hour offsets and a 30-minute DST, and compare every answer
+        // with java.time's own hour at that instant.
+        java.util.SplittableRandom random = new java.util.SplittableRandom(20261203L);
+        for (String id : java.util.List.of("UTC", "Europe/Berlin", "America/St_Johns", "Asia/Kathmandu", "Australia/Lord_Howe",
+                "America/Santiago", "Pacific/Chatham")) {
+            ZoneId zone = ZoneId.of(id);
+            TimeOfDayBuckets buckets = TimeOfDayBuckets.hourly(zone);
+            java.time.zone.ZoneRules rules = zone.getRules();
+            long t = at("2026-01-01T00:00:00Z");
+            java.time.zone.ZoneOffsetTransition next = rules.nextTransition(Instant.ofEpochMilli(t));
+            long edge = next == null ? t : next.getInstant().toEpochMilli();
+            for (int i = 0; i < 20_000; i++) {
+                switch (random.nextInt(4)) {
+                    case 0 -> t = edge + random.nextLong(-3_600_000L, 3_600_000L); // around a transition
+                    case 1 -> t += random.nextLong(-90_000L, 90_000L);              // small steps both ways
+                    case 2 -> t += random.nextLong(0, 7_200_000L);                  // hours forward
+                    default -> t = edge - 1 + random.nextInt(3);                     // the transition's own millisecond
+                }
+                int hour = Instant.ofEpochMilli(t).atZone(zone).getHour();
+                assertThat(buckets.bucketOf(t)).as("%s at %s", id, Instant.ofEpochMilli(t)).isEqualTo((hour < 10 ? "0" : "") + hour);
+                if (i % 2_000 == 1_999 && next != null) {
+                    next = rules.nextTransition(next.getInstant());
+                    edge = next == null ? edge : next.getInstant().toEpochMilli();
+                }
+            }
+        }
+    }
+
+    @Test
     void namedBucketsWrapPastMidnight() {
         TimeOfDayBuckets b = TimeOfDayBuckets.named(ZoneOffset.UTC).bucket("night", 22, 6).bucket("morning", 6, 12).otherwise("day").build();
         assertThat(b.bucketOf(at("2026-01-01T22:00:00Z"))).isEqualTo("night");

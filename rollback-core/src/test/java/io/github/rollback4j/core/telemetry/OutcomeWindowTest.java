@@ -143,7 +143,16 @@ class OutcomeWindowTest {
 
     @Test
     void footprintIsTheDocumentedOne() {
-        assertThat(OutcomeWindow.ofDefaults().estimatedFootprintBytes()).isEqualTo(1_304);
-        assertThat(OutcomeWindow.estimatedFootprintBytes(SlidingWindowConfig.custom().subWindowCount(60).build())).isEqualTo(2_504);
+        assertThat(OutcomeWindow.of(SlidingWindowConfig.ofDefaults(), 1).estimatedFootprintBytes()).isEqualTo(1_328);
+        assertThat(OutcomeWindow.of(SlidingWindowConfig.custom().subWindowCount(60).build(), 1).estimatedFootprintBytes())
+                .isEqualTo(2_528);
+        // Striped (8 at most): the stripe table (16 + 4 × 8 bytes) from the start, 16 + 8 × 5 × 30 bytes per further stripe.
+        assertThat(OutcomeWindow.of(SlidingWindowConfig.ofDefaults(), 8).estimatedFootprintBytes()).isEqualTo(1_328 + 48);
+        assertThat(OutcomeWindow.estimatedFootprintBytes(SlidingWindowConfig.ofDefaults()))
+                .isEqualTo(OutcomeWindow.ofDefaults().estimatedFootprintBytes());
+        int stripes = OutcomeWindow.ofDefaults().maxStripes();
+        long table = stripes == 1 ? 0 : (16 + 4L * stripes + 7) / 8 * 8;
+        assertThat(OutcomeWindow.maxFootprintBytes(SlidingWindowConfig.ofDefaults()))
+                .isEqualTo(1_328 + table + (stripes - 1) * (16 + 8L * 5 * 30));
     }
 }

@@ -210,8 +210,16 @@ class SlidingWindowTest {
 
     @Test
     void footprintIsTheDocumentedOne() {
-        assertThat(SlidingWindow.ofDefaults().estimatedFootprintBytes()).isEqualTo(310_416);
-        assertThat(SlidingWindow.estimatedFootprintBytes(SlidingWindowConfig.custom().subWindowCount(1).build()))
-                .isEqualTo(96 + 8 * 1_293);
+        assertThat(SlidingWindow.of(SlidingWindowConfig.ofDefaults(), 1).estimatedFootprintBytes()).isEqualTo(310_424);
+        assertThat(SlidingWindow.of(SlidingWindowConfig.custom().subWindowCount(1).build(), 1).estimatedFootprintBytes())
+                .isEqualTo(104 + 8 * 1_293);
+        SlidingWindow striped = SlidingWindow.of(SlidingWindowConfig.ofDefaults(), 2);
+        assertThat(striped.estimatedFootprintBytes()).as("one stripe and the stripe table").isEqualTo(310_424 + 24);
+        int stripes = SlidingWindow.ofDefaults().maxStripes();
+        assertThat(stripes).isEqualTo(Runtime.getRuntime().availableProcessors() > 1 ? 2 : 1);
+        assertThat(SlidingWindow.estimatedFootprintBytes(SlidingWindowConfig.ofDefaults()))
+                .isEqualTo(stripes == 1 ? 310_424 : 310_448);
+        assertThat(SlidingWindow.maxFootprintBytes(SlidingWindowConfig.ofDefaults()))
+                .isEqualTo(stripes == 1 ? 310_424 : 620_784);
     }
 }

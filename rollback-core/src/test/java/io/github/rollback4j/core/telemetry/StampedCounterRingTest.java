@@ -147,6 +147,35 @@ class StampedCounterRingTest {
 
     @Test
     void footprint() {
-        assertThat(new StampedCounterRing(1_000, 30, 5).estimatedFootprintBytes()).isEqualTo(56 + 8 * 30 * 5);
+        assertThat(new StampedCounterRing(1_000, 30, 5).estimatedFootprintBytes()).isEqualTo(80 + 8 * 30 * 5);
+        assertThat(new StampedCounterRing(1_000, 30, 5, 4).estimatedFootprintBytes()).as("+ the stripe table")
+                .isEqualTo(80 + 8 * 30 * 5 + 32);
+        assertThat(StampedCounterRing.maxFootprintBytes(30, 5, 4)).isEqualTo(80 + 4 * 8 * 30 * 5 + 32 + 3 * 16);
+    }
+
+    @Test
+    void theCachedSlotAgreesWithDivisionForAnyTimeInAnyOrder() {
+        long[] subWindowMillis = {1, 100, 1_000, 10_000, 3_600_000};
+        int[] subWindowCounts = {1, 3, 60, 1_440};
+        java.util.SplittableRandom random = new java.util.SplittableRandom(20260101);
+        for (long millis : subWindowMillis) {
+            for (int count : subWindowCounts) {
+                StampedCounterRing ring = new StampedCounterRing(millis, count, 1);
+                long now = T0;
+                for (int i = 0; i < 20_000; i++) {
+                    long t = switch (random.nextInt(6)) {
+                        case 0, 1 -> now += random.nextLong(0, 3 * millis); // forward, often in the same slot
+                        case 2 -> now - random.nextLong(0, 2 * millis * count); // a late writer
+                        case 3 -> -random.nextLong(0, 10 * millis); // before the epoch
+                        case 4 -> random.nextBoolean() ? Long.MAX_VALUE - random.nextLong(0, 1_000)
+                                : Long.MIN_VALUE + random.nextLong(0, 1_000);
+                        default -> (random.nextBoolean() ? 1 : -1) * ((1L << 61) + random.nextLong(-1_000, 1_000));
+                    };
+                    long slot = Math.floorDiv(t, millis);
+                    long expected = (Math.floorDiv(slot, count) << 32) | Math.floorMod(slot, count);
+                    assertThat(ring.slotToken(t)).as("%d ms x %d at %d", millis, count, t).isEqualTo(expected);
+                }
+            }
+        }
     }
 }

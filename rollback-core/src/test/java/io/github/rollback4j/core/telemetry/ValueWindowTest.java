@@ -291,9 +291,9 @@ class ValueWindowTest {
 
     @Test
     void footprintIsTheDocumentedOne() {
-        assertThat(ValueWindow.ofDefaults().estimatedFootprintBytes()).isEqualTo(503_848);
-        assertThat(ValueWindow.estimatedFootprintBytes(SlidingWindowConfig.custom().subWindowCount(60).build())).isEqualTo(1_007_608);
+        assertThat(ValueWindow.ofDefaults().estimatedFootprintBytes()).isEqualTo(503_872);
+        assertThat(ValueWindow.estimatedFootprintBytes(SlidingWindowConfig.custom().subWindowCount(60).build())).isEqualTo(1_007_632);
         assertThat(ValueWindow.estimatedFootprintBytes(SlidingWindowConfig.custom().subWindowLength(Duration.ofMinutes(5))
-                .subWindowCount(12).build())).isEqualTo(201_592);
+                .subWindowCount(12).build())).isEqualTo(201_616);
     }
 }
