@@ -186,8 +186,8 @@ public final class RollbackRouters implements SmartLifecycle, AutoCloseable {
                 e.incidents().start(scheduler.executor());
             }
             LOG.info("rollback4j router '{}' started: last-known-good {}, {}", e.name(), e.router().lastKnownGood(),
-                    e.rollout() != null ? e.strategy() + " of " + e.rollout().candidate()
-                            : e.segmented() != null ? "canary of " + e.segmented().candidate() + " per segment "
+                    e.rollout() != null ? e.strategy() + " of " + e.router().releaseNameAndId(e.rollout().candidate())
+                            : e.segmented() != null ? "canary of " + e.router().releaseNameAndId(e.segmented().candidate()) + " per segment "
                             + e.segmented().rollouts().keySet() : "no rollout");
         }
         running = true;

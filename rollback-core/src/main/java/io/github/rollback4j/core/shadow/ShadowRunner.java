@@ -231,7 +231,10 @@ public final class ShadowRunner<I, O> implements AutoCloseable {
             }
             stats.sampled.increment();
             RequestContext context = ctx == null ? RequestContext.EMPTY : ctx;
-            if (!bulkhead.tryAcquirePermission()) {
+            // A full bulkhead is seen before asking it for a permit: Resilience4j's tryAcquirePermission builds an
+            // event supplier (a capturing lambda, 24 B) on every call, listened to or not, and only the JIT's escape
+            // analysis removes it; a saturated shadow drops most sampled calls, on the request thread.
+            if (bulkhead.getMetrics().getAvailableConcurrentCalls() <= 0 || !bulkhead.tryAcquirePermission()) {
                 stats.record(context, nowMillis, ShadowStats.Kind.DROP, null, null);
                 return Offer.DROPPED;
             }
