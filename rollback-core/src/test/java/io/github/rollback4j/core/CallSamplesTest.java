@@ -1,5 +1,6 @@
 package io.github.rollback4j.core;
 
+import io.github.rollback4j.core.telemetry.Allocations;
 import io.github.rollback4j.Cause;
 import io.github.rollback4j.Release;
 import io.github.rollback4j.RequestContext;
@@ -7,7 +8,6 @@ import io.github.rollback4j.Segment;
 import io.github.rollback4j.telemetry.Outcome;
 import org.junit.jupiter.api.Test;
 
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -195,14 +195,7 @@ class CallSamplesTest {
             calls.run();
         }
 
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long tid = Thread.currentThread().getId();
-        long least = Long.MAX_VALUE;
-        for (int run = 0; run < 5; run++) {
-            long before = threads.getThreadAllocatedBytes(tid);
-            calls.run();
-            least = Math.min(least, threads.getThreadAllocatedBytes(tid) - before);
-        }
+        long least = Allocations.leastBytesAllocated(calls, 5);
 
         assertThat(router.samples(Instant.EPOCH, Instant.MAX)).hasSize(512);
         assertThat(least).as("bytes allocated by 10,000 sampled, sticky calls").isLessThan(1_024);

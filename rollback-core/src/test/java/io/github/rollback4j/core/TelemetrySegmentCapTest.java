@@ -107,15 +107,7 @@ class TelemetrySegmentCapTest {
             for (int warm = 0; warm < 20; warm++) {
                 calls.run();
             }
-            com.sun.management.ThreadMXBean threads =
-                    (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-            long tid = Thread.currentThread().getId();
-            long least = Long.MAX_VALUE;
-            for (int run = 0; run < 5; run++) {
-                long before = threads.getThreadAllocatedBytes(tid);
-                calls.run();
-                least = Math.min(least, threads.getThreadAllocatedBytes(tid) - before);
-            }
+            long least = io.github.rollback4j.core.telemetry.Allocations.leastBytesAllocated(calls, 5);
             assertThat(router.telemetry().segmentOverflow().get(0).foldedSegments()).isEqualTo(60);
             assertThat(least).as("bytes allocated by 10,000 calls, most in segments over the cap").isLessThan(1_024);
         }

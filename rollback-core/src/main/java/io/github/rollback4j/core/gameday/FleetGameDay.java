@@ -2,7 +2,6 @@ package io.github.rollback4j.core.gameday;
 
 import io.github.rollback4j.AuditEntry;
 import io.github.rollback4j.Decision;
-import io.github.rollback4j.Model;
 import io.github.rollback4j.Release;
 import io.github.rollback4j.ReleaseHealth;
 import io.github.rollback4j.ReleaseId;
@@ -27,7 +26,6 @@ import io.github.rollback4j.core.runbook.Finding;
 import io.github.rollback4j.core.runbook.Runbook;
 import io.github.rollback4j.core.strategy.BlueGreenPlan;
 import io.github.rollback4j.core.strategy.BlueGreenRollout;
-import io.github.rollback4j.core.strategy.CanaryPlan;
 import io.github.rollback4j.core.strategy.CanaryRollout;
 import io.github.rollback4j.core.strategy.Rollout;
 import io.github.rollback4j.core.strategy.RolloutPhase;
@@ -35,7 +33,6 @@ import io.github.rollback4j.core.strategy.RolloutStatus;
 import io.github.rollback4j.core.strategy.SegmentedRollout;
 import io.github.rollback4j.spi.RolloutProgress;
 import io.github.rollback4j.spi.RolloutState;
-import io.github.rollback4j.trigger.TriggerSpec;
 import io.github.rollback4j.trigger.Verdict;
 import io.github.rollback4j.trigger.VerdictLevel;
 
@@ -245,7 +242,7 @@ final class FleetGameDay {
             Scenario.StrategySpec strategy = scenario.strategy();
             if (strategy.perSegment()) {
                 SegmentedRollout.Builder b = SegmentedRollout.builder(router, candidate, engine).clock(clock);
-                strategy.segments().forEach((segment, plan) -> b.segment(Segment.of(segment), plan(plan.steps(), plan.stepDeadline())));
+                strategy.segments().forEach((segment, plan) -> b.segment(Segment.of(segment), GameDay.plan(plan.steps(), plan.stepDeadline())));
                 this.segmented = b.build();
                 this.rollout = null;
                 segmented.rollouts().forEach((segment, r) -> r.onTransition(t -> pending.add(new Moved(segment.name() + ": ", t))));
@@ -254,7 +251,7 @@ final class FleetGameDay {
                 this.rollout = strategy.kind().equals("blueGreen")
                         ? BlueGreenRollout.builder(router, candidate, engine, BlueGreenPlan.builder().bake(strategy.steps().get(0).bake())
                         .build()).clock(clock).build()
-                        : CanaryRollout.builder(router, candidate, engine, plan(strategy.steps(), strategy.stepDeadline())).clock(clock)
+                        : CanaryRollout.builder(router, candidate, engine, GameDay.plan(strategy.steps(), strategy.stepDeadline())).clock(clock)
                         .build();
                 rollout.onTransition(t -> pending.add(new Moved("", t)));
             }
@@ -275,13 +272,7 @@ final class FleetGameDay {
         }
 
         private ReleaseSpec<Request, Double> spec(SyntheticRelease synthetic) {
-            SyntheticRelease.Probe probe = synthetic.probe();
-            return ReleaseSpec.builder(releases.get(synthetic.name()), (Model<Request, Double>) models.get(synthetic.name()))
-                    .sampleInputs(List.of(Request.PROBE))
-                    .warmupCalls(probe.warmupCalls())
-                    .probeTimeout(probe.timeout())
-                    .unhealthyAfterFailures(probe.unhealthyAfter())
-                    .build();
+            return GameDay.releaseSpec(releases.get(synthetic.name()), models.get(synthetic.name()), synthetic.probe());
         }
 
         boolean alive() {
@@ -546,18 +537,8 @@ final class FleetGameDay {
         for (SyntheticRelease r : p.behaviour.values()) {
             for (SyntheticRelease.Change change : r.changes()) {
                 if (change.restart() && change.at().toSeconds() == s && s > 0) {
-                    SyntheticModel model = p.models.get(r.name());
-                    ReleaseId id = releases.get(r.name()).id();
-                    model.warming = true;
-                    try {
-                        p.router.warmUp(id);
-                    } finally {
-                        model.warming = false;
-                        clock.settle();
-                    }
-                    ReleaseHealth health = p.router.health(id);
-                    event("release-restarted", p.id + ": " + r.name() + " restarted cold and warmed up again: " + health.state()
-                            + (health.isServable() ? "" : " (" + health.lastFailure() + ")"));
+                    event("release-restarted", p.id + ": "
+                            + GameDay.restart(p.router, r.name(), releases.get(r.name()).id(), p.models.get(r.name()), clock));
                 }
             }
         }
@@ -765,9 +746,7 @@ final class FleetGameDay {
     }
 
     private String named(Map<ReleaseId, Integer> weights) {
-        Map<String, Integer> out = new LinkedHashMap<>();
-        weights.forEach((id, w) -> out.put(names.get(id), w));
-        return out.toString();
+        return GameDay.named(weights, names);
     }
 
     private void event(String type, String detail) {
@@ -786,50 +765,14 @@ final class FleetGameDay {
         return Duration.ofMillis(clock.currentTimeMillis() - scenario.start().toEpochMilli());
     }
 
-    private static CanaryPlan plan(List<Scenario.Step> steps, Duration stepDeadline) {
-        CanaryPlan.Builder plan = CanaryPlan.builder();
-        for (Scenario.Step step : steps) {
-            if (stepDeadline != null) {
-                plan.step(step.weightBasisPoints(), step.bake(), stepDeadline);
-            } else {
-                plan.step(step.weightBasisPoints(), step.bake());
-            }
-        }
-        return plan.build();
-    }
-
     // ------------------------------------------------------------------ incidents (with evidence)
 
     private Incidents incidents(ManagedModelRouter<Request, Double> r, TriggerEngine engine, Path directory) {
-        Scenario.IncidentSpec spec = scenario.incident();
-        Incidents.Builder b = Incidents.builder(r).timeSource(clock)
-                .evidenceStore(FileSystemEvidenceStore.of(directory))
-                .verify(spec.checks())
-                .verificationTimeout(spec.verificationWithin())
-                .samples(spec.samplesBefore(), spec.samplesAfter())
-                .triggerEngine(engine);
-        if (spec.owner() != null) {
-            b.owner(spec.owner());
-        }
-        if (spec.channel() != null) {
-            b.channel(spec.channel());
-        }
-        return b.build();
+        return GameDay.incidents(scenario.incident(), r, clock, directory, engine);
     }
 
     private Runbook runbook(Process p) {
-        Runbook.Builder b = Runbook.builder(p.router).engine(p.engine);
-        if (p.incidents != null) {
-            return b.incidents(p.incidents).build();
-        }
-        Scenario.IncidentSpec spec = scenario.incident();
-        if (spec.owner() != null) {
-            b.owner(spec.owner());
-        }
-        if (spec.channel() != null) {
-            b.channel(spec.channel());
-        }
-        return b.verification(spec.checks(), spec.verificationWithin()).build();
+        return GameDay.runbook(Runbook.builder(p.router).engine(p.engine), scenario.incident(), p.incidents);
     }
 
     private void writeRunbook() {
@@ -887,19 +830,22 @@ final class FleetGameDay {
      * @return the next second
      */
     private long propagate(long s) {
-        long tickSeconds = tick().toSeconds();
-        long startAfter = scenario.strategy().startAfter().toSeconds();
-        long until = s + 3 * tickSeconds;
+        long until = s + 3 * tick().toSeconds();
         while (s < until && (behind() || missingEvidence())) {
-            faults(clock.now());
-            second(s);
-            if ((s + 1 - startAfter) % tickSeconds == 0) {
-                round();
-            }
-            evaluateIncidents();
+            afterTheRollout(s);
             s++;
         }
         return s;
+    }
+
+    /** One second after the rollout ended: faults, traffic, a member round when one is due, the incidents. */
+    private void afterTheRollout(long s) {
+        faults(clock.now());
+        second(s);
+        if ((s + 1 - scenario.strategy().startAfter().toSeconds()) % tick().toSeconds() == 0) {
+            round();
+        }
+        evaluateIncidents();
     }
 
     private boolean missingEvidence() {
@@ -932,15 +878,8 @@ final class FleetGameDay {
         }
         event("verifying", "incident(s) verifying recovery; traffic goes on until they resolve or escalate, at most until +"
                 + clockTime(deadline.get()));
-        long tickSeconds = tick().toSeconds();
-        long startAfter = scenario.strategy().startAfter().toSeconds();
         while (verifying() && !clock.now().isAfter(deadline.get())) {
-            faults(clock.now());
-            second(s);
-            if ((s + 1 - startAfter) % tickSeconds == 0) {
-                round();
-            }
-            evaluateIncidents();
+            afterTheRollout(s);
             s++;
         }
     }
@@ -951,12 +890,11 @@ final class FleetGameDay {
     }
 
     private String clockTime(Instant at) {
-        long s = Duration.between(scenario.start(), at).toSeconds();
-        return String.format(Locale.ROOT, "%02d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60);
+        return GameDay.clockTime(scenario.start(), at);
     }
 
     private static String number(double value) {
-        return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%.4g", value);
+        return GameDay.number(value);
     }
 
     // ------------------------------------------------------------------ the result
@@ -1024,12 +962,6 @@ final class FleetGameDay {
     }
 
     private Map<String, Map<String, Integer>> routing(ManagedModelRouter<Request, Double> r) {
-        Map<String, Map<String, Integer>> routing = new LinkedHashMap<>();
-        for (String segment : r.state().allocations().keySet()) {
-            Map<String, Integer> weights = new LinkedHashMap<>();
-            r.weights(Segment.of(segment)).forEach((id, w) -> weights.put(names.get(id), w));
-            routing.put(segment, weights);
-        }
-        return routing;
+        return GameDay.routing(r, names);
     }
 }

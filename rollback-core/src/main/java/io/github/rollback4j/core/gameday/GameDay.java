@@ -256,6 +256,114 @@ public final class GameDay {
      * The router's input profile from {@code traffic.inputs}: every field read from what the serving release's
      * feature pipeline emitted, its rules ({@code required}, {@code range}, {@code allowed}) the input schema.
      */
+    /** The spec of a scenario release: the probe input, warm-up calls, probe timeout and failures before unhealthy. */
+    static ReleaseSpec<Request, Double> releaseSpec(Release release, Model<Request, Double> model, SyntheticRelease.Probe probe) {
+        return ReleaseSpec.builder(release, model)
+                .sampleInputs(List.of(Request.PROBE))
+                .warmupCalls(probe.warmupCalls())
+                .probeTimeout(probe.timeout())
+                .unhealthyAfterFailures(probe.unhealthyAfter())
+                .build();
+    }
+
+    /** A canary plan from a scenario's steps, each with the step deadline when one is set. */
+    static CanaryPlan plan(List<Scenario.Step> steps, Duration stepDeadline) {
+        CanaryPlan.Builder plan = CanaryPlan.builder();
+        for (Scenario.Step step : steps) {
+            if (stepDeadline != null) {
+                plan.step(step.weightBasisPoints(), step.bake(), stepDeadline);
+            } else {
+                plan.step(step.weightBasisPoints(), step.bake());
+            }
+        }
+        return plan.build();
+    }
+
+    /**
+     * The incident manager of a game day with evidence: bundles in {@code directory}, the scenario's verification,
+     * samples, owner and channel, and the trigger engine's verdicts when there is one ({@code engine} may be null).
+     */
+    static Incidents incidents(Scenario.IncidentSpec spec, ManagedModelRouter<Request, Double> router, VirtualTimeSource clock,
+                               Path directory, TriggerEngine engine) {
+        Incidents.Builder incidents = Incidents.builder(router).timeSource(clock)
+                .evidenceStore(FileSystemEvidenceStore.of(directory))
+                .verify(spec.checks())
+                .verificationTimeout(spec.verificationWithin())
+                .samples(spec.samplesBefore(), spec.samplesAfter());
+        if (engine != null) {
+            incidents.triggerEngine(engine);
+        }
+        if (spec.owner() != null) {
+            incidents.owner(spec.owner());
+        }
+        if (spec.channel() != null) {
+            incidents.channel(spec.channel());
+        }
+        return incidents.build();
+    }
+
+    /** Finishes a runbook: from the incident manager when there is one, else from the scenario's incident section. */
+    static Runbook runbook(Runbook.Builder b, Scenario.IncidentSpec spec, Incidents incidents) {
+        if (incidents != null) {
+            return b.incidents(incidents).build();
+        }
+        if (spec.owner() != null) {
+            b.owner(spec.owner());
+        }
+        if (spec.channel() != null) {
+            b.channel(spec.channel());
+        }
+        return b.verification(spec.checks(), spec.verificationWithin()).build();
+    }
+
+    /**
+     * A release's instance restarted cold: the router warms it again with the model marked as warming.
+     *
+     * @return the timeline line, e.g. {@code "v2 restarted cold and warmed up again: READY"}
+     */
+    static String restart(ManagedModelRouter<Request, Double> router, String name, ReleaseId id, SyntheticModel model,
+                          VirtualTimeSource clock) {
+        model.warming = true;
+        try {
+            router.warmUp(id);
+        } finally {
+            model.warming = false;
+            clock.settle();
+        }
+        ReleaseHealth health = router.health(id);
+        return name + " restarted cold and warmed up again: " + health.state()
+                + (health.isServable() ? "" : " (" + health.lastFailure() + ")");
+    }
+
+    /** Weights by release name, e.g. {@code {v1=9500, v2=500}}. */
+    static String named(Map<ReleaseId, Integer> weights, Map<ReleaseId, String> names) {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        weights.forEach((id, w) -> out.put(names.get(id), w));
+        return out.toString();
+    }
+
+    /** The router's weights per segment, by release name: the result's routing at the end. */
+    static Map<String, Map<String, Integer>> routing(ManagedModelRouter<Request, Double> router, Map<ReleaseId, String> names) {
+        Map<String, Map<String, Integer>> routing = new LinkedHashMap<>();
+        for (String segment : router.state().allocations().keySet()) {
+            Map<String, Integer> weights = new LinkedHashMap<>();
+            router.weights(Segment.of(segment)).forEach((id, w) -> weights.put(names.get(id), w));
+            routing.put(segment, weights);
+        }
+        return routing;
+    }
+
+    /** {@code at} as {@code hh:mm:ss} after the scenario's start. */
+    static String clockTime(Instant start, Instant at) {
+        long s = Duration.between(start, at).toSeconds();
+        return String.format(Locale.ROOT, "%02d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60);
+    }
+
+    /** A figure with four significant digits, {@code n/a} for NaN. */
+    static String number(double value) {
+        return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%.4g", value);
+    }
+
     static InputProfile<Request> inputProfile(List<Scenario.InputField> fields) {
         InputProfile.Builder<Request> profile = InputProfile.builder();
         for (int i = 0; i < fields.size(); i++) {
@@ -382,13 +490,7 @@ public final class GameDay {
         }
 
         private ReleaseSpec<Request, Double> spec(SyntheticRelease synthetic) {
-            SyntheticRelease.Probe probe = synthetic.probe();
-            return ReleaseSpec.builder(releases.get(synthetic.name()), (Model<Request, Double>) models.get(synthetic.name()))
-                    .sampleInputs(List.of(Request.PROBE))
-                    .warmupCalls(probe.warmupCalls())
-                    .probeTimeout(probe.timeout())
-                    .unhealthyAfterFailures(probe.unhealthyAfter())
-                    .build();
+            return releaseSpec(releases.get(synthetic.name()), models.get(synthetic.name()), synthetic.probe());
         }
 
         /**
@@ -411,18 +513,7 @@ public final class GameDay {
             for (SyntheticRelease r : scenario.releases()) {
                 for (SyntheticRelease.Change change : r.changes()) {
                     if (change.restart() && change.at().toSeconds() == s && s > 0) {
-                        SyntheticModel model = models.get(r.name());
-                        ReleaseId id = releases.get(r.name()).id();
-                        model.warming = true;
-                        try {
-                            router.warmUp(id);
-                        } finally {
-                            model.warming = false;
-                            clock.settle();
-                        }
-                        ReleaseHealth health = router.health(id);
-                        event("release-restarted", r.name() + " restarted cold and warmed up again: " + health.state()
-                                + (health.isServable() ? "" : " (" + health.lastFailure() + ")"));
+                        event("release-restarted", restart(router, r.name(), releases.get(r.name()).id(), models.get(r.name()), clock));
                     }
                 }
             }
@@ -522,17 +613,7 @@ public final class GameDay {
             } else {
                 b.triggers(triggers);
             }
-            if (incidents != null) {
-                return b.incidents(incidents).build();
-            }
-            Scenario.IncidentSpec spec = scenario.incident();
-            if (spec.owner() != null) {
-                b.owner(spec.owner());
-            }
-            if (spec.channel() != null) {
-                b.channel(spec.channel());
-            }
-            return b.verification(spec.checks(), spec.verificationWithin()).build();
+            return GameDay.runbook(b, scenario.incident(), incidents);
         }
 
         /** After a strategy tick: a refused rollback puts the runbook's self-check errors on the timeline. */
@@ -551,22 +632,7 @@ public final class GameDay {
          * (its checks are the absolute triggers unless the scenario lists its own).
          */
         private Incidents incidents(ManagedModelRouter<Request, Double> router, TriggerEngine engine) {
-            Scenario.IncidentSpec spec = scenario.incident();
-            Incidents.Builder incidents = Incidents.builder(router).timeSource(clock)
-                    .evidenceStore(FileSystemEvidenceStore.of(evidence))
-                    .verify(spec.checks())
-                    .verificationTimeout(spec.verificationWithin())
-                    .samples(spec.samplesBefore(), spec.samplesAfter());
-            if (engine != null) {
-                incidents.triggerEngine(engine);
-            }
-            if (spec.owner() != null) {
-                incidents.owner(spec.owner());
-            }
-            if (spec.channel() != null) {
-                incidents.channel(spec.channel());
-            }
-            return incidents.build();
+            return GameDay.incidents(scenario.incident(), router, clock, evidence, engine);
         }
 
         /** Writes the runbook of the router as it is now (once per run; only with evidence). */
@@ -656,8 +722,7 @@ public final class GameDay {
 
         /** {@code hh:mm:ss} since the start of the run. */
         private String clockTime(Instant at) {
-            long s = Duration.between(scenario.start(), at).toSeconds();
-            return String.format(Locale.ROOT, "%02d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60);
+            return GameDay.clockTime(scenario.start(), at);
         }
 
         /**
@@ -845,10 +910,6 @@ public final class GameDay {
         }
 
         /** A verdict's value for the timeline: 4 significant digits, {@code n/a} when there is none. */
-        private static String number(double value) {
-            return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%.4g", value);
-        }
-
         private static long percent(double share) {
             return Math.round(share * 100);
         }
@@ -950,18 +1011,6 @@ public final class GameDay {
                     rollout.close();
                 }
             };
-        }
-
-        private static CanaryPlan plan(List<Scenario.Step> steps, Duration stepDeadline) {
-            CanaryPlan.Builder plan = CanaryPlan.builder();
-            for (Scenario.Step step : steps) {
-                if (stepDeadline != null) {
-                    plan.step(step.weightBasisPoints(), step.bake(), stepDeadline);
-                } else {
-                    plan.step(step.weightBasisPoints(), step.bake());
-                }
-            }
-            return plan.build();
         }
 
         /** Timeline entries for the rollout's transitions; a shadow gate's block adds its breaches. */
@@ -1069,19 +1118,11 @@ public final class GameDay {
         }
 
         private String named(Map<ReleaseId, Integer> weights) {
-            Map<String, Integer> out = new LinkedHashMap<>();
-            weights.forEach((id, w) -> out.put(names.get(id), w));
-            return out.toString();
+            return GameDay.named(weights, names);
         }
 
         private Map<String, Map<String, Integer>> routing(ManagedModelRouter<Request, Double> router) {
-            Map<String, Map<String, Integer>> routing = new LinkedHashMap<>();
-            for (String segment : router.state().allocations().keySet()) {
-                Map<String, Integer> weights = new LinkedHashMap<>();
-                router.weights(Segment.of(segment)).forEach((id, w) -> weights.put(names.get(id), w));
-                routing.put(segment, weights);
-            }
-            return routing;
+            return GameDay.routing(router, names);
         }
 
         private void event(String type, String detail) {

@@ -241,12 +241,7 @@ public final class MergedTelemetry<I, O> implements FleetTelemetry {
 
     @Override
     public TelemetrySnapshot snapshot(Duration window) {
-        Objects.requireNonNull(window, "snapshot: window must not be null");
-        Duration retention = retention();
-        if (window.isNegative() || window.isZero() || window.compareTo(retention) > 0) {
-            throw new IllegalArgumentException("snapshot(window): window must be longer than 0 and at most the retention "
-                    + retention + ", but was " + window);
-        }
+        TelemetrySnapshots.checkWindow(window, retention());
         TelemetryConfig config = hub.config();
         long now = hub.nowMillis();
         List<TelemetrySnapshots.Part> parts = new ArrayList<>(TelemetrySnapshots.windowParts(router.slotsInOrder(), config,

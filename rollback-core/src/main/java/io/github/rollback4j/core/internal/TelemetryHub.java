@@ -265,12 +265,7 @@ final class TelemetryHub<I, O> implements RouterTelemetry {
 
     @Override
     public TelemetrySnapshot snapshot(Duration window) {
-        Objects.requireNonNull(window, "snapshot: window must not be null");
-        Duration retention = retention();
-        if (window.isNegative() || window.isZero() || window.compareTo(retention) > 0) {
-            throw new IllegalArgumentException("snapshot(window): window must be longer than 0 and at most the retention "
-                    + retention + " (the longest of TelemetryConfig's call, KPI and profile windows), but was " + window);
-        }
+        TelemetrySnapshots.checkWindow(window, retention());
         long now = nowMillis();
         return TelemetrySnapshots.build(router.name(), router.slotsInOrder(), config, window, now);
     }

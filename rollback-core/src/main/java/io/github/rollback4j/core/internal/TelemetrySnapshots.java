@@ -21,6 +21,7 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Objects;
 import java.util.Map;
 
 /**
@@ -113,6 +114,19 @@ final class TelemetrySnapshots {
         int callWindows = subWindows(config.callWindow(), window);
         return (Math.floorDiv(nowMillis, config.callWindow().subWindowMillis()) - callWindows + 1)
                 * config.callWindow().subWindowMillis();
+    }
+
+    /**
+     * Refuses a snapshot window that is not positive or longer than the retention, naming both.
+     *
+     * @throws IllegalArgumentException if {@code window} is not in (0, retention]
+     */
+    static void checkWindow(Duration window, Duration retention) {
+        Objects.requireNonNull(window, "snapshot: window must not be null");
+        if (window.isNegative() || window.isZero() || window.compareTo(retention) > 0) {
+            throw new IllegalArgumentException("snapshot(window): window must be longer than 0 and at most the retention "
+                    + retention + " (the longest of TelemetryConfig's call, KPI and profile windows), but was " + window);
+        }
     }
 
     /** The non-empty release × segment parts of the last {@code window}. */

@@ -2,7 +2,8 @@ package io.github.rollback4j.core.fleet;
 
 /**
  * A replica in a JVM of its own, for {@link TwoJvmFleetTest}: {@code FleetReplicaMain <jdbc url> <replica id>}.
- * It runs until killed (at most two minutes, so a failed test leaves no process behind).
+ * It runs until it is killed or its standard input closes: the test holds the pipe to the child's input, so when
+ * the test JVM ends, however it ends, the replica ends with it and no process is left behind.
  */
 public final class FleetReplicaMain {
 
@@ -13,7 +14,9 @@ public final class FleetReplicaMain {
         try (RealTimeReplica replica = new RealTimeReplica(args[0], args[1]).start()) {
             System.out.println("started " + args[1]);
             System.out.flush();
-            Thread.sleep(120_000);
+            while (System.in.read() != -1) {
+                // blocks until the parent closes the pipe or exits; nothing is ever written to it
+            }
         }
     }
 }

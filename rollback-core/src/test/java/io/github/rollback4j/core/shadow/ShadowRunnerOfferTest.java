@@ -2,9 +2,9 @@ package io.github.rollback4j.core.shadow;
 
 import io.github.rollback4j.RequestContext;
 import io.github.rollback4j.core.VirtualTimeSource;
+import io.github.rollback4j.core.telemetry.Allocations;
 import org.junit.jupiter.api.Test;
 
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -79,13 +79,7 @@ class ShadowRunnerOfferTest {
             for (int round = 0; round < 20; round++) {
                 drops.run();
             }
-            com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-            long least = Long.MAX_VALUE;
-            for (int run = 0; run < 5; run++) {
-                long before = threads.getCurrentThreadAllocatedBytes();
-                drops.run();
-                least = Math.min(least, threads.getCurrentThreadAllocatedBytes() - before);
-            }
+            long least = Allocations.leastBytesAllocated(drops, 5);
             assertThat(least).as("bytes allocated by 10,000 dropped offers (one allocation per offer would be >= 160,000)")
                     .isLessThan(1_024);
             assertThat(r.dropped()).isEqualTo(250_000);

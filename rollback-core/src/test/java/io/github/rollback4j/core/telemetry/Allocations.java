@@ -2,8 +2,8 @@ package io.github.rollback4j.core.telemetry;
 
 import java.lang.management.ManagementFactory;
 
-/** Measures what the current thread allocates, for the "record allocates nothing" tests. */
-final class Allocations {
+/** Measures what the current thread allocates, for the "allocates nothing" tests of every package. */
+public final class Allocations {
 
     private Allocations() {
     }
@@ -17,7 +17,7 @@ final class Allocations {
      * @param runs   how many times to run it
      * @return the least bytes allocated by one run
      */
-    static long leastBytesAllocated(Runnable action, int runs) {
+    public static long leastBytesAllocated(Runnable action, int runs) {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long tid = Thread.currentThread().getId();
         threads.getThreadAllocatedBytes(tid);

@@ -1,14 +1,13 @@
 package io.github.rollback4j.spring.actuate;
 
+import io.github.rollback4j.spring.PropertyFailures;
 import io.github.rollback4j.Model;
 import io.github.rollback4j.RequestContext;
 import io.github.rollback4j.Segment;
 import io.github.rollback4j.core.strategy.RolloutPhase;
 import io.github.rollback4j.core.strategy.SegmentedRollout;
-import io.github.rollback4j.spring.RollbackPropertyException;
 import io.github.rollback4j.spring.RollbackRouters;
 import io.github.rollback4j.spring.TestModels;
-import io.github.rollback4j.spring.autoconfigure.RollbackPropertyFailureAnalyzer;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -215,18 +214,7 @@ class SegmentedRolloutPropertiesTest {
     // ------------------------------------------------------------------ bad properties
 
     private FailureAnalysis failure(String... overrides) {
-        FailureAnalysis[] analysis = new FailureAnalysis[1];
-        runner.withPropertyValues(base(overrides)).run(context -> {
-            assertThat(context).hasFailed();
-            Throwable t = context.getStartupFailure();
-            while (t != null && !(t instanceof RollbackPropertyException)) {
-                t = t.getCause();
-            }
-            assertThat(t).as("a RollbackPropertyException in the cause chain").isNotNull();
-            analysis[0] = new RollbackPropertyFailureAnalyzer().analyze(context.getStartupFailure());
-        });
-        assertThat(analysis[0]).isNotNull();
-        return analysis[0];
+        return PropertyFailures.analyze(runner, base(overrides));
     }
 
     private static String[] with(String[] first, String... more) {

@@ -1,9 +1,9 @@
 package io.github.rollback4j.spring.autoconfigure;
 
+import io.github.rollback4j.spring.PropertyFailures;
 import io.github.rollback4j.core.strategy.BlueGreenRollout;
 import io.github.rollback4j.core.strategy.CanaryRollout;
 import io.github.rollback4j.core.strategy.CanaryStep;
-import io.github.rollback4j.spring.RollbackPropertyException;
 import io.github.rollback4j.spring.RollbackRouters;
 import io.github.rollback4j.spring.TestModels;
 import io.github.rollback4j.trigger.TriggerSpec;
@@ -158,17 +158,6 @@ class NamedConfigsTest {
     }
 
     private FailureAnalysis failure(String... properties) {
-        FailureAnalysis[] analysis = new FailureAnalysis[1];
-        runner.withPropertyValues(properties).run(context -> {
-            assertThat(context).hasFailed();
-            Throwable t = context.getStartupFailure();
-            while (t != null && !(t instanceof RollbackPropertyException)) {
-                t = t.getCause();
-            }
-            assertThat(t).as("a RollbackPropertyException in the cause chain").isNotNull();
-            analysis[0] = new RollbackPropertyFailureAnalyzer().analyze(context.getStartupFailure());
-        });
-        assertThat(analysis[0]).isNotNull();
-        return analysis[0];
+        return PropertyFailures.analyze(runner, properties);
     }
 }

@@ -1,6 +1,6 @@
 package io.github.rollback4j.spring.autoconfigure;
 
-import io.github.rollback4j.spring.RollbackPropertyException;
+import io.github.rollback4j.spring.PropertyFailures;
 import io.github.rollback4j.spring.TestModels;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -17,18 +17,7 @@ class RollbackPropertyFailureAnalyzerTest {
 
     /** Starts the context with the scorer router and the overrides, and analyzes its startup failure. */
     private FailureAnalysis failure(String... overrides) {
-        FailureAnalysis[] analysis = new FailureAnalysis[1];
-        runner.withPropertyValues(TestModels.scorer(overrides)).run(context -> {
-            assertThat(context).hasFailed();
-            Throwable t = context.getStartupFailure();
-            while (t != null && !(t instanceof RollbackPropertyException)) {
-                t = t.getCause();
-            }
-            assertThat(t).as("a RollbackPropertyException in the cause chain").isNotNull();
-            analysis[0] = new RollbackPropertyFailureAnalyzer().analyze(context.getStartupFailure());
-        });
-        assertThat(analysis[0]).as("the analyzer recognises the failure").isNotNull();
-        return analysis[0];
+        return PropertyFailures.analyze(runner, TestModels.scorer(overrides));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.github.rollback4j.spring.autoconfigure;
 
+import io.github.rollback4j.spring.PropertyFailures;
 import io.github.rollback4j.spring.RollbackProperties;
 import io.github.rollback4j.spring.RollbackPropertyException;
 import io.github.rollback4j.spring.TestModels;
@@ -31,17 +32,7 @@ class UnknownPropertiesCheckTest {
             .withUserConfiguration(TestModels.class);
 
     private FailureAnalysis failure(String... overrides) {
-        FailureAnalysis[] analysis = new FailureAnalysis[1];
-        runner.withPropertyValues(TestModels.scorer(overrides)).run(context -> {
-            assertThat(context).hasFailed();
-            Throwable t = context.getStartupFailure();
-            while (t != null && !(t instanceof RollbackPropertyException)) {
-                t = t.getCause();
-            }
-            assertThat(t).as("a RollbackPropertyException in the cause chain of %s", context.getStartupFailure()).isNotNull();
-            analysis[0] = new RollbackPropertyFailureAnalyzer().analyze(context.getStartupFailure());
-        });
-        return analysis[0];
+        return PropertyFailures.analyze(runner, TestModels.scorer(overrides));
     }
 
     @Test
